@@ -1,0 +1,103 @@
+"""The ``ownaudit`` command line: a click group whose commands load lazily.
+
+Each command lives in ``ownaudit.commands.<name>`` and is imported only when
+invoked, so the pre-commit hook (``ownaudit lint``) never pays for psycopg or
+jsonschema. Every ``OwnauditError`` becomes one line on stderr and its exit code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from ownaudit import __version__
+from ownaudit.errors import EXIT_USAGE, OwnauditError
+
+# command name -> (module, attribute, one-line help shown by --help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "validate": ("ownaudit.commands.validate", "validate", "Validate a policy file."),
+    "policy": ("ownaudit.commands.policy", "policy", "Show the ownership matrix of a policy."),
+    "audit": ("ownaudit.commands.audit", "audit", "Audit a live database (or snapshot) against the policy."),
+    "snapshot": ("ownaudit.commands.snapshot", "snapshot", "Save the catalog the audit reads to a JSON file."),
+    "lint": ("ownaudit.commands.lint", "lint", "Lint SQL in a hub repository against the policy."),
+    "diff": ("ownaudit.commands.diff", "diff", "Show who gains or loses which access between two states."),
+    "plan": ("ownaudit.commands.plan", "plan", "Print SQL that converges a database to the policy."),
+    "init": ("ownaudit.commands.init", "init", "Draft a policy from a live database."),
+    "demo": ("ownaudit.commands.demo", "demo", "Run the whole product on a throwaway embedded PostgreSQL."),
+    "rules": ("ownaudit.commands.rules", "rules", "List every rule."),
+    "explain": ("ownaudit.commands.rules", "explain", "Explain one rule."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(n for n, (mod, _, _) in COMMANDS.items() if _module_exists(mod))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None or not _module_exists(entry[0]):
+            return None
+        module = importlib.import_module(entry[0])
+        cmd = getattr(module, entry[1])
+        assert isinstance(cmd, click.Command)
+        return cmd
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(n, COMMANDS[n][2]) for n in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _module_exists(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ownaudit")
+def cli() -> None:
+    """ownaudit: enforce table ownership of a shared PostgreSQL database.
+
+    \b
+    Exit codes: 0 clean, 1 findings at or above --fail-on,
+    2 usage or policy error, 3 the run could not complete.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run click, turning every expected error into one line and an exit code."""
+    try:
+        return cli.main(args=argv, prog_name="ownaudit", standalone_mode=False)
+    except OwnauditError as exc:
+        click.echo(f"ownaudit: error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("ownaudit: aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        click.echo(f"ownaudit: error: {' '.join(exc.format_message().split())}", err=True)
+        sys.exit(EXIT_USAGE if exc.exit_code == 1 else exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("ownaudit: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+def run_exit(code: int) -> None:
+    """Commands call this to end with an exit code (click's standalone mode is off)."""
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,480 @@
+"""The ownership policy as typed objects: the centre every capability reads.
+
+The loader builds a ``Policy`` from ``policy/ownership.yaml``; the audit, the
+linter, ``diff`` and ``plan`` ask it one question in different forms:
+"may this role (or hub) do this to that table?".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ownaudit.findings import Location
+from ownaudit.privileges import DML_WRITE, Privilege
+
+SchemaStatus = Literal["active", "legacy", "migrating", "shared"]
+RoleKind = Literal["writer", "reader", "owner", "audit", "admin"]
+
+DEFAULT_FORBIDDEN_ATTRIBUTES = frozenset({"superuser", "bypassrls", "createrole", "createdb", "replication"})
+ROLE_ATTRIBUTES = ("superuser", "bypassrls", "createrole", "createdb", "replication", "login", "inherit")
+DEFAULT_WRITER_PRIVILEGES = frozenset({Privilege.SELECT} | DML_WRITE)
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier the way PostgreSQL's quote_ident does (only when needed)."""
+    if name and (name[0].isalpha() and name[0].islower() or name[0] == "_") and all(
+        c.islower() or c.isdigit() or c == "_" for c in name
+    ):
+        if name.upper() not in _RESERVED:
+            return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+_RESERVED = frozenset(
+    """ALL ANALYSE ANALYZE AND ANY ARRAY AS ASC ASYMMETRIC BOTH CASE CAST CHECK COLLATE COLUMN CONSTRAINT
+    CREATE CURRENT_CATALOG CURRENT_DATE CURRENT_ROLE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DEFAULT
+    DEFERRABLE DESC DISTINCT DO ELSE END EXCEPT FALSE FETCH FOR FOREIGN FROM GRANT GROUP HAVING IN INITIALLY
+    INTERSECT INTO LATERAL LEADING LIMIT LOCALTIME LOCALTIMESTAMP NOT NULL OFFSET ON ONLY OR ORDER PLACING
+    PRIMARY REFERENCES RETURNING SELECT SESSION_USER SOME SYMMETRIC SYSTEM_USER TABLE THEN TO TRAILING TRUE
+    UNION UNIQUE USER USING VARIADIC WHEN WHERE WINDOW WITH""".split()
+)
+
+
+@dataclass(frozen=True, order=True)
+class TableRef:
+    """A schema-qualified relation name, exactly as stored in the catalog."""
+
+    schema: str
+    name: str
+
+    @classmethod
+    def parse(cls, text: str, default_schema: str = "public") -> TableRef:
+        """Parse ``schema.table`` (or ``table``); quoted parts keep their case."""
+        parts = _split_qualified(text)
+        if len(parts) == 1:
+            return cls(default_schema, parts[0])
+        if len(parts) == 2:
+            return cls(parts[0], parts[1])
+        raise ValueError(f"not a table name: {text!r}")
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def sql(self) -> str:
+        return f"{quote_ident(self.schema)}.{quote_ident(self.name)}"
+
+
+def _split_qualified(text: str) -> list[str]:
+    parts: list[str] = []
+    buf = ""
+    quoted = False
+    was_quoted = False
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == '"':
+                if i + 1 < len(text) and text[i + 1] == '"':
+                    buf += '"'
+                    i += 1
+                else:
+                    quoted = False
+            else:
+                buf += c
+        elif c == '"':
+            quoted = True
+            was_quoted = True
+        elif c == ".":
+            parts.append(buf if was_quoted else buf.strip().lower())
+            buf, was_quoted = "", False
+        else:
+            buf += c
+        i += 1
+    parts.append(buf if was_quoted else buf.strip().lower())
+    if any(p == "" for p in parts):
+        raise ValueError(f"not a table name: {text!r}")
+    return parts
+
+
+@dataclass
+class LintScope:
+    """Which paths of a hub repository hold SQL for this database."""
+
+    include: list[str] = field(default_factory=lambda: ["**/*.sql", "**/*.py", "**/*.js", "**/*.ts",
+                                                         "**/*.mjs", "**/*.cjs", "**/*.jsx", "**/*.tsx"])
+    exclude: list[str] = field(default_factory=list)
+    search_path: list[str] = field(default_factory=lambda: ["public"])
+
+
+@dataclass
+class Hub:
+    """An application repository that owns schemas and tables and connects as roles."""
+
+    id: str
+    code: str | None = None
+    name: str | None = None
+    repository: str | None = None
+    roles: list[str] = field(default_factory=list)
+    lint: LintScope = field(default_factory=LintScope)
+    description: str | None = None
+    location: Location | None = None
+
+
+@dataclass
+class RoleSpec:
+    """A database role an application connects as."""
+
+    name: str
+    hub: str
+    kind: RoleKind = "writer"
+    login: bool = True
+    forbidden_attributes: frozenset[str] = DEFAULT_FORBIDDEN_ATTRIBUTES
+    member_of: list[str] = field(default_factory=list)  # memberships the policy allows
+    location: Location | None = None
+
+
+@dataclass
+class Database:
+    """The shared database. ``host`` is informational only; credentials never live here."""
+
+    name: str
+    provider: str = "postgres"
+    host: str | None = None
+    owner_role: str | None = None  # role that owns the objects (migrations owner)
+    platform_roles: list[str] = field(default_factory=list)  # allow-listed provider roles
+    audit_roles: list[str] = field(default_factory=list)  # roles ownaudit itself connects as
+    location: Location | None = None
+
+
+@dataclass
+class RlsPolicySpec:
+    """An expected row-level-security policy on a table."""
+
+    name: str
+    command: str = "ALL"  # ALL | SELECT | INSERT | UPDATE | DELETE
+    roles: list[str] = field(default_factory=lambda: ["public"])
+    permissive: bool = True
+    location: Location | None = None
+
+
+@dataclass
+class RlsSpec:
+    """Row-level security expectations for one table."""
+
+    enabled: bool = False
+    forced: bool = False
+    policies: list[RlsPolicySpec] = field(default_factory=list)
+    exhaustive: bool = True  # the database may hold no policy the matrix does not list
+    location: Location | None = None
+
+
+@dataclass
+class WriterSpec:
+    """A hub other than the owner allowed to write a table, with its operations."""
+
+    hub: str
+    operations: frozenset[Privilege]
+    reason: str | None = None
+    location: Location | None = None
+
+
+@dataclass
+class ColumnGrant:
+    """A non-owner hub may use ``operations`` (usually UPDATE) on named columns only."""
+
+    hub: str
+    operations: frozenset[Privilege]
+    columns: list[str]
+    reason: str | None = None
+    location: Location | None = None
+
+
+@dataclass
+class Migration:
+    """A legacy table moving from one owner to another."""
+
+    current_owner: str
+    target_owner: str
+    replaced_by: TableRef | None = None
+    state: str = "pending"  # pending | in-progress | done
+    notes: str | None = None
+    location: Location | None = None
+
+
+@dataclass
+class TableSpec:
+    """One governed relation. ``declared`` is False for tables implied by their schema."""
+
+    ref: TableRef
+    owner: str | None  # owning hub id; None = no hub may write (unowned legacy)
+    purpose: str | None = None
+    readers: list[str] | None = None  # hub ids; None = inherit the schema's readers
+    writers: list[WriterSpec] = field(default_factory=list)
+    column_grants: list[ColumnGrant] = field(default_factory=list)
+    rls: RlsSpec | None = None
+    migration: Migration | None = None
+    owner_role: str | None = None  # role expected to own the object; None = schema/database default
+    kind: str = "table"  # table | view | materialized_view | foreign_table | partitioned_table
+    declared: bool = True
+    location: Location | None = None
+
+
+@dataclass
+class SchemaSpec:
+    """A schema with its owning hub, default readers and tables."""
+
+    name: str
+    owner: str | None
+    status: SchemaStatus = "active"
+    readers: list[str] | Literal["all"] = "all"
+    purpose: str | None = None
+    writer_privileges: frozenset[Privilege] = DEFAULT_WRITER_PRIVILEGES
+    owner_role: str | None = None
+    governed: bool = True  # audit/lint tables in it that the matrix does not list
+    tables: dict[str, TableSpec] = field(default_factory=dict)
+    location: Location | None = None
+
+
+@dataclass
+class ForeignKeySpec:
+    """A declared foreign-key edge: child (columns) -> parent (columns)."""
+
+    child: TableRef
+    child_columns: list[str]
+    parent: TableRef
+    parent_columns: list[str]
+    name: str | None = None
+    on_delete: str = "no action"  # no action | restrict | cascade | set null | set default
+    on_update: str = "no action"
+    location: Location | None = None
+
+
+@dataclass
+class ExceptionSpec:
+    """A time-boxed waiver of one rule on one object."""
+
+    rule: str
+    object: str
+    reason: str
+    expires: _dt.date
+    ticket: str | None = None
+    hub: str | None = None
+    role: str | None = None
+    location: Location | None = None
+
+    def expired(self, today: _dt.date | None = None) -> bool:
+        return (today or _dt.date.today()) > self.expires
+
+    def matches(self, rule_id: str, obj: str, hub: str | None = None, role: str | None = None) -> bool:
+        if self.rule.upper() not in (rule_id.upper(), "*"):
+            return False
+        if not _object_matches(self.object, obj):
+            return False
+        if self.hub and hub and self.hub != hub:
+            return False
+        return not (self.role and role and self.role != role)
+
+
+def _object_matches(pattern: str, obj: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    return pattern == obj or fnmatchcase(obj, pattern)
+
+
+@dataclass
+class Policy:
+    """The whole ownership matrix, validated.
+
+    Query methods answer for any table, listed or not: a table in an owned,
+    governed schema belongs to the schema's owner even when it is not listed.
+    """
+
+    path: str
+    digest: str
+    version: int
+    database: Database
+    hubs: dict[str, Hub]
+    roles: dict[str, RoleSpec]
+    schemas: dict[str, SchemaSpec]
+    foreign_keys: list[ForeignKeySpec] = field(default_factory=list)
+    exceptions: list[ExceptionSpec] = field(default_factory=list)
+    locations: dict[str, Location] = field(default_factory=dict)
+    source_text: str = ""
+
+    # -- lookups -----------------------------------------------------------
+    def location(self, keypath: str) -> Location:
+        """The file position of a key path such as ``schemas.cl.tables.x.owner``.
+
+        Falls back to the nearest ancestor that has a position, then the file.
+        """
+        path = keypath
+        while path:
+            loc = self.locations.get(path)
+            if loc is not None:
+                return loc
+            path = path.rpartition(".")[0]
+        return Location(self.path, 1, 1)
+
+    def hub_of_role(self, role: str) -> str | None:
+        spec = self.roles.get(role)
+        return spec.hub if spec else None
+
+    def roles_of_hub(self, hub: str) -> list[str]:
+        return [r.name for r in self.roles.values() if r.hub == hub]
+
+    def app_roles(self) -> list[str]:
+        return sorted(self.roles)
+
+    def schema(self, name: str) -> SchemaSpec | None:
+        return self.schemas.get(name)
+
+    def table(self, ref: TableRef) -> TableSpec | None:
+        """The table's spec, listed or implied by an owned governed schema; None if ungoverned."""
+        schema = self.schemas.get(ref.schema)
+        if schema is None:
+            return None
+        spec = schema.tables.get(ref.name)
+        if spec is not None:
+            return spec
+        if not schema.governed:
+            return None
+        return TableSpec(ref=ref, owner=schema.owner, declared=False, location=schema.location)
+
+    def tables(self) -> list[TableSpec]:
+        """Every listed table, in file order."""
+        return [t for s in self.schemas.values() for t in s.tables.values()]
+
+    def table_keypath(self, ref: TableRef) -> str:
+        schema = self.schemas.get(ref.schema)
+        if schema is not None and ref.name in schema.tables:
+            return f"schemas.{ref.schema}.tables.{ref.name}"
+        return f"schemas.{ref.schema}"
+
+    def owner_hub(self, ref: TableRef) -> str | None:
+        spec = self.table(ref)
+        return spec.owner if spec else None
+
+    def expected_owner_role(self, ref: TableRef) -> str | None:
+        """The role expected to own the relation (table, schema, database default)."""
+        spec = self.table(ref)
+        schema = self.schemas.get(ref.schema)
+        if spec is not None and spec.owner_role:
+            return spec.owner_role
+        if schema is not None and schema.owner_role:
+            return schema.owner_role
+        return self.database.owner_role
+
+    def reader_hubs(self, ref: TableRef) -> set[str]:
+        """Hubs that may read the table (the owner and extra writers always may)."""
+        spec = self.table(ref)
+        if spec is None:
+            return set()
+        schema = self.schemas[ref.schema]
+        readers: list[str] | str = spec.readers if spec.readers is not None else schema.readers
+        hubs = set(self.hubs) if readers == "all" else set(readers)
+        if spec.owner:
+            hubs.add(spec.owner)
+        hubs.update(w.hub for w in spec.writers)
+        return hubs
+
+    def writer_hubs(self, ref: TableRef) -> dict[str, frozenset[Privilege]]:
+        """Hubs that may write the whole table, with their write privileges."""
+        spec = self.table(ref)
+        if spec is None:
+            return {}
+        schema = self.schemas[ref.schema]
+        out: dict[str, frozenset[Privilege]] = {}
+        if spec.owner:
+            out[spec.owner] = frozenset(schema.writer_privileges - {Privilege.SELECT})
+        for w in spec.writers:
+            out[w.hub] = out.get(w.hub, frozenset()) | w.operations
+        return out
+
+    def allowed_privileges(self, role: str, ref: TableRef) -> frozenset[Privilege]:
+        """Table-level privileges the policy lets ``role`` hold on ``ref``.
+
+        Reader roles read only, whatever their hub owns; writer roles get their
+        hub's write privileges. Column grants are answered by
+        ``allowed_column_privileges``.
+        """
+        spec = self.roles.get(role)
+        if spec is None or self.table(ref) is None:
+            return frozenset()
+        privs: set[Privilege] = set()
+        if spec.hub in self.reader_hubs(ref) or spec.kind in ("audit",):
+            privs.add(Privilege.SELECT)
+        if spec.kind == "writer":
+            privs.update(self.writer_hubs(ref).get(spec.hub, frozenset()))
+        return frozenset(privs)
+
+    def allowed_column_privileges(self, role: str, ref: TableRef) -> dict[Privilege, frozenset[str]]:
+        spec = self.roles.get(role)
+        table = self.table(ref)
+        if spec is None or table is None or spec.kind != "writer":
+            return {}
+        out: dict[Privilege, set[str]] = {}
+        for cg in table.column_grants:
+            if cg.hub == spec.hub:
+                for op in cg.operations:
+                    out.setdefault(op, set()).update(cg.columns)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def hub_may(self, hub: str, privilege: Privilege, ref: TableRef, column: str | None = None) -> bool:
+        """Whether hub code may use ``privilege`` on ``ref`` (the linter's question)."""
+        if self.table(ref) is None:
+            return True
+        if privilege == Privilege.SELECT:
+            return hub in self.reader_hubs(ref)
+        if privilege in self.writer_hubs(ref).get(hub, frozenset()):
+            return True
+        if column is not None:
+            spec = self.table(ref)
+            assert spec is not None
+            return any(cg.hub == hub and privilege in cg.operations and column in cg.columns
+                       for cg in spec.column_grants)
+        return False
+
+    def declared_fk(self, child: TableRef, parent: TableRef, child_columns: list[str] | None = None
+                    ) -> ForeignKeySpec | None:
+        for fk in self.foreign_keys:
+            if fk.child == child and fk.parent == parent and (
+                child_columns is None or list(fk.child_columns) == list(child_columns)
+            ):
+                return fk
+        return None
+
+    def crosses_hubs(self, child: TableRef, parent: TableRef) -> bool:
+        a, b = self.owner_hub(child), self.owner_hub(parent)
+        return a != b
+
+    def find_exception(self, rule_id: str, obj: str, hub: str | None = None, role: str | None = None
+                       ) -> ExceptionSpec | None:
+        """The first exception (expired or not) matching a finding."""
+        for exc in self.exceptions:
+            if exc.matches(rule_id, obj, hub, role):
+                return exc
+        return None
+
+    def hub_for_repository(self, url: str) -> str | None:
+        """Match a git remote URL (https or ssh form) to a hub's repository."""
+        want = _normalize_repo(url)
+        for hub in self.hubs.values():
+            if hub.repository and _normalize_repo(hub.repository) == want:
+                return hub.id
+        return None
+
+
+def _normalize_repo(url: str) -> str:
+    u = url.strip().lower()
+    for prefix in ("git+ssh://", "ssh://", "https://", "http://", "git://"):
+        if u.startswith(prefix):
+            u = u[len(prefix):]
+    if u.startswith("git@"):
+        u = u[4:].replace(":", "/", 1)
+    u = u.split("@", 1)[-1] if "@" in u.split("/", 1)[0] else u
+    if u.endswith(".git"):
+        u = u[:-4]
+    return u.rstrip("/")
