@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from ownaudit import __version__
-from ownaudit.errors import EXIT_USAGE, OwnauditError
+from ownaudit.errors import EXIT_USAGE, OwnauditError, PolicyError
 
 # command name -> (module, attribute, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> Any:
     """Entry point: run click, turning every expected error into one line and an exit code."""
     try:
         return cli.main(args=argv, prog_name="ownaudit", standalone_mode=False)
+    except PolicyError as exc:
+        for problem in exc.problems or [exc.message]:
+            click.echo(f"ownaudit: error: {problem}", err=True)
+        sys.exit(exc.exit_code)
     except OwnauditError as exc:
         click.echo(f"ownaudit: error: {exc.message}", err=True)
         sys.exit(exc.exit_code)

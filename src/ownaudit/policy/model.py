@@ -211,7 +211,7 @@ class TableSpec:
     ref: TableRef
     owner: str | None  # owning hub id; None = no hub may write (unowned legacy)
     purpose: str | None = None
-    readers: list[str] | None = None  # hub ids; None = inherit the schema's readers
+    readers: list[str] | Literal["all"] | None = None  # hub ids or "all"; None = the schema's readers
     writers: list[WriterSpec] = field(default_factory=list)
     column_grants: list[ColumnGrant] = field(default_factory=list)
     rls: RlsSpec | None = None

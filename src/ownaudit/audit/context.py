@@ -1,0 +1,194 @@
+"""What every audit check reads: the policy, the snapshot, the access matrix, and a finding factory.
+
+Checks stay small by asking the context the shared questions (which relations
+are governed, which hub owns them, which roles the policy trusts) and by
+building findings through ``finding`` so title, severity and the policy
+location always come from one place.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ownaudit.access import AccessMatrix
+from ownaudit.catalog.model import PUBLIC, CatalogSnapshot, RelationInfo
+from ownaudit.findings import Finding, Location, Severity
+from ownaudit.policy.model import Policy, TableRef, TableSpec, quote_ident
+from ownaudit.rules import get_rule
+
+from ownaudit.audit import rules as _rules  # noqa: F401  (registers the AUD rules)
+from ownaudit.audit.rolegraph import RoleGraph
+
+TABLE_KINDS = frozenset("rpf")  # relations that hold rows a hub owns
+VIEW_KINDS = frozenset("vm")
+
+
+def q(name: str) -> str:
+    """An identifier or PUBLIC, quoted for SQL."""
+    return "PUBLIC" if name == PUBLIC else quote_ident(name)
+
+
+def qref(qualified: str) -> str:
+    """``schema.table`` (as stored) quoted for SQL."""
+    schema, _, name = qualified.partition(".")
+    return TableRef(schema, name).sql
+
+
+@dataclass(frozen=True)
+class Governed:
+    """A relation the policy governs, with the spec that governs it."""
+
+    rel: RelationInfo
+    ref: TableRef
+    spec: TableSpec
+    keypath: str
+
+    @property
+    def name(self) -> str:
+        return self.rel.qualified
+
+    @property
+    def hub(self) -> str | None:
+        return self.spec.owner
+
+
+@dataclass
+class AuditContext:
+    """One audit run's inputs and bookkeeping."""
+
+    policy: Policy
+    snapshot: CatalogSnapshot
+    today: _dt.date = field(default_factory=_dt.date.today)
+    checked: dict[str, list[str]] = field(default_factory=dict)
+    _matrix: AccessMatrix | None = None
+
+    # -- inputs -------------------------------------------------------------
+    @cached_property
+    def graph(self) -> RoleGraph:
+        return RoleGraph.build(self.snapshot)
+
+    @property
+    def matrix(self) -> AccessMatrix:
+        """Effective access of every role on every relation, with paths (catalog engineer's model)."""
+        if self._matrix is None:
+            from ownaudit.catalog.effective import effective_matrix
+
+            self._matrix = effective_matrix(self.snapshot)
+        return self._matrix
+
+    # -- roles --------------------------------------------------------------
+    @cached_property
+    def owner_roles(self) -> frozenset[str]:
+        """Roles the policy expects to own objects (migrations owner, schema/table owner_role)."""
+        out = {self.policy.database.owner_role} if self.policy.database.owner_role else set()
+        for s in self.policy.schemas.values():
+            if s.owner_role:
+                out.add(s.owner_role)
+            out.update(t.owner_role for t in s.tables.values() if t.owner_role)
+        return frozenset(out)
+
+    @cached_property
+    def platform_roles(self) -> frozenset[str]:
+        return frozenset(self.policy.database.platform_roles)
+
+    def role_exists(self, role: str) -> bool:
+        return self.snapshot.role(role) is not None
+
+    def app_roles(self) -> list[str]:
+        """Policy roles that exist on the server."""
+        return [r for r in self.policy.app_roles() if self.role_exists(r)]
+
+    def is_trusted(self, role: str) -> bool:
+        """Roles whose power the policy grants by design: owners, platform, predefined, other superusers."""
+        if role in self.policy.roles:
+            return False
+        if role in self.owner_roles or role in self.platform_roles:
+            return True
+        info = self.snapshot.role(role)
+        return info is None or info.predefined or info.superuser or role.startswith("pg_")
+
+    def hub_of(self, role: str) -> str | None:
+        return self.policy.hub_of_role(role)
+
+    def role_kind(self, role: str) -> str | None:
+        spec = self.policy.roles.get(role)
+        return spec.kind if spec else None
+
+    # -- relations ----------------------------------------------------------
+    def governing_spec(self, rel: RelationInfo) -> tuple[TableRef, TableSpec, str] | None:
+        """The policy entry that governs ``rel``; a partition is governed by its parent."""
+        if rel.is_partition and rel.parent:
+            schema, _, name = rel.parent.partition(".")
+            ref = TableRef(schema, name)
+        else:
+            ref = TableRef(rel.schema, rel.name)
+        spec = self.policy.table(ref)
+        if spec is None:
+            return None
+        return ref, spec, self.policy.table_keypath(ref)
+
+    @cached_property
+    def _governed(self) -> list[Governed]:
+        out: list[Governed] = []
+        for rel in self.snapshot.relations:
+            got = self.governing_spec(rel)
+            if got is not None:
+                out.append(Governed(rel, got[0], got[1], got[2]))
+        return out
+
+    def governed(self, kinds: Iterable[str] = TABLE_KINDS) -> list[Governed]:
+        """Governed relations of the given relkinds, in catalog order."""
+        ks = frozenset(kinds)
+        return [g for g in self._governed if g.rel.relkind in ks]
+
+    def governed_by_name(self, qualified: str) -> Governed | None:
+        for g in self._governed:
+            if g.name == qualified:
+                return g
+        return None
+
+    # -- output -------------------------------------------------------------
+    def mark_checked(self, rule_id: str, obj: str) -> None:
+        """Record that ``rule_id`` examined ``obj`` (JUnit shows passing objects too)."""
+        lst = self.checked.setdefault(rule_id, [])
+        if not lst or lst[-1] != obj:
+            lst.append(obj)
+
+    def finding(
+        self,
+        rule_id: str,
+        message: str,
+        *,
+        object: str,
+        hub: str | None = None,
+        role: str | None = None,
+        evidence: Iterable[str] = (),
+        keypath: str | None = None,
+        location: Location | None = None,
+        fix_sql: str | None = None,
+        severity: Severity | None = None,
+        kind: str | None = None,
+    ) -> Finding:
+        """A finding whose title, default severity and fix text come from the rule catalogue."""
+        rule = get_rule(rule_id)
+        if rule is None:  # pragma: no cover - a programming error
+            raise KeyError(f"unknown rule {rule_id}")
+        if location is None:
+            location = self.policy.location(keypath) if keypath else Location(self.policy.path, 1, 1)
+        return Finding(
+            rule_id=rule.id,
+            severity=severity or rule.severity,
+            title=rule.title,
+            message=message,
+            object=object,
+            hub=hub,
+            role=role,
+            evidence=list(dict.fromkeys(evidence)),
+            location=location,
+            fix_sql=fix_sql,
+            fix=rule.fix,
+            kind=kind,
+        )

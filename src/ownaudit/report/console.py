@@ -1,0 +1,111 @@
+"""Console report: coloured on a terminal, plain and stable when piped.
+
+The same lines are produced either way; colour is only a style laid over them,
+so snapshots of the piped text also describe what a terminal user sees.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TextIO
+
+from ownaudit.findings import Finding, RunResult, Severity, sort_findings
+from ownaudit.report import summary
+from ownaudit.report.settings import ReportSettings
+
+Segment = tuple[str, str]  # (text, rich style; "" = none)
+Line = list[Segment]
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+STATUS_STYLE = {summary.CLEAN: "bold green", summary.DIRTY: "bold red", summary.INCOMPLETE: "bold magenta"}
+
+
+def lines(result: RunResult, settings: ReportSettings) -> list[Line]:
+    """The report as styled lines (quiet: the headline only)."""
+    st = summary.status(result, settings.fail_on)
+    out: list[Line] = [[(summary.headline(result, settings.fail_on), STATUS_STYLE[st])]]
+    if settings.quiet:
+        return out
+    ctx = summary.context_line(result)
+    if ctx:
+        out.append([(ctx, "dim")])
+    cmp_line = summary.comparison_line(result)
+    if cmp_line:
+        out.append([(cmp_line, "bold")])
+        for r in (result.comparison or {}).get("resolved", []):
+            out.append([("  resolved: ", "green"), (f"{r['rule_id']} {r.get('object', '')}".rstrip(), "")])
+    for notice in result.notices:
+        out.append([("notice: ", "bold magenta"), (notice, "")])
+    new = summary.new_keys(result)
+    active = sort_findings(summary.active(result))
+
+    def key(f: Finding) -> str:
+        return summary.group_label(f, settings.group_by)
+
+    for label, group in groupby(sorted(active, key=key), key=key):
+        out.append([])
+        items = sort_findings(list(group))
+        out.append([(f"{label} ({len(items)})", "bold underline")])
+        for f in items:
+            out.extend(_finding_lines(f, f.key in new, settings))
+    supp = sort_findings(summary.suppressed(result))
+    if supp:
+        out.append([])
+        out.append([(f"suppressed ({len(supp)})", "bold underline")])
+        for f in supp:
+            reason = f" ({f.suppression})" if f.suppression else ""
+            out.append([("  ", ""), (f"{f.severity.value.upper():<8}", "dim"),
+                        (f" {f.rule_id} {f.object}{reason}", "dim")])
+    return out
+
+
+def _finding_lines(f: Finding, is_new: bool, settings: ReportSettings) -> list[Line]:
+    sev_style = SEVERITY_STYLE[f.severity]
+    mark = "FAIL" if f.severity.at_least(settings.fail_on) else "note"
+    head: Line = [("  ", ""), (f"{f.severity.value.upper():<8}", sev_style), (f" {mark} ", ""),
+                  (f.rule_id, "bold"), (f" {f.object}", "")]
+    if is_new:
+        head.append((" [new]", "bold yellow"))
+    out: list[Line] = [head, [("      ", ""), (f.title or f.message, "")]]
+    if f.message and f.message != f.title:
+        out.append([("      ", ""), (f.message, "")])
+    who = ", ".join(x for x in (f"hub {f.hub}" if f.hub else "", f"role {f.role}" if f.role else "") if x)
+    if who:
+        out.append([("      ", ""), (who, "dim")])
+    if f.location:
+        out.append([("      at ", "dim"), (str(f.location), "")])
+    for ev in f.evidence:
+        out.append([("      evidence: ", "dim"), (ev, "")])
+    if f.fix:
+        out.append([("      fix: ", "green"), (f.fix, "")])
+    if f.fix_sql:
+        for i, sql_line in enumerate(f.fix_sql.strip().splitlines()):
+            out.append([("      sql: " if i == 0 else "           ", "green"), (sql_line, "")])
+    return out
+
+
+def render(result: RunResult, settings: ReportSettings) -> str:
+    """Plain text: the stable form for pipes, files, --no-color and NO_COLOR."""
+    return "".join("".join(text for text, _ in line).rstrip() + "\n" for line in lines(result, settings))
+
+
+def write(result: RunResult, settings: ReportSettings, stream: TextIO) -> None:
+    """Write to ``stream``: rich colour when ``settings.color``, plain text otherwise."""
+    if not settings.color:
+        stream.write(render(result, settings))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
+    for line in lines(result, settings):
+        text = Text()
+        for chunk, style in line:
+            text.append(chunk, style=style or None)
+        console.print(text)

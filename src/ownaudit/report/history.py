@@ -1,0 +1,124 @@
+"""Report directories for the nightly job: one folder per run, a latest pointer, comparison.
+
+``DIR/<UTC date-time>/`` holds every format of one run; ``DIR/latest`` is a
+symlink to the newest and ``DIR/LATEST`` a one-line index file naming it (for
+filesystems or artifact stores without symlinks). Earlier runs are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ownaudit.findings import Finding, sort_findings
+
+RUN_NAME = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
+FINDINGS_FILE = "findings.json"
+LATEST_LINK = "latest"
+LATEST_FILE = "LATEST"
+
+# format -> file name inside a run directory
+FILE_NAMES = {
+    "console": "report.txt",
+    "json": FINDINGS_FILE,
+    "sarif": "findings.sarif",
+    "junit": "junit.xml",
+    "markdown": "report.md",
+    "html": "report.html",
+}
+
+
+def run_name(now: datetime | None = None) -> str:
+    """Sortable, filesystem-safe UTC timestamp, e.g. ``20250102T030405Z``."""
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ")
+
+
+def runs(report_dir: Path) -> list[Path]:
+    """Completed run directories (those holding a findings document), oldest first."""
+    if not report_dir.is_dir():
+        return []
+    return sorted(p for p in report_dir.iterdir()
+                  if p.is_dir() and not p.is_symlink() and RUN_NAME.match(p.name)
+                  and (p / FINDINGS_FILE).is_file())
+
+
+def previous_run(report_dir: Path) -> Path | None:
+    found = runs(report_dir)
+    return found[-1] if found else None
+
+
+def new_run_dir(report_dir: Path, now: datetime | None = None) -> Path:
+    """Create and return a fresh run directory; never reuses one (a suffix breaks same-second ties)."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    base = run_name(now)
+    candidate, n = report_dir / base, 1
+    while candidate.exists():
+        n += 1
+        candidate = report_dir / f"{base}-{n}"
+    candidate.mkdir()
+    return candidate
+
+
+def point_latest(report_dir: Path, run_dir: Path) -> None:
+    """Update ``latest`` (symlink when possible) and the ``LATEST`` index file."""
+    (report_dir / LATEST_FILE).write_text(run_dir.name + "\n", encoding="utf-8")
+    link = report_dir / LATEST_LINK
+    tmp = report_dir / f".{LATEST_LINK}.tmp"
+    with contextlib.suppress(OSError):
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(run_dir.name, tmp, target_is_directory=True)
+        os.replace(tmp, link)  # atomic swap: readers never see a missing 'latest'
+
+
+def _brief(f: Finding) -> dict[str, Any]:
+    return {"key": f.key, "rule_id": f.rule_id, "severity": f.severity.value, "object": f.object,
+            "hub": f.hub, "role": f.role, "title": f.title}
+
+
+def compare(previous: list[Finding] | None, current: list[Finding], previous_run: str | None = None,
+            previous_started_at: str | None = None) -> dict[str, Any]:
+    """New / resolved / unchanged by ``Finding.key`` (suppressed findings count as absent).
+
+    ``previous`` None means there was no earlier run: nothing is called new.
+    """
+    cur = {f.key: f for f in sort_findings(current) if not f.suppressed}
+    if previous is None:
+        return {"previous_run": None, "previous_started_at": None, "new": [], "resolved": [],
+                "unchanged": [], "counts": {"new": 0, "resolved": 0, "unchanged": 0}}
+    prev = {f.key: f for f in sort_findings(previous) if not f.suppressed}
+    new = [_brief(f) for k, f in cur.items() if k not in prev]
+    resolved = [_brief(f) for k, f in prev.items() if k not in cur]
+    unchanged = [k for k in cur if k in prev]
+    return {
+        "previous_run": previous_run,
+        "previous_started_at": previous_started_at,
+        "new": new,
+        "resolved": resolved,
+        "unchanged": unchanged,
+        "counts": {"new": len(new), "resolved": len(resolved), "unchanged": len(unchanged)},
+    }
+
+
+def compare_with_previous(report_dir: Path, current: list[Finding]) -> dict[str, Any]:
+    """Comparison of ``current`` with the newest earlier run in ``report_dir``."""
+    prev = previous_run(report_dir)
+    if prev is None:
+        return compare(None, current)
+    from ownaudit.report.jsondoc import load_findings
+
+    text = (prev / FINDINGS_FILE).read_text(encoding="utf-8")
+    try:
+        started = json.loads(text).get("timing", {}).get("started_at")
+        findings = load_findings(text)
+    except (ValueError, KeyError, TypeError) as exc:
+        from ownaudit.errors import UsageError
+
+        raise UsageError(f"{prev / FINDINGS_FILE}: not a readable findings document ({exc})") from None
+    return compare(findings, current, prev.name, started)

@@ -1,0 +1,55 @@
+"""JSON findings document: the machine-readable record of one run.
+
+Its shape is published as ``schemas/findings.schema.json`` (a copy ships in this
+package); ``FORMAT_VERSION`` changes when a consumer would need to change.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ownaudit import TOOL_NAME, __version__
+from ownaudit.findings import Finding, RunResult, sort_findings
+from ownaudit.report import summary
+from ownaudit.report.scrub import scrub_target
+from ownaudit.report.settings import ReportSettings
+
+FORMAT_VERSION = "1.0"
+
+
+def document(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
+    """The findings document as a dict (what ``render`` serialises)."""
+    counts = result.counts()
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "command": result.command,
+        "status": summary.status(result, settings.fail_on),
+        "complete": result.complete,
+        "fail_on": settings.fail_on.value,
+        "policy": {"path": result.policy_path, "digest": result.policy_digest},
+        "target": scrub_target(result.target),
+        "timing": {"started_at": result.started_at, "duration_seconds": round(result.duration_seconds, 3)},
+        "summary": {
+            "total": sum(counts.values()),
+            "failing": len(result.failing(settings.fail_on)),
+            "suppressed": len(summary.suppressed(result)),
+            "by_severity": counts,
+        },
+        "comparison": result.comparison,
+        "notices": list(result.notices),
+        "findings": [f.to_dict() for f in sort_findings(result.findings)],
+        "checked_objects": {k: list(v) for k, v in sorted(result.checked_objects.items())},
+        "matrix": result.matrix,
+    }
+
+
+def render(result: RunResult, settings: ReportSettings) -> str:
+    return json.dumps(document(result, settings), indent=2, sort_keys=False, default=str) + "\n"
+
+
+def load_findings(text: str) -> list[Finding]:
+    """Findings back from a document written by ``render`` (used by run-to-run comparison)."""
+    data = json.loads(text)
+    return [Finding.from_dict(d) for d in data.get("findings") or []]
