@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ownaudit.access import AccessMatrix
-from ownaudit.catalog.model import PUBLIC, CatalogSnapshot, RelationInfo
+from ownaudit.catalog.model import PUBLIC, AclItem, CatalogSnapshot, RelationInfo
 from ownaudit.findings import Finding, Location, Severity
 from ownaudit.policy.model import Policy, TableRef, TableSpec, quote_ident
 from ownaudit.rules import get_rule
@@ -192,3 +192,27 @@ class AuditContext:
             fix=rule.fix,
             kind=kind,
         )
+
+    # -- who holds what (schemas, sequences, functions, databases) ---------------
+    def subject_roles(self) -> list[str]:
+        """Roles whose access the audit judges: policy roles plus untrusted roles outside the policy."""
+        out = self.app_roles()
+        out += sorted(r.name for r in self.snapshot.roles
+                      if r.name not in self.policy.roles and not self.is_trusted(r.name))
+        return out
+
+    def holders(self, acl: list[AclItem], owner: str, privilege: str, set_role: bool = True
+                ) -> dict[str, list[str]]:
+        """Subjects (``PUBLIC`` first) holding ``privilege`` on an object, with their paths.
+
+        A role's paths exclude what it gets through PUBLIC: that is reported once, as PUBLIC.
+        """
+        out: dict[str, list[str]] = {}
+        public = [f"PUBLIC -[grant]-> {privilege}" for i in acl if i.grantee == PUBLIC and i.privilege == privilege]
+        if public:
+            out[PUBLIC] = public[:1]
+        for role in self.subject_roles():
+            paths = self.graph.usable(role, acl, owner, privilege, set_role=set_role, include_public=False)
+            if paths:
+                out[role] = paths
+        return out

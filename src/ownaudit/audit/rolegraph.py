@@ -75,7 +75,7 @@ class RoleGraph:
         return self._walk(role, "any")
 
     def usable(self, role: str, acl: list[AclItem], owner: str, privilege: str,
-               set_role: bool = False) -> list[str]:
+               set_role: bool = False, include_public: bool = True) -> list[str]:
         """Paths by which ``role`` holds ``privilege`` on an object with ``acl`` and ``owner``.
 
         Without ``set_role`` only inherited rights count (what the role can do
@@ -91,7 +91,8 @@ class RoleGraph:
             for item in acl:
                 if item.privilege == privilege and item.grantee == r:
                     paths.append(f"{chain} -[grant]-> {privilege}")
-        for item in acl:
-            if item.privilege == privilege and item.grantee == PUBLIC:
-                paths.append(f"{role} -[public]-> {privilege}")
+        if include_public:
+            for item in acl:
+                if item.privilege == privilege and item.grantee == PUBLIC:
+                    paths.append(f"{role} -[public]-> {privilege}")
         return paths

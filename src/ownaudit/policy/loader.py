@@ -132,14 +132,34 @@ def _validator() -> Any:
 
 def _schema_problems(data: Any, where: Any) -> list[str]:
     out: list[str] = []
-    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(x) for x in e.absolute_path])
+    errors = sorted(_flatten(_validator().iter_errors(data)), key=lambda e: [str(x) for x in e.absolute_path])
     for err in errors:
         keypath = ""
         for part in err.absolute_path:
             keypath = f"{keypath}[{part}]" if isinstance(part, int) else (f"{keypath}.{part}" if keypath else part)
         msg = _schema_message(err)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            for key in extra:
+                sub = f"{keypath}.{key}" if keypath else key
+                out.append(f"{where(sub)}: {sub}: unknown key {key!r}")
+            continue
         loc = where(keypath)
         out.append(f"{loc}: {keypath or '(top level)'}: {msg}")
+    return out
+
+
+def _flatten(errors: Any) -> list[Any]:
+    """Replace oneOf/anyOf errors by the errors of the branch that matches the value's type."""
+    out: list[Any] = []
+    for err in errors:
+        if err.validator in ("oneOf", "anyOf") and err.context:
+            relevant = [e for e in err.context
+                        if not (e.validator in ("type", "const") and not list(e.relative_path))]
+            if relevant:
+                out.extend(_flatten(relevant))
+                continue
+        out.append(err)
     return out
 
 

@@ -61,7 +61,7 @@ def check_semantics(policy: Policy, data: dict[str, Any]) -> list[str]:
                     bad(f"{kp}.readers[{i}]", f"unknown hub {h!r}")
         for table in schema.tables.values():
             tkp = f"{kp}.tables.{table.ref.name}"
-            if table.owner is not None and table.owner not in hubs:
+            if table.owner is not None and table.owner != schema.owner and table.owner not in hubs:
                 bad(f"{tkp}.owner", f"unknown hub {table.owner!r}")
             if isinstance(table.readers, list):
                 for i, h in enumerate(table.readers):

@@ -1,0 +1,79 @@
+"""Markdown summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
+
+Compact on purpose: headline, comparison, one table row per finding (capped so
+a comment stays under GitHub's size limit) and the fixes folded away.
+"""
+
+from __future__ import annotations
+
+from ownaudit.findings import Finding, RunResult, sort_findings
+from ownaudit.report import summary
+from ownaudit.report.settings import ReportSettings
+
+MAX_ROWS = 50
+MARK = {summary.CLEAN: "✅", summary.DIRTY: "❌", summary.INCOMPLETE: "⚠️"}
+
+
+def cell(text: str | None) -> str:
+    """Text safe inside a table cell: one line, pipes and markup characters escaped."""
+    if not text:
+        return ""
+    out = " ".join(text.split())
+    for ch in "\\|*_[]<>#`":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def code(text: str | None) -> str:
+    if not text:
+        return ""
+    flat = " ".join(text.split()).replace("|", "\\|")
+    return f"`{flat}`" if "`" not in flat else cell(flat)
+
+
+def _row(f: Finding, settings: ReportSettings, new: set[str]) -> str:
+    mark = "FAIL" if f.severity.at_least(settings.fail_on) else "note"
+    title = cell(f.title or f.message) + (" **(new)**" if f.key in new else "")
+    where = code(str(f.location)) if f.location else ""
+    cols = [mark, f.severity.value, f.rule_id, code(f.object), cell(f.hub), cell(f.role), title, where]
+    return "| " + " | ".join(cols) + " |"
+
+
+def render(result: RunResult, settings: ReportSettings) -> str:
+    st = summary.status(result, settings.fail_on)
+    lines = [f"### {MARK[st]} ownaudit {result.command}: {st.upper()}", "",
+             cell(summary.headline(result, settings.fail_on))]
+    ctx = summary.context_line(result)
+    if ctx:
+        lines += ["", cell(ctx)]
+    cmp_line = summary.comparison_line(result)
+    if cmp_line:
+        lines += ["", f"**{cell(cmp_line)}**"]
+        for r in (result.comparison or {}).get("resolved", []):
+            lines.append(f"- resolved: {r['rule_id']} {code(r.get('object'))}".rstrip())
+    for notice in result.notices:
+        lines += ["", f"> **Notice:** {cell(notice)}"]
+    active = sort_findings(summary.active(result))
+    if settings.group_by == "rule":
+        active.sort(key=lambda f: f.rule_id)
+    else:
+        active.sort(key=lambda f: f.hub or "")
+    if active:
+        new = summary.new_keys(result)
+        lines += ["", "| | Severity | Rule | Object | Hub | Role | Finding | Location |",
+                  "|---|---|---|---|---|---|---|---|"]
+        lines += [_row(f, settings, new) for f in active[:MAX_ROWS]]
+        if len(active) > MAX_ROWS:
+            lines += ["", f"... and {len(active) - MAX_ROWS} more (see the full report)."]
+        fixes = [f for f in active[:MAX_ROWS] if f.fix or f.fix_sql]
+        if fixes:
+            lines += ["", f"<details><summary>Fixes ({len(fixes)})</summary>", ""]
+            for f in fixes:
+                lines.append(f"- **{f.rule_id}** {code(f.object)}: {cell(f.fix)}".rstrip())
+                if f.fix_sql:
+                    lines += ["", "  ```sql", *("  " + x for x in f.fix_sql.strip().splitlines()), "  ```"]
+            lines += ["", "</details>"]
+    supp = summary.suppressed(result)
+    if supp:
+        lines += ["", f"{len(supp)} suppressed finding{'s' if len(supp) != 1 else ''} not shown."]
+    return "\n".join(lines) + "\n"
