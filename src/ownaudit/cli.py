@@ -8,13 +8,14 @@ jsonschema. Every ``OwnauditError`` becomes one line on stderr and its exit code
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
 import click
 
 from ownaudit import __version__
-from ownaudit.errors import EXIT_USAGE, OwnauditError, PolicyError
+from ownaudit.errors import EXIT_INCOMPLETE, EXIT_USAGE, OwnauditError, PolicyError
 
 # command name -> (module, attribute, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -96,6 +97,13 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as exc:  # last resort: one line, never a traceback (OWNAUDIT_DEBUG=1 shows it)
+        if os.environ.get("OWNAUDIT_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())[:300]
+        click.echo(f"ownaudit: internal error: {type(exc).__name__}: {detail} "
+                   "(set OWNAUDIT_DEBUG=1 for details)", err=True)
+        sys.exit(EXIT_INCOMPLETE)
 
 
 def run_exit(code: int) -> None:

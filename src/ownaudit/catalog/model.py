@@ -50,6 +50,9 @@ class ServerInfo:
     current_user_is_superuser: bool
     database_acl: list[AclItem] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)  # a few relevant GUCs (no secrets)
+    # The server's privilege vocabulary per object kind (table, sequence, function, schema, database),
+    # from aclexplode(acldefault(...)): PG17+ lists MAINTAIN for tables. Empty in hand-made snapshots.
+    privileges: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def major(self) -> int:
@@ -189,6 +192,8 @@ class TriggerInfo:
     function: str  # "schema.name(args)"
     enabled: str  # O origin, D disabled, R replica, A always
     events: list[str] = field(default_factory=list)
+    timing: str = ""  # BEFORE | AFTER | INSTEAD OF
+    level: str = ""  # ROW | STATEMENT
 
 
 @dataclass

@@ -68,3 +68,12 @@ def show(policy_path: str | None, show_tables: bool) -> None:
             t.add_row(str(spec.ref), spec.owner or "-", writers or "-", readers, rls, spec.purpose or "")
         console.print(t)
     sys.exit(EXIT_CLEAN)
+
+
+@policy.command("reference")
+def reference() -> None:
+    """Print docs/policy.md, the policy reference generated from the JSON Schema."""
+    from ownaudit.policy.reference import policy_reference_markdown
+
+    click.echo(policy_reference_markdown(), nl=False)
+    sys.exit(EXIT_CLEAN)

@@ -98,7 +98,7 @@ def emit(result: RunResult, **opts: Any) -> int:
                 path = Path(dest)
                 if path.parent != Path():
                     path.parent.mkdir(parents=True, exist_ok=True)
-                _write_file(path, render(fmt, result, settings))
+                path.write_text(render(fmt, result, settings), encoding="utf-8")
             except OSError as exc:
                 raise UsageError(f"--output {dest}: cannot write ({exc.strerror or exc})") from None
     return summary.exit_code(result, threshold)
@@ -155,6 +155,7 @@ def _write_stdout(fmt: str, result: RunResult, settings: ReportSettings, stream:
 
 
 def _write_file(path: Path, text: str) -> None:
+    """Atomic write inside a report directory: a reader never sees half a report."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
