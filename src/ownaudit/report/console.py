@@ -48,9 +48,10 @@ def lines(result: RunResult, settings: ReportSettings) -> list[Line]:
     def key(f: Finding) -> str:
         return summary.group_label(f, settings.group_by)
 
-    for label, group in groupby(sorted(active, key=key), key=key):
+    groups = [(label, sort_findings(list(g))) for label, g in groupby(sorted(active, key=key), key=key)]
+    groups.sort(key=lambda lg: (-lg[1][0].severity.rank, lg[0]))  # the group with the worst finding first
+    for label, items in groups:
         out.append([])
-        items = sort_findings(list(group))
         out.append([(f"{label} ({len(items)})", "bold underline")])
         for f in items:
             out.extend(_finding_lines(f, f.key in new, settings))

@@ -53,11 +53,7 @@ def render(result: RunResult, settings: ReportSettings) -> str:
             lines.append(f"- resolved: {r['rule_id']} {code(r.get('object'))}".rstrip())
     for notice in result.notices:
         lines += ["", f"> **Notice:** {cell(notice)}"]
-    active = sort_findings(summary.active(result))
-    if settings.group_by == "rule":
-        active.sort(key=lambda f: f.rule_id)
-    else:
-        active.sort(key=lambda f: f.hub or "")
+    active = sort_findings(summary.active(result))  # most serious first: a PR comment is read top-down
     if active:
         new = summary.new_keys(result)
         lines += ["", "| | Severity | Rule | Object | Hub | Role | Finding | Location |",
