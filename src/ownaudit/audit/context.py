@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ownaudit.access import AccessMatrix
-from ownaudit.catalog.model import PUBLIC, AclItem, CatalogSnapshot, RelationInfo
-from ownaudit.findings import Finding, Location, Severity
-from ownaudit.policy.model import Policy, TableRef, TableSpec, quote_ident
-from ownaudit.rules import get_rule
-
 from ownaudit.audit import rules as _rules  # noqa: F401  (registers the AUD rules)
 from ownaudit.audit.rolegraph import RoleGraph
+from ownaudit.catalog.effective import ObjectMatrix
+from ownaudit.catalog.model import PUBLIC, CatalogSnapshot, RelationInfo
+from ownaudit.findings import Finding, Location, Severity
+from ownaudit.policy.model import Policy, TableRef, TableSpec, quote_ident
+from ownaudit.privileges import Privilege
+from ownaudit.rules import get_rule
 
 TABLE_KINDS = frozenset("rpf")  # relations that hold rows a hub owns
+CLUSTER_VIA = frozenset({"predefined", "superuser"})  # cluster-wide power, not granted in this database
 VIEW_KINDS = frozenset("vm")
 
 
@@ -64,6 +66,7 @@ class AuditContext:
     today: _dt.date = field(default_factory=_dt.date.today)
     checked: dict[str, list[str]] = field(default_factory=dict)
     _matrix: AccessMatrix | None = None
+    _objects: dict[str, ObjectMatrix] = field(default_factory=dict)
 
     # -- inputs -------------------------------------------------------------
     @cached_property
@@ -76,7 +79,7 @@ class AuditContext:
         if self._matrix is None:
             from ownaudit.catalog.effective import effective_matrix
 
-            self._matrix = effective_matrix(self.snapshot)
+            self._matrix = effective_matrix(self.snapshot, roles=[*self.subject_roles(), PUBLIC])
         return self._matrix
 
     # -- roles --------------------------------------------------------------
@@ -129,6 +132,13 @@ class AuditContext:
         if spec is None:
             return None
         return ref, spec, self.policy.table_keypath(ref)
+
+    @cached_property
+    def _subjects(self) -> list[str]:
+        out = self.app_roles()
+        out += sorted(r.name for r in self.snapshot.roles
+                      if r.name not in self.policy.roles and not self.is_trusted(r.name))
+        return out
 
     @cached_property
     def _governed(self) -> list[Governed]:
@@ -196,23 +206,44 @@ class AuditContext:
     # -- who holds what (schemas, sequences, functions, databases) ---------------
     def subject_roles(self) -> list[str]:
         """Roles whose access the audit judges: policy roles plus untrusted roles outside the policy."""
-        out = self.app_roles()
-        out += sorted(r.name for r in self.snapshot.roles
-                      if r.name not in self.policy.roles and not self.is_trusted(r.name))
-        return out
+        return self._subjects
 
-    def holders(self, acl: list[AclItem], owner: str, privilege: str, set_role: bool = True
-                ) -> dict[str, list[str]]:
+    def object_access(self, kind: str) -> ObjectMatrix:
+        """Subjects (and PUBLIC) x objects of ``kind`` (schema, sequence, function, database), with paths."""
+        got = self._objects.get(kind)
+        if got is None:
+            from ownaudit.catalog import effective as eff
+
+            roles = [*self.subject_roles(), PUBLIC]
+            fn = {"schema": eff.schema_access, "sequence": eff.sequence_access,
+                  "function": eff.function_execute, "database": eff.database_access}[kind]
+            got = self._objects[kind] = fn(self.snapshot, roles)
+        return got
+
+    def holders(self, kind: str, obj: str, privilege: str, set_role: bool = True) -> dict[str, list[str]]:
         """Subjects (``PUBLIC`` first) holding ``privilege`` on an object, with their paths.
 
-        A role's paths exclude what it gets through PUBLIC: that is reported once, as PUBLIC.
+        What a role gets through PUBLIC is reported once, as PUBLIC; roles
+        outside the policy are judged on database-local paths only.
         """
+        m = self.object_access(kind)
         out: dict[str, list[str]] = {}
-        public = [f"PUBLIC -[grant]-> {privilege}" for i in acl if i.grantee == PUBLIC and i.privilege == privilege]
-        if public:
-            out[PUBLIC] = public[:1]
-        for role in self.subject_roles():
-            paths = self.graph.usable(role, acl, owner, privilege, set_role=set_role, include_public=False)
+        for subject in [PUBLIC, *self.subject_roles()]:
+            paths = [p for p in m.cell(subject, obj).paths.get(privilege, [])
+                     if (p.via != "public" or subject == PUBLIC) and (set_role or not p.requires_set_role)
+                     and (subject in self.policy.roles or p.via not in CLUSTER_VIA)]
             if paths:
-                out[role] = paths
+                out[subject] = [str(p) for p in paths]
+        return out
+
+    def table_holders(self, table: str, privilege: str, set_role: bool = True) -> dict[str, list[str]]:
+        """Like ``holders`` for a relation (table or view), from the effective matrix."""
+        priv = Privilege(privilege)
+        out: dict[str, list[str]] = {}
+        for subject in [PUBLIC, *self.subject_roles()]:
+            paths = [p for p in self.matrix.cell(subject, table).paths.get(priv, [])
+                     if (p.via != "public" or subject == PUBLIC) and (set_role or not p.requires_set_role)
+                     and (subject in self.policy.roles or p.via not in CLUSTER_VIA)]
+            if paths:
+                out[subject] = [str(p) for p in paths]
         return out

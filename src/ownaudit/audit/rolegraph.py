@@ -33,7 +33,7 @@ class RoleGraph:
         return bool(info and info.superuser)
 
     def _walk(self, role: str, follow: str) -> dict[str, str]:
-        """Roles reachable from ``role`` following edges whose option ``follow`` is set, with the chain text."""
+        """Roles reachable from ``role`` over edges with option ``follow`` set, with the chain text."""
         seen: dict[str, str] = {role: role}
         queue = deque([role])
         while queue:

@@ -73,7 +73,8 @@ MISSING_SEQUENCE_USAGE = _rule(
     "The owning hub's writer may INSERT a table whose serial or identity column draws from a sequence "
     "the writer cannot use.",
     "INSERTs that rely on the column default fail with 'permission denied for sequence'.",
-    "CREATE TABLE cl.merge_records (id bigserial PRIMARY KEY, ...); GRANT INSERT ON cl.merge_records TO cl_writer;",
+    "CREATE TABLE cl.merge_records (id bigserial PRIMARY KEY, ...); "
+    "GRANT INSERT ON cl.merge_records TO cl_writer;",
     "GRANT USAGE ON SEQUENCE <sequence> TO <writer>;",
 )
 # -- 3. structural privileges ---------------------------------------------
@@ -293,7 +294,8 @@ VIEW_WRITE = _rule(
     "An auto-updatable view over a governed table grants INSERT, UPDATE or DELETE to a role outside the "
     "table's owning hub.",
     "Writes through a view are checked against the view owner's privileges, not the caller's.",
-    "CREATE VIEW public.people_v AS SELECT * FROM outreach.people; GRANT UPDATE ON public.people_v TO ui_reader;",
+    "CREATE VIEW public.people_v AS SELECT * FROM outreach.people; "
+    "GRANT UPDATE ON public.people_v TO ui_reader;",
     "REVOKE the write privileges on the view, or make it security_invoker / not updatable.",
 )
 VIEW_DEFINER = _rule(

@@ -89,11 +89,15 @@ WHERE {_USER_SCHEMA.format(n="n")} AND ({_IN_SCHEMAS.format(n="n")} OR n.nspname
 ORDER BY n.nspname
 """
 
+_RELATION_ACL = _acl_json(
+    "coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner))"
+)
+
 # Tables, partitioned tables, views, materialized views, foreign tables and sequences.
 # pg_relation_is_updatable(oid, false): auto-updatable without INSTEAD OF triggers (needs no privilege).
 RELATIONS = f"""
 SELECT c.oid::int8, n.nspname, c.relname, c.relkind::text, c.relowner::int8,
-       {_acl_json("coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner))")},
+       {_RELATION_ACL},
        c.relrowsecurity, c.relforcerowsecurity, c.relispartition,
        (SELECT pn.nspname || '.' || p.relname
           FROM pg_inherits i
@@ -107,7 +111,7 @@ FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND {_user("n")}
 ORDER BY n.nspname, c.relname
-"""  # noqa: E501
+"""
 
 # Columns of every relation read, with column grants (attacl NULL = no column grants, not defaults).
 COLUMNS = f"""

@@ -179,7 +179,7 @@ def _matrix_changes(ctx: _Context) -> list[Change]:
     out: list[Change] = []
     keys = set(ctx.a.matrix.cells) | set(ctx.b.matrix.cells)
     for role, table in sorted(keys):
-        ca, cb = ctx.a.matrix.cell(role, table), ctx.b.matrix.cell(role, table)
+        ca, cb = _cell(ctx.a, role, table), _cell(ctx.b, role, table)
         hub = ctx.role_hub(role)
         for priv in sort_privileges(set(ca.paths) | set(cb.paths)):
             sa, sb = _scope(ca, priv), _scope(cb, priv)
@@ -200,6 +200,13 @@ def _matrix_changes(ctx: _Context) -> list[Change]:
             out.append(Change("grant-option-lost", Severity.INFO, table, role, hub,
                               f"{priv.value} WITH GRANT OPTION", priv.value, _paths(ca.paths.get(priv, []))))
     return out
+
+
+def _cell(state: AccessState, role: str, table: str) -> Cell:
+    """A role's access; what a table's owner holds is reported as ownership, not as grants."""
+    if state.table_owners.get(table) == role:
+        return Cell()
+    return state.matrix.cell(role, table)
 
 
 def _gain_kind(priv: Privilege) -> tuple[str, Severity]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ownaudit.access import AccessState
-from ownaudit.catalog.model import SNAPSHOT_FORMAT, CatalogSnapshot
+from ownaudit.catalog.model import CatalogSnapshot
 from ownaudit.errors import UsageError
 from ownaudit.policy.model import Policy, TableRef
 
@@ -73,11 +73,8 @@ def load_source(spec: str) -> Source:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{spec}: cannot read: {exc}") from None
-    data = _json_object(text)
-    if data is not None:
-        if data.get("format") != SNAPSHOT_FORMAT:
-            raise UsageError(f"{spec}: JSON file is not an ownaudit snapshot (format {data.get('format')!r})")
-        return Source(spec, f"snapshot {spec}", snapshot=_snapshot_from(data, spec))
+    if _json_object(text) is not None:
+        return Source(spec, f"snapshot {spec}", snapshot=snapshot_from(text, spec))
     from ownaudit.policy.loader import load_policy
 
     return Source(spec, f"policy {spec}", policy=load_policy(path))
@@ -93,11 +90,18 @@ def _json_object(text: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _snapshot_from(data: dict[str, Any], spec: str) -> CatalogSnapshot:
-    try:
-        return CatalogSnapshot.from_dict(data)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"{spec}: invalid snapshot: {exc}") from None
+def load_snapshot_file(path: str) -> CatalogSnapshot:
+    """A snapshot JSON written by ``ownaudit snapshot``; one-line error otherwise."""
+    from ownaudit.catalog.snapshotfile import read_snapshot
+
+    return read_snapshot(path)
+
+
+def snapshot_from(text: str, spec: str) -> CatalogSnapshot:
+    """Build a snapshot from its JSON text (the snapshot reader checks ``format`` and version)."""
+    from ownaudit.catalog.snapshotfile import loads_snapshot
+
+    return loads_snapshot(text, spec)
 
 
 def _git_source(spec: str) -> Source:
@@ -131,16 +135,14 @@ def git_show(rev: str, path: str, cwd: str | Path | None = None) -> str:
 
 
 def _describe_dsn(dsn: str) -> str:
-    """host/dbname of a DSN, never its password."""
-    try:
-        from psycopg.conninfo import conninfo_to_dict
+    """host and dbname of a DSN, never its password."""
+    from ownaudit.connect import dsn_parts
 
-        parts = conninfo_to_dict(dsn)
-    except Exception:
-        return "(unparsable DSN)"
-    host = str(parts.get("host") or "localhost")
-    name = str(parts.get("dbname") or parts.get("user") or "")
-    return f"{host}/{name}"
+    try:
+        parts = dsn_parts(dsn)
+    except UsageError:
+        return "(invalid DSN)"
+    return " ".join(f"{k}={parts[k]}" for k in ("host", "dbname") if k in parts) or "(libpq defaults)"
 
 
 def governed_tables(snapshot: CatalogSnapshot, policy: Policy) -> list[TableRef]:
@@ -179,7 +181,34 @@ def load_states(a_spec: str, b_spec: str, policy_path: str | None = None
     """Both operands as states, plus the policy used to label hubs and judge needs."""
     a, b = load_source(a_spec), load_source(b_spec)
     policy = resolve_label_policy(a, b, policy_path)
-    return to_state(a, policy, b), to_state(b, policy, a), policy
+    sa, sb = to_state(a, policy, b), to_state(b, policy, a)
+    if a.is_policy != b.is_policy:  # policy vs database: compare what the policy governs
+        assert policy is not None
+        sa, sb = (scope_to_policy(sa, policy) if not a.is_policy else sa,
+                  scope_to_policy(sb, policy) if not b.is_policy else sb)
+    return sa, sb, policy
+
+
+def scope_to_policy(state: AccessState, policy: Policy) -> AccessState:
+    """Keep only the tables the policy governs (listed, or implied by a governed schema)."""
+
+    def governed(table: str) -> bool:
+        schema, _, name = table.partition(".")
+        return policy.table(TableRef(schema, name)) is not None
+
+    keep = {t for t in state.tables if governed(t)}
+    state.tables = keep
+    state.matrix.cells = {k: v for k, v in state.matrix.cells.items() if k[1] in keep}
+    state.table_owners = {t: o for t, o in state.table_owners.items() if t in keep}
+    state.table_hubs = {t: h for t, h in state.table_hubs.items() if t in keep}
+    state.rls = {t: r for t, r in state.rls.items() if t in keep}
+    state.foreign_keys = {fk for fk in state.foreign_keys if fk.child in keep or fk.parent in keep}
+    roles = set(policy.roles) | {r for r, _ in state.matrix.cells}
+    state.memberships = {m for m in state.memberships if m.member in roles or m.role in policy.roles}
+    roles |= {m.member for m in state.memberships}
+    state.role_attributes = {r: a for r, a in state.role_attributes.items() if r in roles}
+    state.role_hubs = {r: h for r, h in state.role_hubs.items() if r in roles}
+    return state
 
 
 def resolve_label_policy(a: Source, b: Source, policy_path: str | None) -> Policy | None:

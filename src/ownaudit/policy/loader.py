@@ -113,12 +113,18 @@ def validate_policy_text(text: str, label: str, *, check_schema: bool = True,
             if exc.expired(today):
                 loc = exc.location or Location(label, 1, 1)
                 warnings.append(f"{loc}: exception for {exc.rule} on {exc.object} expired on {exc.expires.isoformat()}")
+    warnings = _dedupe(warnings)
     return (policy if not problems else None), _dedupe(problems), warnings
 
 
 def _dedupe(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return [i for i in items if not (i in seen or seen.add(i))]  # type: ignore[func-returns-value]
+    """Unique problems, each forced onto one line (keys may contain newlines or control characters)."""
+    out: list[str] = []
+    for item in items:
+        line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in item)
+        if line not in out:
+            out.append(line)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -26,11 +26,11 @@ def check_semantics(policy: Policy, data: dict[str, Any]) -> list[str]:
     # Hubs and roles -------------------------------------------------------
     role_to_hub: dict[str, str] = {}
     for hub in policy.hubs.values():
-        for i, role in enumerate(hub.roles):
-            if role in role_to_hub and role_to_hub[role] != hub.id:
+        for i, role_name in enumerate(hub.roles):
+            if role_name in role_to_hub and role_to_hub[role_name] != hub.id:
                 bad(f"hubs.{hub.id}.roles[{i}]",
-                    f"role {role!r} is mapped to two hubs ({role_to_hub[role]} and {hub.id})")
-            role_to_hub.setdefault(role, hub.id)
+                    f"role {role_name!r} is mapped to two hubs ({role_to_hub[role_name]} and {hub.id})")
+            role_to_hub.setdefault(role_name, hub.id)
     for role in policy.roles.values():
         kp = f"roles.{role.name}"
         if role.hub not in hubs:

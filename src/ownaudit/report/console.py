@@ -38,8 +38,8 @@ def lines(result: RunResult, settings: ReportSettings) -> list[Line]:
     cmp_line = summary.comparison_line(result)
     if cmp_line:
         out.append([(cmp_line, "bold")])
-        for r in (result.comparison or {}).get("resolved", []):
-            out.append([("  resolved: ", "green"), (f"{r['rule_id']} {r.get('object', '')}".rstrip(), "")])
+        for line in summary.resolved_lines(result):
+            out.append([("  resolved: ", "green"), (line, "")])
     for notice in result.notices:
         out.append([("notice: ", "bold magenta"), (notice, "")])
     new = summary.new_keys(result)

@@ -38,7 +38,7 @@ from typing import Any, TextIO
 from ownaudit.errors import UsageError
 from ownaudit.findings import RunResult, Severity
 from ownaudit.report import history, summary
-from ownaudit.report.options import FORMATS
+from ownaudit.report.options import pair_outputs
 from ownaudit.report.scrub import scrub_result, scrub_text
 from ownaudit.report.settings import ReportSettings
 
@@ -53,11 +53,6 @@ WRITERS = {
     "junit": "ownaudit.report.junit",
     "markdown": "ownaudit.report.markdown",
     "html": "ownaudit.report.html",
-}
-
-EXTENSIONS = {
-    ".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html", ".txt": "console", ".log": "console",
 }
 
 
@@ -82,11 +77,15 @@ def emit(result: RunResult, **opts: Any) -> int:
         try:
             result = replace(result, comparison=history.compare_with_previous(root, result.findings))
             run_dir = history.new_run_dir(root, opts.get("now"))
+            full = replace(settings, quiet=False)  # -q shortens the terminal, never the archive
             for fmt, name in history.FILE_NAMES.items():
-                _write_file(run_dir / name, render(fmt, result, settings))
+                _write_file(run_dir / name, render(fmt, result, full))
             history.point_latest(root, run_dir)
+            history.write_index(root)
         except OSError as exc:
             raise UsageError(f"--report-dir {report_dir}: cannot write ({exc.strerror or exc})") from None
+        if not settings.quiet:
+            print(f"ownaudit: reports written to {run_dir}{os.sep}", file=sys.stderr)
 
     if not targets:
         targets = [("console", "-")]
@@ -109,22 +108,6 @@ def render(fmt: str, result: RunResult, settings: ReportSettings) -> str:
     module = importlib.import_module(WRITERS[fmt])
     text: str = module.render(result, settings)
     return scrub_text(text)
-
-
-def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Pair formats with outputs in order; extra formats go to stdout, extra outputs guess their format."""
-    pairs: list[tuple[str, str]] = []
-    for i, fmt in enumerate(formats):
-        fmt = fmt.lower()
-        if fmt not in FORMATS:
-            raise UsageError(f"--format: unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
-        pairs.append((fmt, outputs[i] if i < len(outputs) else "-"))
-    for dest in outputs[len(formats):]:
-        guessed = EXTENSIONS.get(Path(dest).suffix.lower()) if dest != "-" else None
-        if guessed is None:
-            raise UsageError(f"--output {dest}: no --format given for it and its extension names no format")
-        pairs.append((guessed, dest))
-    return pairs
 
 
 def _threshold(value: str | Severity) -> Severity:

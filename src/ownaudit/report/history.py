@@ -2,7 +2,8 @@
 
 ``DIR/<UTC date-time>/`` holds every format of one run; ``DIR/latest`` is a
 symlink to the newest and ``DIR/LATEST`` a one-line index file naming it (for
-filesystems or artifact stores without symlinks). Earlier runs are kept.
+filesystems or artifact stores without symlinks); ``DIR/index.html`` lists every
+kept run. Earlier runs are kept (pruning is left to the job's retention policy).
 """
 
 from __future__ import annotations
@@ -122,3 +123,40 @@ def compare_with_previous(report_dir: Path, current: list[Finding]) -> dict[str,
 
         raise UsageError(f"{prev / FINDINGS_FILE}: not a readable findings document ({exc})") from None
     return compare(findings, current, prev.name, started)
+
+
+def write_index(report_dir: Path) -> Path:
+    """``DIR/index.html``: every kept run, newest first, with its status, counts and comparison.
+
+    The morning reader opens one page and sees the trend; each row links to that run's report.
+    """
+    from html import escape
+
+    rows = []
+    for run in reversed(runs(report_dir)):
+        try:
+            doc = json.loads((run / FINDINGS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        counts = (doc.get("summary") or {}).get("by_severity") or {}
+        cmp_counts = (doc.get("comparison") or {}).get("counts") or {}
+        change = (f"+{cmp_counts.get('new', 0)} / -{cmp_counts.get('resolved', 0)}"
+                  if (doc.get("comparison") or {}).get("previous_run") else "")
+        cells = [
+            f'<a href="{escape(run.name)}/{FILE_NAMES["html"]}">{escape(run.name)}</a>',
+            escape(str(doc.get("status", "?")).upper()),
+            *(escape(str(counts.get(s, 0))) for s in ("critical", "high", "medium", "low", "info")),
+            escape(change),
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>ownaudit runs</title>'
+        "<style>body{font-family:system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse}"
+        "td,th{border:1px solid #d0d7de;padding:.25rem .5rem}</style></head><body><h1>ownaudit runs</h1>"
+        "<table><thead><tr><th>run (UTC)</th><th>status</th><th>critical</th><th>high</th><th>medium</th>"
+        "<th>low</th><th>info</th><th>new / resolved</th></tr></thead><tbody>"
+        + "".join(rows) + "</tbody></table></body></html>\n"
+    )
+    path = report_dir / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -124,7 +124,8 @@ def _matrix(matrix: dict[str, Any]) -> str:
             if exp is not None:
                 show.append(f'<span class="cell-exp">{e(exp)}</span>')
             if act is not None:
-                show.append(f'<span class="cell-act">{e(act)}</span>')
+                star = "*" if c.get("differs") and act == exp else ""
+                show.append(f'<span class="cell-act">{e(act)}{star}</span>')
             tds.append(
                 f'<td class="{classes}" data-role="{e(role)}" data-table="{e(table)}" '
                 f'data-expected="{e(exp or "")}" data-actual="{e(act or "")}" '
@@ -135,7 +136,8 @@ def _matrix(matrix: dict[str, Any]) -> str:
     return (
         '<h2>Access matrix</h2><p class="muted">Each cell: <span class="cell-exp">policy</span> / database '
         "(r = read, w = write, - = none). Red: a finding names this role and table; yellow: policy and "
-        "database disagree. Hover a cell for the privileges and the paths that grant them.</p>"
+        "database disagree (* = same r/w, different privileges). Hover a cell for the privileges and "
+        "the paths that grant them.</p>"
         f'<div style="overflow:auto"><table id="matrix"><thead><tr><th>role \\ table</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )

@@ -49,6 +49,15 @@ def render(result: RunResult, settings: ReportSettings) -> str:
     return json.dumps(document(result, settings), indent=2, sort_keys=False, default=str) + "\n"
 
 
+def schema() -> dict[str, Any]:
+    """The published JSON Schema of this document (shipped inside the package)."""
+    from importlib.resources import files
+
+    text = files("ownaudit.report").joinpath("findings.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
 def load_findings(text: str) -> list[Finding]:
     """Findings back from a document written by ``render`` (used by run-to-run comparison)."""
     data = json.loads(text)

@@ -102,4 +102,11 @@ def document(result: RunResult, settings: ReportSettings) -> ET.Element:
 def render(result: RunResult, settings: ReportSettings) -> str:
     root = document(result, settings)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    head = [summary.headline(result, settings.fail_on)]
+    cmp_line = summary.comparison_line(result)
+    if cmp_line:
+        head.append(cmp_line)
+        head += [f"resolved: {x}" for x in summary.resolved_lines(result)]
+    comment = _x("\n     ".join(head)).replace("--", "- -")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + f"<!-- {comment} -->\n"
+            + ET.tostring(root, encoding="unicode") + "\n")

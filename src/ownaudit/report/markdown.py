@@ -49,8 +49,7 @@ def render(result: RunResult, settings: ReportSettings) -> str:
     cmp_line = summary.comparison_line(result)
     if cmp_line:
         lines += ["", f"**{cell(cmp_line)}**"]
-        for r in (result.comparison or {}).get("resolved", []):
-            lines.append(f"- resolved: {r['rule_id']} {code(r.get('object'))}".rstrip())
+        lines += [f"- resolved: {cell(x)}" for x in summary.resolved_lines(result)]
     for notice in result.notices:
         lines += ["", f"> **Notice:** {cell(notice)}"]
     active = sort_findings(summary.active(result))  # most serious first: a PR comment is read top-down

@@ -16,7 +16,8 @@ the JSON document carries the same picture. Shape::
             "expected_privileges": ["SELECT", "INSERT", ...],
             "actual_privileges": ["SELECT"],
             "paths": ["SELECT: cl_writer -[grant]-> cl.company_identity", ...],
-            "differs": true,         # expected and actual summaries disagree
+            "differs": true,         # policy and database disagree on a read/write privilege
+                                     # (SELECT/INSERT/UPDATE/DELETE/TRUNCATE), even if both say "rw"
             "violation": true,       # a finding names this role and table
             "rules": ["AUD001"]      # rule ids of those findings
           }
@@ -32,9 +33,10 @@ from typing import Any
 
 from ownaudit.access import AccessMatrix
 from ownaudit.findings import Finding
-from ownaudit.privileges import sort_privileges, summarize
+from ownaudit.privileges import READ, WRITE, sort_privileges, summarize
 
 MAX_PATHS = 8
+_RW = READ | WRITE
 
 
 def build_matrix(
@@ -84,7 +86,7 @@ def build_matrix(
                 "actual_privileges": [p.value for p in sort_privileges(act)] if act else [],
                 "paths": paths[:MAX_PATHS] + ([f"... {len(paths) - MAX_PATHS} more"]
                                               if len(paths) > MAX_PATHS else []),
-                "differs": exp_s is not None and act_s is not None and exp_s != act_s,
+                "differs": exp is not None and act is not None and (exp & _RW) != (act & _RW),
                 "violation": hit is not None,
                 "rules": sorted(hit or ()),
             }

@@ -16,16 +16,41 @@ Keyword names passed on (stable, see ``emit``): ``formats``, ``outputs``,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from ownaudit.errors import UsageError
 
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "html")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 GROUP_BY = ("hub", "rule")
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+EXTENSIONS = {
+    ".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".txt": "console", ".log": "console",
+}
+
+
+def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Pair formats with outputs in order; extra formats go to stdout, extra outputs guess their format."""
+    pairs: list[tuple[str, str]] = []
+    for i, fmt in enumerate(formats):
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            raise UsageError(f"--format: unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+        pairs.append((fmt, outputs[i] if i < len(outputs) else "-"))
+    for dest in outputs[len(formats):]:
+        guessed = EXTENSIONS.get(Path(dest).suffix.lower()) if dest != "-" else None
+        if guessed is None:
+            raise UsageError(f"--output {dest}: no --format given for it and its extension names no format")
+        pairs.append((guessed, dest))
+    return pairs
 
 
 def report_options(func: F) -> F:
@@ -57,9 +82,17 @@ def report_options(func: F) -> F:
         click.option(
             "--group-by", "group_by", default="hub", show_default=True,
             type=click.Choice(GROUP_BY, case_sensitive=False),
-            help="Console/Markdown: group findings by owning hub or by rule.",
+            help="Console: group findings by owning hub or by rule.",
         ),
     ]
+
+    @functools.wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        # Pairing errors surface before the command spends minutes reading a catalog.
+        pair_outputs(tuple(kwargs.get("formats") or ()), tuple(kwargs.get("outputs") or ()))
+        return func(*args, **kwargs)
+
+    wrapped: Any = checked
     for deco in reversed(decorators):
-        func = deco(func)
-    return func
+        wrapped = deco(wrapped)
+    return wrapped  # type: ignore[no-any-return]

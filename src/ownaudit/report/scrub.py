@@ -75,4 +75,5 @@ def scrub_result(result: RunResult) -> RunResult:
         target=scrub_target(result.target),
         notices=[scrub_text(n) for n in result.notices],
         comparison=scrub_value(result.comparison) if result.comparison is not None else None,
+        matrix=scrub_value(result.matrix) if result.matrix is not None else None,
     )

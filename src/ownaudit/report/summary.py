@@ -82,7 +82,8 @@ def target_text(target: dict[str, Any]) -> str:
 def policy_text(result: RunResult) -> str:
     if not result.policy_path:
         return ""
-    digest = f" (sha256 {result.policy_digest[:12]})" if result.policy_digest else ""
+    raw = result.policy_digest.removeprefix("sha256:")
+    digest = f" (sha256 {raw[:12]})" if raw else ""
     return f"policy {result.policy_path}{digest}"
 
 
@@ -92,7 +93,7 @@ def context_line(result: RunResult) -> str:
     if result.started_at:
         parts.append(f"started {result.started_at}")
     if result.duration_seconds:
-        parts.append(f"{result.duration_seconds:.1f} s")
+        parts.append(f"{result.duration_seconds:.3g} s")
     return " · ".join(p for p in parts if p)
 
 
@@ -107,6 +108,22 @@ def comparison_line(result: RunResult) -> str | None:
     c = cmp_.get("counts", {})
     return (f"Since previous run {prev}: {c.get('new', 0)} new, {c.get('resolved', 0)} resolved, "
             f"{c.get('unchanged', 0)} unchanged")
+
+
+def resolved_lines(result: RunResult, limit: int = 20) -> list[str]:
+    """'AUD001 cl.t (hub h, role r)' for each finding resolved since the previous run, capped."""
+    cmp_ = result.comparison or {}
+    if not cmp_.get("previous_run"):
+        return []
+    items = cmp_.get("resolved") or []
+    out = []
+    for r in items[:limit]:
+        who = ", ".join(x for x in (f"hub {r['hub']}" if r.get("hub") else "",
+                                    f"role {r['role']}" if r.get("role") else "") if x)
+        out.append(f"{r['rule_id']} {r.get('object', '')}".rstrip() + (f" ({who})" if who else ""))
+    if len(items) > limit:
+        out.append(f"... and {len(items) - limit} more")
+    return out
 
 
 def new_keys(result: RunResult) -> set[str]:

@@ -14,7 +14,8 @@ from ownaudit.findings import Finding
 
 
 def _fix(obj_sql: str, holder: str, paths: list[str]) -> str:
-    direct = any(p.startswith(f"{holder} -[grant]->") or p.startswith("PUBLIC -[grant]") for p in paths)
+    starts = (f"{holder} -[grant]->", "PUBLIC -[grant]->", f"{holder} -[owner]->")
+    direct = any(p.startswith(starts) for p in paths)
     sql = f"REVOKE CREATE ON {obj_sql} FROM {q(holder)};"
     return sql if direct else f"{sql}  -- and revoke the membership shown in the evidence"
 
@@ -24,7 +25,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         spec = ctx.policy.schemas.get(info.name)
         if info.name == "public":
             ctx.mark_checked("AUD061", "public")
-            for holder, paths in ctx.holders(info.acl, info.owner, "CREATE").items():
+            for holder, paths in ctx.holders("schema", info.name, "CREATE").items():
                 yield ctx.finding(
                     "AUD061", f"{holder} can CREATE objects in schema public",
                     object="public", hub=spec.owner if spec else None, role=holder,
@@ -36,19 +37,20 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         if spec is None or not spec.governed:
             continue
         ctx.mark_checked("AUD060", info.name)
-        for holder, paths in ctx.holders(info.acl, info.owner, "CREATE").items():
+        for holder, paths in ctx.holders("schema", info.name, "CREATE").items():
             hub = ctx.hub_of(holder)
             if holder != PUBLIC and spec.owner is not None and hub == spec.owner:
                 continue
             yield ctx.finding(
-                "AUD060", f"{holder} can CREATE objects in schema {info.name}, owned by {spec.owner or 'no hub'}",
+                "AUD060",
+                f"{holder} can CREATE objects in schema {info.name}, owned by {spec.owner or 'no hub'}",
                 object=info.name, hub=spec.owner, role=holder,
                 evidence=[f"{p} on schema {info.name}" for p in paths],
                 keypath=f"schemas.{info.name}.owner", fix_sql=_fix(f"SCHEMA {q(info.name)}", holder, paths),
             )
     srv = ctx.snapshot.server
     ctx.mark_checked("AUD062", srv.database)
-    for holder, paths in ctx.holders(srv.database_acl, srv.database_owner, "CREATE").items():
+    for holder, paths in ctx.holders("database", srv.database, "CREATE").items():
         yield ctx.finding(
             "AUD062", f"{holder} can CREATE schemas in database {srv.database}",
             object=srv.database, hub=ctx.hub_of(holder), role=holder,

@@ -120,12 +120,13 @@ def _broad(ctx: AuditContext) -> Iterator[Finding]:
             scope_sql = f" IN SCHEMA {q(d.schema)}" if d.schema else ""
             yield ctx.finding(
                 "AUD071",
-                f"new {d.objtype}s {d.creator} creates in {('schema ' + d.schema) if d.schema else 'any schema'} "
+                f"new {d.objtype}s {d.creator} creates in "
+                f"{('schema ' + d.schema) if d.schema else 'any schema'} "
                 f"give {grantee} {', '.join(sorted(privs))}",
                 object=obj, hub=ctx.policy.schemas[scope[0]].owner if d.schema else None, role=grantee,
                 evidence=[f"default privileges FOR ROLE {d.creator}{scope_sql} ON {OBJ_SQL[d.objtype]}: "
                           f"{grantee} -[default]-> {p}" for p in sorted(privs)],
                 keypath=f"schemas.{d.schema}" if d.schema else "schemas",
-                fix_sql=f"ALTER DEFAULT PRIVILEGES FOR ROLE {q(d.creator)}{scope_sql} REVOKE {', '.join(plain)} "
-                        f"ON {OBJ_SQL[d.objtype]} FROM {q(grantee)};",
+                fix_sql=f"ALTER DEFAULT PRIVILEGES FOR ROLE {q(d.creator)}{scope_sql} "
+                        f"REVOKE {', '.join(plain)} ON {OBJ_SQL[d.objtype]} FROM {q(grantee)};",
             )

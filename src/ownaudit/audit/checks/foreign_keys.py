@@ -26,7 +26,8 @@ def _norm(action: str) -> str:
 
 
 def _describe(fk: ForeignKeyInfo) -> str:
-    return (f"{fk.name}: {fk.child}({', '.join(fk.child_columns)}) -> {fk.parent}({', '.join(fk.parent_columns)}) "
+    return (f"{fk.name}: {fk.child}({', '.join(fk.child_columns)}) -> "
+            f"{fk.parent}({', '.join(fk.parent_columns)}) "
             f"ON DELETE {_norm(fk.on_delete).upper()} ON UPDATE {_norm(fk.on_update).upper()}")
 
 
@@ -61,10 +62,10 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         ctx.mark_checked("AUD091", obj)
         if declared is not None:
             diffs = []
-            if _norm(fk.on_delete) != _norm(declared.on_delete):
-                diffs.append(f"ON DELETE {_norm(fk.on_delete).upper()} (declared {_norm(declared.on_delete).upper()})")
-            if _norm(fk.on_update) != _norm(declared.on_update):
-                diffs.append(f"ON UPDATE {_norm(fk.on_update).upper()} (declared {_norm(declared.on_update).upper()})")
+            for what, got, want in (("DELETE", fk.on_delete, declared.on_delete),
+                                    ("UPDATE", fk.on_update, declared.on_update)):
+                if _norm(got) != _norm(want):
+                    diffs.append(f"ON {what} {_norm(got).upper()} (declared {_norm(want).upper()})")
             if diffs:
                 yield ctx.finding(
                     "AUD091", f"foreign key {fk.name} has {'; '.join(diffs)}",
@@ -92,6 +93,6 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
 
 def _keypath(ctx: AuditContext, declared: object) -> str:
     try:
-        return f"foreign_keys.{ctx.policy.foreign_keys.index(declared)}"  # type: ignore[arg-type]
+        return f"foreign_keys[{ctx.policy.foreign_keys.index(declared)}]"  # type: ignore[arg-type]
     except ValueError:
         return "foreign_keys"

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from ownaudit.audit.context import AuditContext
 from ownaudit.findings import Finding
 
-KIND_WORD = {"r": "table", "p": "partitioned table", "f": "foreign table", "v": "view", "m": "materialized view"}
+KIND_WORD = {"r": "table", "p": "partitioned table", "f": "foreign table", "v": "view",
+             "m": "materialized view"}
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:

@@ -67,8 +67,8 @@ def _expected(ctx: AuditContext, g: Governed, actual: list[PolicyInfo]) -> Itera
                           fix_sql=f"ALTER TABLE {qref(g.name)} ENABLE ROW LEVEL SECURITY;")
     ctx.mark_checked("AUD041", g.name)
     if spec.enabled and spec.forced != g.rel.rls_forced:
-        want = "forced" if spec.forced else "not forced"
-        yield ctx.finding("AUD041", f"row-level security on {g.name} should be {want}",
+        wanted = "forced" if spec.forced else "not forced"
+        yield ctx.finding("AUD041", f"row-level security on {g.name} should be {wanted}",
                           object=g.name, hub=g.hub, keypath=f"{kp}.forced",
                           evidence=[f"{g.name}: relforcerowsecurity = {str(g.rel.rls_forced).lower()}"],
                           fix_sql=f"ALTER TABLE {qref(g.name)} {'' if spec.forced else 'NO '}"
@@ -77,7 +77,7 @@ def _expected(ctx: AuditContext, g: Governed, actual: list[PolicyInfo]) -> Itera
     by_name = {p.name: p for p in actual}
     for i, want in enumerate(spec.policies):
         got = by_name.get(want.name)
-        wkp = f"{kp}.policies.{i}"
+        wkp = f"{kp}.policies[{i}]"
         obj = f"{g.name}/{want.name}"
         if got is None:
             yield ctx.finding("AUD045", f"RLS policy {want.name} on {g.name} is missing",
@@ -154,8 +154,8 @@ def _silent_empty(ctx: AuditContext, g: Governed, policies: list[PolicyInfo]) ->
         evidence += [_describe(p) for p in policies] or [f"{g.name} has no RLS policy at all"]
         reads = "sees zero rows" if "SELECT" in blind else "touches zero rows"
         name = f"{g.rel.name}_{role}_{'read' if 'SELECT' in blind else 'write'}"[:63]
-        fix = "\n".join(_create_sql(g.name, name if len(blind) == 1 else f"{name}_{c.lower()}"[:63], c, [role])
-                        for c in blind)
+        fix = "\n".join(_create_sql(g.name, name if len(blind) == 1 else f"{name}_{c.lower()}"[:63], c,
+                                     [role]) for c in blind)
         yield ctx.finding(
             "AUD042",
             f"{role} holds {', '.join(blind)} on {g.name} but no permissive RLS policy applies to it: "

@@ -38,8 +38,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                     "AUD050", f"{role} has {attr.upper()}{via}",
                     object=role if target == role else target, hub=spec.hub, role=role,
                     evidence=[f"{chain} -[attribute]-> {attr.upper()}"],
-                    keypath=f"{kp}.forbidden_attributes" if f"{kp}.forbidden_attributes" in ctx.policy.locations
-                    else kp,
+                    keypath=f"{kp}.forbidden_attributes",
                     fix_sql=fix,
                     severity=Severity.CRITICAL if attr == "superuser" else None,
                 )

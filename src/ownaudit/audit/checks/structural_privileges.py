@@ -1,0 +1,108 @@
+"""AUD020-AUD022: REFERENCES/TRIGGER/MAINTAIN outside the owning hub; grant and ADMIN options.
+
+These are not writes, but each lets another hub act on a table or hand out
+access: a foreign key that blocks the owner, a trigger inside its writes, a
+privilege granted onward without review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ownaudit.audit.checks.writes import relevant_paths
+from ownaudit.audit.context import AuditContext, q, qref
+from ownaudit.audit.paths import revoke_sql
+from ownaudit.catalog.model import PUBLIC
+from ownaudit.findings import Finding
+from ownaudit.privileges import STRUCTURAL, sort_privileges
+
+
+def check(ctx: AuditContext) -> Iterator[Finding]:
+    subjects = ctx.subject_roles()
+    for g in ctx.governed("rpf"):
+        ctx.mark_checked("AUD020", g.name)
+        for role in subjects:
+            cell = ctx.matrix.cell(role, g.name)
+            if not cell.paths:
+                continue
+            hub = ctx.hub_of(role)
+            if hub is None or hub != g.hub:
+                held = {p: [x for x in relevant_paths(ctx, role, cell.paths.get(p, [])) if x.via != "owner"]
+                        for p in sort_privileges(STRUCTURAL)}
+                held = {p: x for p, x in held.items() if x}
+                if held:
+                    yield ctx.finding(
+                        "AUD020", f"{role} ({hub or 'not in the policy'}) holds "
+                                  f"{', '.join(p.value for p in held)} on {g.name}, "
+                                  f"owned by {g.hub or 'no hub'}",
+                        object=g.name, hub=g.hub, role=role,
+                        evidence=[str(x) for paths in held.values() for x in paths], keypath=g.keypath,
+                        fix_sql="\n".join(dict.fromkeys(revoke_sql(x, p.value, g.name)
+                                                        for p, paths in held.items() for x in paths)),
+                    )
+    yield from _table_grant_options(ctx)
+    yield from _schema_grant_options(ctx)
+    yield from _admin_options(ctx)
+
+
+def _table_grant_options(ctx: AuditContext) -> Iterator[Finding]:
+    """Grant options come from ACL entries, not from the owner's implicit rights."""
+    for g in ctx.governed("rpfvm"):
+        ctx.mark_checked("AUD021", g.name)
+        held: dict[str, dict[str, str]] = {}
+        items = [(i, "") for i in g.rel.acl] + [(i, f" ({c.name})") for c in g.rel.columns for i in c.acl]
+        for item, col in items:
+            if not item.grantable or item.grantee == g.rel.owner:
+                continue
+            if item.grantee != PUBLIC and ctx.is_trusted(item.grantee):
+                continue
+            held.setdefault(item.grantee, {})[item.privilege + col] = item.grantor
+        for grantee, privs in sorted(held.items()):
+            plain = sorted({p.split(" ")[0] for p in privs})
+            yield ctx.finding(
+                "AUD021", f"{grantee} can grant {', '.join(sorted(privs))} on {g.name} to others",
+                object=g.name, hub=g.hub, role=grantee,
+                evidence=[f"{grantee} -[grant by {grantor}, WITH GRANT OPTION]-> {p} on {g.name}"
+                          for p, grantor in sorted(privs.items())],
+                keypath=g.keypath,
+                fix_sql=f"REVOKE GRANT OPTION FOR {', '.join(plain)} ON {qref(g.name)} FROM {q(grantee)};",
+            )
+
+
+def _schema_grant_options(ctx: AuditContext) -> Iterator[Finding]:
+    for info in ctx.snapshot.schemas:
+        spec = ctx.policy.schemas.get(info.name)
+        if spec is None:
+            continue
+        ctx.mark_checked("AUD021", info.name)
+        for item in info.acl:
+            if not item.grantable or item.grantee == info.owner or (
+                    item.grantee != PUBLIC and ctx.is_trusted(item.grantee)):
+                continue
+            yield ctx.finding(
+                "AUD021", f"{item.grantee} can grant {item.privilege} on schema {info.name} to others",
+                object=info.name, hub=spec.owner, role=item.grantee,
+                evidence=[f"{item.grantee} -[grant by {item.grantor}]-> {item.privilege} on schema "
+                          f"{info.name} WITH GRANT OPTION"],
+                keypath=f"schemas.{info.name}",
+                fix_sql=f"REVOKE GRANT OPTION FOR {item.privilege} ON SCHEMA {q(info.name)} "
+                        f"FROM {q(item.grantee)};",
+            )
+
+
+def _admin_options(ctx: AuditContext) -> Iterator[Finding]:
+    app = set(ctx.policy.roles)
+    for m in ctx.snapshot.memberships:
+        if not m.admin or (m.role not in app and m.member not in app):
+            continue
+        ctx.mark_checked("AUD022", f"{m.member}->{m.role}")
+        if m.member not in app and ctx.is_trusted(m.member):
+            continue
+        yield ctx.finding(
+            "AUD022", f"{m.member} holds ADMIN OPTION on {m.role}: it can make any role a member of {m.role}",
+            object=m.role, hub=ctx.hub_of(m.role) or ctx.hub_of(m.member), role=m.member,
+            evidence=[f"{m.member} -[member, ADMIN{', granted by ' + m.grantor if m.grantor else ''}]-> "
+                      f"{m.role}"],
+            keypath=f"roles.{m.role}" if m.role in app else f"roles.{m.member}",
+            fix_sql=f"REVOKE ADMIN OPTION FOR {q(m.role)} FROM {q(m.member)};",
+        )

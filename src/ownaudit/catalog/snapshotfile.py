@@ -1,0 +1,111 @@
+"""Snapshot files: what ``ownaudit snapshot`` writes and ``ownaudit audit --snapshot`` reads.
+
+The format (``docs/snapshot.md``) is ``CatalogSnapshot.to_dict()`` as JSON with
+``format`` and ``version`` keys first. It holds no secret: the reader never
+selects a password, and the connection string is not stored. Every problem with
+a file is a one-line ``UsageError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ownaudit.catalog.model import SNAPSHOT_FORMAT, SNAPSHOT_VERSION, CatalogSnapshot
+from ownaudit.errors import UsageError
+
+STDIO = "-"
+
+
+def dumps_snapshot(snapshot: CatalogSnapshot) -> str:
+    """The snapshot as JSON text (stable key order, one object per line for readable diffs)."""
+    return json.dumps(snapshot.to_dict(), indent=1, ensure_ascii=False) + "\n"
+
+
+def write_snapshot(snapshot: CatalogSnapshot, path: str | Path) -> None:
+    """Write atomically (a temporary file renamed into place), or to stdout for ``-``."""
+    text = dumps_snapshot(snapshot)
+    if str(path) == STDIO:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; honour the user's umask like open()
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write snapshot: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def read_snapshot(path: str | Path) -> CatalogSnapshot:
+    """Load a snapshot file (``-`` = stdin); a bad file is a one-line ``UsageError``."""
+    name = str(path)
+    try:
+        text = sys.stdin.read() if name == STDIO else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{name}: snapshot file not found") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a directory, not a snapshot file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: not a snapshot (not UTF-8 text)") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read snapshot: {exc.strerror or exc}") from None
+    return loads_snapshot(text, name)
+
+
+def loads_snapshot(text: str, name: str = "<snapshot>") -> CatalogSnapshot:
+    """Parse snapshot JSON text; ``name`` is used in error messages."""
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{name}:{exc.lineno}:{exc.colno}: not a snapshot (invalid JSON: {exc.msg})") from None
+    except RecursionError:
+        raise UsageError(f"{name}: not a snapshot (JSON nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{name}: not a snapshot (expected a JSON object, got {type(data).__name__})")
+    if data.get("format") != SNAPSHOT_FORMAT:
+        raise UsageError(f"{name}: not an ownaudit snapshot (format is {data.get('format')!r}, "
+                         f"expected {SNAPSHOT_FORMAT!r})")
+    if data.get("version") != SNAPSHOT_VERSION:
+        raise UsageError(f"{name}: unsupported snapshot version {data.get('version')!r} "
+                         f"(this ownaudit reads version {SNAPSHOT_VERSION})")
+    try:
+        snapshot = CatalogSnapshot.from_dict(data)
+        _check(snapshot)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        detail = f"missing key {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
+        raise UsageError(f"{name}: malformed snapshot ({detail})") from None
+    return snapshot
+
+
+def _check(snapshot: CatalogSnapshot) -> None:
+    """Catch wrong types early, where a later check would crash far from the file."""
+    if not isinstance(snapshot.server.version_num, int):
+        raise ValueError("server.version_num must be an integer")
+    for rel in snapshot.relations:
+        if not isinstance(rel.schema, str) or not isinstance(rel.name, str) or not isinstance(rel.relkind, str):
+            raise ValueError(f"relation {rel.schema!r}.{rel.name!r}: schema, name and relkind must be strings")
+        for item in rel.acl:
+            if not isinstance(item.privilege, str) or not isinstance(item.grantee, str):
+                raise ValueError(f"relation {rel.qualified}: ACL entries need string grantee and privilege")
+    for role in snapshot.roles:
+        if not isinstance(role.name, str):
+            raise ValueError("roles[].name must be a string")

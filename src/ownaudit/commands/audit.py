@@ -1,0 +1,84 @@
+"""``ownaudit audit``: read the catalog (live or from a snapshot file) and report drift from the policy.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or policy
+error, 3 the catalog could not be read (no report is written then: an
+incomplete audit must never look clean).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import click
+
+from ownaudit.catalog.model import CatalogSnapshot
+from ownaudit.cli import run_exit
+from ownaudit.errors import UsageError
+from ownaudit.report.options import report_options
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m)?\s*$", re.IGNORECASE)
+
+
+def parse_duration_ms(text: str, option: str = "--statement-timeout") -> int:
+    """'30s', '500ms', '2min' or a bare number of seconds -> milliseconds."""
+    m = _DURATION.match(str(text))
+    if not m:
+        raise UsageError(f"{option}: expected a duration like 30s, 500ms or 2min, got {text!r}")
+    value, unit = float(m.group(1)), (m.group(2) or "s").lower()
+    ms = value * {"ms": 1, "s": 1000, "m": 60_000, "min": 60_000}[unit]
+    if ms < 1:
+        raise UsageError(f"{option}: must be at least 1ms, got {text!r}")
+    return int(ms)
+
+
+@click.command("audit")
+@click.option("--dsn", default=None, metavar="DSN",
+              help="Database to audit (else OWNAUDIT_DSN, DATABASE_URL, then libpq's PG* variables).")
+@click.option("--snapshot", "snapshot_path", default=None, metavar="FILE",
+              help="Audit a snapshot saved by 'ownaudit snapshot' instead of a live database.")
+@click.option("--policy", "policy_path", default=None, metavar="PATH",
+              help="Policy file (else OWNAUDIT_POLICY, [tool.ownaudit] policy, then the shipped policy).")
+@click.option("--statement-timeout", default="120s", show_default=True, metavar="DURATION",
+              help="Per-statement timeout of the catalog read (SET LOCAL inside the read-only transaction).")
+@click.option("--lock-timeout", default="5s", show_default=True, metavar="DURATION",
+              help="Lock wait limit of the catalog read.")
+@click.option("--connect-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
+              metavar="SECONDS", help="Connection timeout.")
+@report_options
+def audit(dsn: str | None, snapshot_path: str | None, policy_path: str | None, statement_timeout: str,
+          lock_timeout: str, connect_timeout: int, **report_opts: Any) -> None:
+    """Audit a live database (or a snapshot) against the ownership policy."""
+    from ownaudit.audit.engine import default_target, run_audit
+    from ownaudit.policy.loader import load_policy
+    from ownaudit.report.emit import emit
+
+    if dsn and snapshot_path:
+        raise UsageError("--dsn and --snapshot are mutually exclusive")
+    stmt_ms = parse_duration_ms(statement_timeout)
+    lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
+    policy = load_policy(policy_path)
+    if snapshot_path:
+        snapshot = _load_snapshot(snapshot_path)
+        target = default_target(policy, snapshot) | {"snapshot": snapshot_path}
+    else:
+        from ownaudit.catalog.reader import read_catalog
+        from ownaudit.connect import dsn_parts, resolve_dsn
+
+        resolved = resolve_dsn(dsn)
+        parts = dsn_parts(resolved)  # validates the DSN before connecting (exit 2 when malformed)
+        snapshot = read_catalog(resolved, connect_timeout=connect_timeout, statement_timeout_ms=stmt_ms,
+                                lock_timeout_ms=lock_ms)
+        target = default_target(policy, snapshot)
+        if parts.get("host"):
+            target["host"] = parts["host"]
+        if parts.get("port"):
+            target["port"] = parts["port"]
+    result = run_audit(policy, snapshot, target=target)
+    run_exit(emit(result, **report_opts))
+
+
+def _load_snapshot(path: str) -> CatalogSnapshot:
+    from ownaudit.catalog.snapshotfile import read_snapshot
+
+    return read_snapshot(path)
