@@ -76,8 +76,10 @@ def build(conn: object, tables: int, schemas: int) -> None:
     for s in range(schemas):
         stmts = []
         for t in range(per):
-            stmts.append(f"CREATE TABLE s{s:02d}.t{t:04d} (id bigserial PRIMARY KEY, parent_id bigint, "
-                         f"name text NOT NULL, note text, created_at timestamptz DEFAULT now())")
+            stmts.append(
+                f"CREATE TABLE s{s:02d}.t{t:04d} (id bigserial PRIMARY KEY, parent_id bigint, "
+                f"name text NOT NULL, note text, created_at timestamptz DEFAULT now())"
+            )
         ex(";".join(stmts))
     ex("RESET ROLE")
     # 5,000 FKs: the first half of the tables of every schema point at their predecessor.
@@ -85,10 +87,12 @@ def build(conn: object, tables: int, schemas: int) -> None:
     stmts = []
     for i in range(fk_budget):
         s, t = i % schemas, i // schemas + 1
-        stmts.append(f"ALTER TABLE s{s:02d}.t{t:04d} ADD CONSTRAINT fk_parent FOREIGN KEY (parent_id) "
-                     f"REFERENCES s{s:02d}.t{t - 1:04d}(id) ON DELETE {'CASCADE' if i % 7 == 0 else 'NO ACTION'}")
+        stmts.append(
+            f"ALTER TABLE s{s:02d}.t{t:04d} ADD CONSTRAINT fk_parent FOREIGN KEY (parent_id) "
+            f"REFERENCES s{s:02d}.t{t - 1:04d}(id) ON DELETE {'CASCADE' if i % 7 == 0 else 'NO ACTION'}"
+        )
     for i in range(0, len(stmts), 500):
-        ex(";".join(stmts[i:i + 500]))
+        ex(";".join(stmts[i : i + 500]))
     # 2,000 policies: RLS on 1,000 tables, a permissive read and a write policy each.
     stmts = []
     for i in range(min(1000, tables)):
@@ -98,7 +102,7 @@ def build(conn: object, tables: int, schemas: int) -> None:
         stmts.append(f"CREATE POLICY p_read ON {name} FOR SELECT TO r{s:02d}, w{s:02d} USING (true)")
         stmts.append(f"CREATE POLICY p_write ON {name} FOR ALL TO w{s:02d} USING (true) WITH CHECK (true)")
     for i in range(0, len(stmts), 600):
-        ex(";".join(stmts[i:i + 600]))
+        ex(";".join(stmts[i : i + 600]))
     # Grants and memberships.
     for s in range(schemas):
         sc = f"s{s:02d}"
@@ -114,7 +118,9 @@ def build(conn: object, tables: int, schemas: int) -> None:
     ex("GRANT g1 TO g2")
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+def timed(
+    cmd: list[str], env: dict[str, str] | None = None
+) -> tuple[float, float, subprocess.CompletedProcess[str]]:
     """Wall seconds and peak RSS in MiB of exactly this child (``os.wait4`` returns its own rusage)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t = time.perf_counter()
@@ -147,22 +153,30 @@ def main() -> int:
         build(conn, args.tables, args.schemas)
         conn.close()
         admin.close()
-        print(f"built {args.tables} tables over {args.schemas} schemas in {time.perf_counter() - t:.1f}s "
-              f"on PostgreSQL {srv.version}", flush=True)
+        print(
+            f"built {args.tables} tables over {args.schemas} schemas in {time.perf_counter() - t:.1f}s "
+            f"on PostgreSQL {srv.version}",
+            flush=True,
+        )
         audit_dsn = srv.dsn("bench", user=AUDITOR, password=AUDITOR_PASSWORD)
         empty_dsn = srv.dsn("postgres", user=AUDITOR, password=AUDITOR_PASSWORD)
         env = dict(os.environ, OWNAUDIT_DSN=audit_dsn)
         ownaudit = [sys.executable, "-m", "ownaudit.cli"]
         # Warm the OS caches once for both tools, then measure.
-        subprocess.run([str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, srv.dsn("bench")],
-                       check=True, capture_output=True)
-        dump_s, dump_mib, dump = timed([str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull,
-                                        srv.dsn("bench")])
+        subprocess.run(
+            [str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, srv.dsn("bench")],
+            check=True,
+            capture_output=True,
+        )
+        dump_s, _, dump = timed(
+            [str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, srv.dsn("bench")]
+        )
         if dump.returncode != 0:
             print(f"pg_dump failed: {dump.stderr.strip()}")
             return 3
-        audit_s, audit_mib, audit = timed(ownaudit + ["audit", "--format", "json", "--output", os.devnull, "-q"],
-                                          env)
+        audit_s, audit_mib, audit = timed(
+            [*ownaudit, "audit", "--format", "json", "--output", os.devnull, "-q"], env
+        )
         if audit.returncode not in (0, 1):
             print(f"ownaudit audit failed (exit {audit.returncode}): {audit.stderr.strip()[-300:]}")
         _, _, worker = timed([sys.executable, "-c", WORKER, audit_dsn, empty_dsn])
@@ -171,19 +185,33 @@ def main() -> int:
             return 3
         stats = json.loads(worker.stdout.strip().splitlines()[-1])
 
-    print(f"catalog: {stats['relations']} relations, {stats['roles']} roles, {stats['policies']} policies, "
-          f"{stats['foreign_keys']} foreign keys; matrix {stats['cells']} role x relation cells")
+    print(
+        f"catalog: {stats['relations']} relations, {stats['roles']} roles, {stats['policies']} policies, "
+        f"{stats['foreign_keys']} foreign keys; matrix {stats['cells']} role x relation cells"
+    )
     print(f"pg_dump --schema-only : {dump_s:7.2f} s")
-    print(f"ownaudit audit (CLI)  : {audit_s:7.2f} s  = {audit_s / dump_s:.2f}x pg_dump  (target <= 1.0x), "
-          f"exit {audit.returncode}")
-    print(f"  phases (worker)     : import {stats['import_s']:.2f}s, catalog read {stats['read_s']:.2f}s, "
-          f"effective matrix {stats['matrix_s']:.2f}s, audit rules "
-          + (f"{stats['audit_rules_s']:.2f}s ({stats['findings']} findings)" if stats["audit_rules_s"] is not None
-             else "n/a (ownaudit.audit not available)"))
-    print(f"peak memory (audit)   : {audit_mib:7.1f} MiB = {audit_mib / 300:.2f}x the 300 MiB budget; "
-          f"worker {stats['maxrss_mib']:.1f} MiB")
-    print(f"catalog queries       : {stats['queries']} on this database, {stats['queries_empty_db']} on an empty one "
-          f"({'independent of size' if stats['queries'] == stats['queries_empty_db'] else 'DEPENDS ON SIZE'})")
+    print(
+        f"ownaudit audit (CLI)  : {audit_s:7.2f} s  = {audit_s / dump_s:.2f}x pg_dump  (target <= 1.0x), "
+        f"exit {audit.returncode}"
+    )
+    print(
+        f"  phases (worker)     : import {stats['import_s']:.2f}s, catalog read {stats['read_s']:.2f}s, "
+        f"effective matrix {stats['matrix_s']:.2f}s, audit rules "
+        + (
+            f"{stats['audit_rules_s']:.2f}s ({stats['findings']} findings)"
+            if stats["audit_rules_s"] is not None
+            else "n/a (ownaudit.audit not available)"
+        )
+    )
+    print(
+        f"peak memory (audit)   : {audit_mib:7.1f} MiB = {audit_mib / 300:.2f}x the 300 MiB budget; "
+        f"worker {stats['maxrss_mib']:.1f} MiB"
+    )
+    print(
+        f"catalog queries       : {stats['queries']} on this database, "
+        f"{stats['queries_empty_db']} on an empty one "
+        f"({'independent of size' if stats['queries'] == stats['queries_empty_db'] else 'DEPENDS ON SIZE'})"
+    )
     return 0
 
 

@@ -1,6 +1,6 @@
 """Real-PostgreSQL fixtures shared by every test that needs a server.
 
-Fixtures (see the README section "Tests" for examples):
+Fixtures (examples in tests/test_harness.py):
 
 * ``pg_server`` (session): the server. ``OWNAUDIT_TEST_DSN`` (a superuser DSN) uses an
   existing server; otherwise a private :class:`ownaudit.embedded.EmbeddedServer` is
@@ -41,6 +41,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from ownaudit.demo_data import apply_seed
 from ownaudit.embedded import EmbeddedServer, select_installation
 from ownaudit.errors import IncompleteError, UsageError
+
+pytest_plugins = ["pytester"]  # test_harness.py checks the fixtures' teardown in a nested run
 
 ENV_DSN = "OWNAUDIT_TEST_DSN"
 ENV_PG = "OWNAUDIT_TEST_PG"
@@ -161,7 +163,9 @@ def skip_below(pg_major: int) -> Callable[[int, str], None]:
 
     def skip(major: int, reason: str = "") -> None:
         if pg_major < major:
-            pytest.skip(f"needs PostgreSQL {major}+ (server is {pg_major})" + (f": {reason}" if reason else ""))
+            pytest.skip(
+                f"needs PostgreSQL {major}+ (server is {pg_major})" + (f": {reason}" if reason else "")
+            )
 
     return skip
 
@@ -256,7 +260,10 @@ def _cleanup(server: PgServer, created: list[str], roles_before: set[str]) -> No
             return
         ids = sql.SQL(", ").join(sql.Identifier(r) for r in leftover)
         remaining = [
-            r[0] for r in admin.execute("SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate")
+            r[0]
+            for r in admin.execute(
+                "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate"
+            )
         ]
     for dbname in remaining:
         with server.connect(dbname) as conn:

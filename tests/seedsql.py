@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from ownaudit.demo_data import OWNER_ROLE, SEED_ROLES, apply_seed, enforcement_sql, schema_sql, seed_file
 
-__all__ = ["OWNER_ROLE", "SEED_ROLES", "apply_seed", "enforcement_sql", "extra_sql", "roles_sql", "schema_sql"]
+__all__ = [
+    "OWNER_ROLE",
+    "SEED_ROLES",
+    "apply_seed",
+    "enforcement_sql",
+    "extra_sql",
+    "roles_sql",
+    "schema_sql",
+]
 
 
 def extra_sql() -> str:

@@ -37,21 +37,41 @@ def owner_acl(owner: str, privs: list[str] = TABLE_PRIVS) -> list[AclItem]:
     return [AclItem(owner, owner, p) for p in privs]
 
 
-def snap(*, version: int = 180000, roles: list[RoleInfo] | None = None,
-         memberships: list[MembershipInfo] | None = None, relations: list[RelationInfo] | None = None,
-         schemas: list[SchemaInfo] | None = None, functions: list[FunctionInfo] | None = None) -> CatalogSnapshot:
+def snap(
+    *,
+    version: int = 180000,
+    roles: list[RoleInfo] | None = None,
+    memberships: list[MembershipInfo] | None = None,
+    relations: list[RelationInfo] | None = None,
+    schemas: list[SchemaInfo] | None = None,
+    functions: list[FunctionInfo] | None = None,
+) -> CatalogSnapshot:
     names = ["migrator", "outreach_writer", "ui_reader", "cl_writer", "admin"]
     base = [RoleInfo(n, 16400 + i) for i, n in enumerate(names)]
-    base += [RoleInfo(n, 6000 + i, predefined=True) for i, n in enumerate(
-        ["pg_read_all_data", "pg_write_all_data", "pg_maintain", "pg_database_owner"])]
+    base += [
+        RoleInfo(n, 6000 + i, predefined=True)
+        for i, n in enumerate(["pg_read_all_data", "pg_write_all_data", "pg_maintain", "pg_database_owner"])
+    ]
     return CatalogSnapshot(
-        server=ServerInfo(version_num=version, version=f"PostgreSQL {version // 10000}", database="Marketing DB",
-                          database_owner="migrator", current_user="auditor", current_user_is_superuser=False,
-                          privileges={"table": TABLE_PRIVS, "sequence": ["SELECT", "UPDATE", "USAGE"],
-                                      "function": ["EXECUTE"], "schema": ["USAGE", "CREATE"]}),
+        server=ServerInfo(
+            version_num=version,
+            version=f"PostgreSQL {version // 10000}",
+            database="Marketing DB",
+            database_owner="migrator",
+            current_user="auditor",
+            current_user_is_superuser=False,
+            privileges={
+                "table": TABLE_PRIVS,
+                "sequence": ["SELECT", "UPDATE", "USAGE"],
+                "function": ["EXECUTE"],
+                "schema": ["USAGE", "CREATE"],
+            },
+        ),
         roles=(roles if roles is not None else []) + base,
         memberships=memberships or [],
-        relations=relations if relations is not None else [
+        relations=relations
+        if relations is not None
+        else [
             RelationInfo("outreach", "people", 1, "r", "migrator", acl=owner_acl("migrator")),
         ],
         schemas=schemas or [],
@@ -99,10 +119,12 @@ def test_pg16_membership_without_inherit_or_set_gives_nothing() -> None:
 
 def test_set_then_inherit_chain() -> None:
     """SET ROLE to X, then X's inherited grants: every hop before X needs SET, every hop after INHERIT."""
-    s = snap(memberships=[
-        MembershipInfo("cl_writer", "ui_reader", inherit=False, set_option=True),
-        MembershipInfo("outreach_writer", "cl_writer", inherit=True, set_option=False),
-    ])
+    s = snap(
+        memberships=[
+            MembershipInfo("cl_writer", "ui_reader", inherit=False, set_option=True),
+            MembershipInfo("outreach_writer", "cl_writer", inherit=True, set_option=False),
+        ]
+    )
     s.relations[0].acl.append(AclItem("outreach_writer", "migrator", "TRUNCATE"))
     (path,) = effective_matrix(s).cell("ui_reader", "outreach.people").paths[Privilege.TRUNCATE]
     assert path.hops[:2] == ("ui_reader -[member, SET]->", "cl_writer -[member]->")
@@ -117,9 +139,13 @@ def test_public_grant_reaches_every_role_and_a_public_row() -> None:
     s.relations[0].acl.append(AclItem(PUBLIC, "migrator", "INSERT"))
     m = effective_matrix(s)
     assert [str(p) for p in m.cell(PUBLIC, "outreach.people").paths[Privilege.INSERT]] == [
-        "PUBLIC -[grant]-> INSERT on outreach.people"]
+        "PUBLIC -[grant]-> INSERT on outreach.people"
+    ]
     (path,) = m.cell("ui_reader", "outreach.people").paths[Privilege.INSERT]
-    assert path.via == "public" and str(path) == "ui_reader -[public]-> PUBLIC -[grant]-> INSERT on outreach.people"
+    assert (
+        path.via == "public"
+        and str(path) == "ui_reader -[public]-> PUBLIC -[grant]-> INSERT on outreach.people"
+    )
 
 
 def test_column_grant_carries_its_columns_and_is_not_table_level() -> None:
@@ -150,10 +176,18 @@ def test_owner_and_owner_members_can_obtain_every_privilege_even_after_revoke() 
 
 
 def test_predefined_roles() -> None:
-    s = snap(memberships=[MembershipInfo("pg_write_all_data", "ui_reader"),
-                          MembershipInfo("pg_maintain", "cl_writer")])
+    s = snap(
+        memberships=[
+            MembershipInfo("pg_write_all_data", "ui_reader"),
+            MembershipInfo("pg_maintain", "cl_writer"),
+        ]
+    )
     m = effective_matrix(s)
-    assert m.privileges("ui_reader", "outreach.people") == {Privilege.INSERT, Privilege.UPDATE, Privilege.DELETE}
+    assert m.privileges("ui_reader", "outreach.people") == {
+        Privilege.INSERT,
+        Privilege.UPDATE,
+        Privilege.DELETE,
+    }
     (p,) = m.cell("ui_reader", "outreach.people").paths[Privilege.INSERT]
     assert p.via == "predefined" and "pg_write_all_data -[predefined]->" in p.hops
     assert m.privileges("cl_writer", "outreach.people") == {Privilege.MAINTAIN}
@@ -169,9 +203,13 @@ def test_maintain_absent_before_17_when_the_server_vocabulary_lacks_it() -> None
 
 
 def test_superuser_directly_and_through_set_role_only() -> None:
-    s = snap(roles=[RoleInfo("root_like", 17000, superuser=True)],
-             memberships=[MembershipInfo("root_like", "ui_reader", inherit=True, set_option=True),
-                          MembershipInfo("root_like", "cl_writer", inherit=True, set_option=False)])
+    s = snap(
+        roles=[RoleInfo("root_like", 17000, superuser=True)],
+        memberships=[
+            MembershipInfo("root_like", "ui_reader", inherit=True, set_option=True),
+            MembershipInfo("root_like", "cl_writer", inherit=True, set_option=False),
+        ],
+    )
     m = effective_matrix(s)
     assert {p.via for p in m.cell("root_like", "outreach.people").paths[Privilege.DELETE]} == {"superuser"}
     (p,) = m.cell("ui_reader", "outreach.people").paths[Privilege.DELETE]
@@ -187,26 +225,64 @@ def test_membership_cycles_do_not_loop() -> None:
 
 
 def test_schema_usage_latent_table_privilege() -> None:
-    s = snap(schemas=[SchemaInfo("outreach", 1, "migrator", acl=[AclItem("migrator", "migrator", "USAGE"),
-                                                                  AclItem("migrator", "migrator", "CREATE")]),
-                      SchemaInfo("public", 2200, "pg_database_owner",
-                                 acl=[AclItem("pg_database_owner", "pg_database_owner", "CREATE"),
-                                      AclItem(PUBLIC, "pg_database_owner", "USAGE")])])
+    s = snap(
+        schemas=[
+            SchemaInfo(
+                "outreach",
+                1,
+                "migrator",
+                acl=[AclItem("migrator", "migrator", "USAGE"), AclItem("migrator", "migrator", "CREATE")],
+            ),
+            SchemaInfo(
+                "public",
+                2200,
+                "pg_database_owner",
+                acl=[
+                    AclItem("pg_database_owner", "pg_database_owner", "CREATE"),
+                    AclItem(PUBLIC, "pg_database_owner", "USAGE"),
+                ],
+            ),
+        ]
+    )
     s.relations[0].acl.append(AclItem("ui_reader", "migrator", "INSERT"))
     assert Privilege.INSERT in effective_matrix(s).privileges("ui_reader", "outreach.people")
     assert not has_schema_usage(s, "ui_reader", "outreach")
     assert has_schema_usage(s, "ui_reader", "public")
-    assert [str(p) for p in schema_usage(s, "migrator")["outreach"]] == ["migrator -[grant]-> USAGE on outreach",
-                                                                        "migrator -[owner]-> USAGE on outreach"]
+    assert [str(p) for p in schema_usage(s, "migrator")["outreach"]] == [
+        "migrator -[grant]-> USAGE on outreach",
+        "migrator -[owner]-> USAGE on outreach",
+    ]
 
 
 def test_sequence_and_function_access() -> None:
-    s = snap(relations=[RelationInfo("outreach", "people_id_seq", 5, "S", "migrator",
-                                     acl=owner_acl("migrator", ["SELECT", "UPDATE", "USAGE"])
-                                     + [AclItem("ui_reader", "migrator", "UPDATE")])],
-             functions=[FunctionInfo("outreach", "purge", 9, "", "migrator", True, "plpgsql", "f",
-                                     acl=[AclItem(PUBLIC, "migrator", "EXECUTE"),
-                                          AclItem("migrator", "migrator", "EXECUTE")])])
+    s = snap(
+        relations=[
+            RelationInfo(
+                "outreach",
+                "people_id_seq",
+                5,
+                "S",
+                "migrator",
+                acl=[
+                    *owner_acl("migrator", ["SELECT", "UPDATE", "USAGE"]),
+                    AclItem("ui_reader", "migrator", "UPDATE"),
+                ],
+            )
+        ],
+        functions=[
+            FunctionInfo(
+                "outreach",
+                "purge",
+                9,
+                "",
+                "migrator",
+                True,
+                "plpgsql",
+                "f",
+                acl=[AclItem(PUBLIC, "migrator", "EXECUTE"), AclItem("migrator", "migrator", "EXECUTE")],
+            )
+        ],
+    )
     seq = sequence_access(s, roles=["ui_reader"])
     assert seq.privileges("ui_reader", "outreach.people_id_seq") == {"UPDATE"}
     fx = function_execute(s, roles=["cl_writer"])
@@ -221,8 +297,9 @@ def test_effective_state_speaks_the_policy_shape() -> None:
     s.relations[0].acl.append(AclItem("ui_reader", "migrator", "SELECT"))
     s.relations[0].rls_enabled = True
     s.policies = [PolicyInfo("outreach.people", "read_all", "SELECT", True, [PUBLIC])]
-    policy = Policy(path="p.yaml", digest="", version=1, database=Database("Marketing DB"), hubs={}, roles={},
-                    schemas={})
+    policy = Policy(
+        path="p.yaml", digest="", version=1, database=Database("Marketing DB"), hubs={}, roles={}, schemas={}
+    )
     state = effective_state(s, policy)
     assert state.kind == "catalog"
     assert state.matrix.privileges("ui_reader", "outreach.people") == {Privilege.SELECT}

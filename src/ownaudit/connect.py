@@ -113,7 +113,9 @@ def open_readonly(
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
         conn.read_only = True
         # The first statement opens the transaction: BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY.
-        conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(int(statement_timeout_ms))))
+        conn.execute(
+            sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(int(statement_timeout_ms)))
+        )
         conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(int(lock_timeout_ms))))
     except Exception as exc:
         conn.close()
@@ -149,20 +151,35 @@ _SQLSTATE_CAUSES = {
 _MESSAGE_CAUSES = (
     (re.compile(r"timeout expired|timed out", re.I), "host unreachable (connect timeout expired)"),
     (re.compile(r"connection refused", re.I), "connection refused"),
-    (re.compile(r"could not translate host name|name or service not known|nodename nor servname",
-                re.I), "unknown host"),
+    (
+        re.compile(r"could not translate host name|name or service not known|nodename nor servname", re.I),
+        "unknown host",
+    ),
     (re.compile(r"no route to host|network is unreachable", re.I), "host unreachable"),
     (re.compile(r"ssl|tls|channel binding", re.I), "TLS required but unavailable or failed"),
-    (re.compile(r"password authentication failed|authentication failed|no password supplied|"
-                r"no pg_hba.conf entry", re.I), "authentication failed"),
+    (
+        re.compile(
+            r"password authentication failed|authentication failed|no password supplied|"
+            r"no pg_hba.conf entry",
+            re.I,
+        ),
+        "authentication failed",
+    ),
     (re.compile(r"role \".*\" does not exist", re.I), "authentication failed"),
     (re.compile(r"database \".*\" does not exist", re.I), "database does not exist"),
-    (re.compile(r"terminating connection|server closed the connection|consuming input failed|"
-                r"connection (is|was) (lost|closed)|the connection is closed", re.I),
-     "the server terminated the session"),
+    (
+        re.compile(
+            r"terminating connection|server closed the connection|consuming input failed|"
+            r"connection (is|was) (lost|closed)|the connection is closed",
+            re.I,
+        ),
+        "the server terminated the session",
+    ),
     (re.compile(r"permission denied", re.I), "permission denied reading the catalog"),
-    (re.compile(r"canceling statement due to statement timeout", re.I),
-     "statement timeout exceeded (query canceled)"),
+    (
+        re.compile(r"canceling statement due to statement timeout", re.I),
+        "statement timeout exceeded (query canceled)",
+    ),
 )
 
 

@@ -201,35 +201,37 @@ _prepare_lock = threading.Lock()
 
 
 def _ensure_pg_user() -> tuple[int, int]:
-    """(uid, gid) of the unprivileged server user, created as a system user if missing."""
+    """(uid, gid) of the unprivileged server user, created as a system user if missing.
+
+    Parallel test workers may all get here at once on a fresh machine: ``useradd`` runs
+    under an exclusive lock and is retried, because it fails when /etc/passwd is locked.
+    """
+    import fcntl
     import pwd
 
-    try:
+    with contextlib.suppress(KeyError):
         entry = pwd.getpwnam(PG_USER)
-    except KeyError:
-        cmd = [
-            "useradd",
-            "--system",
-            "--user-group",
-            "--no-create-home",
-            "--shell",
-            "/usr/sbin/nologin",
-            PG_USER,
-        ]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
-        except OSError as exc:
-            raise IncompleteError(
-                f"PostgreSQL cannot run as root and creating user {PG_USER} failed: {exc}"
-            ) from None
-        try:
-            entry = pwd.getpwnam(PG_USER)
-        except KeyError:
+        return entry.pw_uid, entry.pw_gid
+    cmd = ["useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER]
+    detail = "useradd did not create it"
+    with open(os.path.join(tempfile.gettempdir(), f".{PG_USER}.useradd.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for _attempt in range(10):
+            with contextlib.suppress(KeyError):
+                entry = pwd.getpwnam(PG_USER)
+                return entry.pw_uid, entry.pw_gid
+            try:
+                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
+            except (OSError, subprocess.SubprocessError) as exc:
+                detail = str(exc)
+                break
             detail = " ".join(proc.stderr.split()) or f"useradd exited {proc.returncode}"
-            raise IncompleteError(
-                f"PostgreSQL cannot run as root and creating user {PG_USER} failed: {detail}"
-            ) from None
-    return entry.pw_uid, entry.pw_gid
+            if proc.returncode == 0:
+                continue
+            time.sleep(0.2)
+    raise IncompleteError(
+        f"PostgreSQL cannot run as root and creating the system user {PG_USER} failed: {detail}"
+    )
 
 
 def _add_mode(path: Path, bits: int) -> None:
@@ -449,10 +451,12 @@ class EmbeddedServer:
         if as_root:
             ids = _ensure_pg_user()
             _make_reachable(inst)
-        base = Path(tempfile.mkdtemp(prefix="ownaudit-pg-"))
-        if len(str(base)) + 20 > _SOCKET_PATH_MAX:
-            shutil.rmtree(base, ignore_errors=True)
-            base = Path(tempfile.mkdtemp(prefix="ownaudit-pg-", dir="/tmp"))
+        # /tmp when root (the server user must traverse every parent; TMPDIR may be under /root)
+        # or when TMPDIR is too long for the unix socket path.
+        tmp = tempfile.gettempdir()
+        if (as_root or len(tmp) + 40 > _SOCKET_PATH_MAX) and os.path.isdir("/tmp"):
+            tmp = "/tmp"
+        base = Path(tempfile.mkdtemp(prefix="ownaudit-pg-", dir=tmp))
         self._base = base
         _running.add(self)
         pwfile = base / "pwfile"

@@ -67,6 +67,8 @@ class AuditContext:
     checked: dict[str, list[str]] = field(default_factory=dict)
     _matrix: AccessMatrix | None = None
     _objects: dict[str, ObjectMatrix] = field(default_factory=dict)
+    _allowed: dict[tuple[str, TableRef], frozenset[Privilege]] = field(default_factory=dict)
+    _allowed_cols: dict[tuple[str, TableRef], dict[Privilege, frozenset[str]]] = field(default_factory=dict)
 
     # -- inputs -------------------------------------------------------------
     @cached_property
@@ -113,6 +115,22 @@ class AuditContext:
         info = self.snapshot.role(role)
         return info is None or info.predefined or info.superuser or role.startswith("pg_")
 
+    def allowed(self, role: str, ref: TableRef) -> frozenset[Privilege]:
+        """``policy.allowed_privileges``, memoized: checks ask it for every role x table."""
+        key = (role, ref)
+        got = self._allowed.get(key)
+        if got is None:
+            got = self._allowed[key] = self.policy.allowed_privileges(role, ref)
+        return got
+
+    def allowed_columns(self, role: str, ref: TableRef) -> dict[Privilege, frozenset[str]]:
+        """``policy.allowed_column_privileges``, memoized."""
+        key = (role, ref)
+        got = self._allowed_cols.get(key)
+        if got is None:
+            got = self._allowed_cols[key] = self.policy.allowed_column_privileges(role, ref)
+        return got
+
     def hub_of(self, role: str) -> str | None:
         return self.policy.hub_of_role(role)
 
@@ -154,11 +172,12 @@ class AuditContext:
         ks = frozenset(kinds)
         return [g for g in self._governed if g.rel.relkind in ks]
 
+    @cached_property
+    def _governed_index(self) -> dict[str, Governed]:
+        return {g.name: g for g in self._governed}
+
     def governed_by_name(self, qualified: str) -> Governed | None:
-        for g in self._governed:
-            if g.name == qualified:
-                return g
-        return None
+        return self._governed_index.get(qualified)
 
     # -- output -------------------------------------------------------------
     def mark_checked(self, rule_id: str, obj: str) -> None:

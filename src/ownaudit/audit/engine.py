@@ -90,7 +90,8 @@ def _matrix_view(ctx: AuditContext, result: RunResult) -> dict[str, Any] | None:
                     | {str(t.ref) for t in ctx.policy.tables()})
     roles = ctx.subject_roles()
     expected = expected_state(ctx.policy, [TableRef(*t.split(".", 1)) for t in tables]).matrix
-    violations = [f for f in result.findings if not f.suppressed and f.role and f.object in tables]
+    table_set = set(tables)
+    violations = [f for f in result.findings if not f.suppressed and f.role and f.object in table_set]
     table_hubs = {t: ctx.policy.owner_hub(TableRef(*t.split(".", 1))) for t in tables}
     return build_matrix(expected, ctx.matrix, roles, tables, violations,
                         role_hubs={r: ctx.hub_of(r) for r in roles}, table_hubs=table_hubs)

@@ -1,8 +1,10 @@
 """Which governed tables a function body writes, for the SECURITY DEFINER check.
 
-Uses the linter's analyzer when it is installed; otherwise a conservative
-regex over the body: an unqualified name matches every governed table of that
-name, so a definer function is never cleared by a guess.
+Uses the linter's analyzer (``ownaudit.lint.analyze``) on the body; where it
+cannot see everything (dynamic SQL, a statement it cannot parse) or is not
+installed, a conservative regex over the body is added. An unqualified name
+matches every governed table of that name: a definer function is never
+cleared by a guess.
 """
 
 from __future__ import annotations
@@ -45,13 +47,52 @@ def written_names(body: str) -> set[tuple[str | None, str]]:
     return out
 
 
+_PROBE_TAG = "$ownaudit_body$"
+# EXECUTE of anything but one string literal ending the statement: SQL built at run time.
+_DYNAMIC = re.compile(r"\bEXECUTE\s+(?!'(?:[^']|'')*'\s*(?:;|USING\b|INTO\b|$))", re.IGNORECASE)
+
+
+def dynamic_sql(fn: FunctionInfo) -> bool:
+    """Whether a PL/pgSQL body runs SQL computed at run time (its targets cannot be known)."""
+    return fn.language.lower() == "plpgsql" and bool(_DYNAMIC.search(fn.body or ""))
+
+
+def analyzed_names(body: str, language: str) -> set[tuple[str | None, str]] | None:
+    """Tables the linter's analyzer sees written; None when it cannot vouch for the whole body."""
+    try:
+        from ownaudit.lint.analyze import analyze_statement
+        from ownaudit.lint.operations import UNANALYSABLE, WRITE
+    except ImportError:  # pragma: no cover - the linter is part of the package
+        return None
+    if _PROBE_TAG in body:
+        return None
+    text = (f"CREATE FUNCTION ownaudit_probe() RETURNS void LANGUAGE {language} "
+            f"AS {_PROBE_TAG}{body}{_PROBE_TAG}")
+    try:
+        ops = analyze_statement(text)
+    except Exception:  # the analyzer promises not to raise; never let it break an audit
+        return None
+    out: set[tuple[str | None, str]] = set()
+    for op in ops:
+        if op.action == UNANALYSABLE:
+            return None
+        if op.action == WRITE and op.target is not None:
+            if op.target.placeholder:
+                return None
+            out.add((op.target.schema, op.target.name))
+    return out
+
+
 def written_tables(fn: FunctionInfo, governed: Sequence[_Named]) -> list[str]:
     """Qualified names of governed relations ``fn`` may write."""
     body = fn.body or ""
-    if fn.language.lower() not in ("sql", "plpgsql") and body:
+    lang = fn.language.lower()
+    if lang not in ("sql", "plpgsql") and body:
         # Other languages (plpython, plv8): any mention of a governed table counts.
         return [g.name for g in governed if g.name.split(".", 1)[1].lower() in body.lower()]
-    names = written_names(body)
+    names = analyzed_names(body, lang)
+    if names is None:
+        names = written_names(body)
     out: list[str] = []
     for g in governed:
         schema, _, table = g.name.partition(".")

@@ -69,13 +69,13 @@ MISSING_SCHEMA_USAGE = _rule(
     "GRANT USAGE ON SCHEMA <schema> TO <role>;",
 )
 MISSING_SEQUENCE_USAGE = _rule(
-    "AUD013", "missing-sequence-usage", H, "Writer lacks USAGE on the sequence of a serial/identity column",
-    "The owning hub's writer may INSERT a table whose serial or identity column draws from a sequence "
-    "the writer cannot use.",
+    "AUD013", "missing-sequence-usage", H, "Writer lacks USAGE on the sequence of a serial column",
+    "The owning hub's writer may INSERT a table whose serial column (DEFAULT nextval(...)) draws from a "
+    "sequence the writer cannot use. Identity columns need no sequence privilege and are not reported.",
     "INSERTs that rely on the column default fail with 'permission denied for sequence'.",
     "CREATE TABLE cl.merge_records (id bigserial PRIMARY KEY, ...); "
     "GRANT INSERT ON cl.merge_records TO cl_writer;",
-    "GRANT USAGE ON SEQUENCE <sequence> TO <writer>;",
+    "GRANT USAGE ON SEQUENCE <sequence> TO <writer>; (or use an identity column)",
 )
 # -- 3. structural privileges ---------------------------------------------
 STRUCTURAL_PRIVILEGE = _rule(

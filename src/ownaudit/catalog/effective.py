@@ -26,6 +26,7 @@ Hops read like ``ui_reader -[member, SET]-> outreach_writer -[grant]-> INSERT on
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from ownaudit.access import (
     AccessMatrix,
     AccessPath,
     AccessState,
+    Cell,
     FkEdge,
     Membership,
     RlsPolicyState,
@@ -61,8 +63,11 @@ _DEFAULT_PRIVILEGES = {
 
 # What each predefined role grants on every object of a kind (aclchk.c).
 _PREDEFINED: dict[str, dict[str, tuple[str, ...]]] = {
-    "table": {"pg_read_all_data": ("SELECT",), "pg_write_all_data": ("INSERT", "UPDATE", "DELETE"),
-              "pg_maintain": ("MAINTAIN",)},
+    "table": {
+        "pg_read_all_data": ("SELECT",),
+        "pg_write_all_data": ("INSERT", "UPDATE", "DELETE"),
+        "pg_maintain": ("MAINTAIN",),
+    },
     "sequence": {"pg_read_all_data": ("SELECT",), "pg_write_all_data": ("UPDATE",)},
     "schema": {"pg_read_all_data": ("USAGE",), "pg_write_all_data": ("USAGE",)},
     "function": {},
@@ -105,13 +110,16 @@ class _Graph:
         if owner and PG_DATABASE_OWNER in self.roles:
             # roles_is_member_of(): the database owner is implicitly a member of pg_database_owner.
             edges.setdefault(owner, []).append(
-                MembershipInfo(role=PG_DATABASE_OWNER, member=owner, grantor="database owner"))
+                MembershipInfo(role=PG_DATABASE_OWNER, member=owner, grantor="database owner")
+            )
         self.edges = edges
         self._inherit: dict[str, dict[str, tuple[str, ...]]] = {}
         self._set: dict[str, dict[str, tuple[str, ...]]] = {}
         self._privs: dict[str, dict[str, _Chain]] = {}
 
-    def _bfs(self, start: str, use: Callable[[MembershipInfo], bool], label: str) -> dict[str, tuple[str, ...]]:
+    def _bfs(
+        self, start: str, use: Callable[[MembershipInfo], bool], label: str
+    ) -> dict[str, tuple[str, ...]]:
         """Shortest hop chains from ``start`` over edges accepted by ``use`` (cycle-safe)."""
         seen: dict[str, tuple[str, ...]] = {start: ()}
         queue = deque([start])
@@ -120,7 +128,11 @@ class _Graph:
             for m in self.edges.get(cur, ()):
                 if m.role in seen or not use(m):
                     continue
-                edge = "database owner" if m.grantor == "database owner" and m.role == PG_DATABASE_OWNER else label
+                edge = (
+                    "database owner"
+                    if m.grantor == "database owner" and m.role == PG_DATABASE_OWNER
+                    else label
+                )
                 seen[m.role] = (*seen[cur], f"{cur} -[{edge}]->")
                 queue.append(m.role)
         del seen[start]
@@ -235,7 +247,27 @@ class ObjectMatrix:
         return sorted({o for _, o in self.cells})
 
 
-_Sink = Callable[[str, str, str, AccessPath, bool], None]
+def _fast_path(
+    hops: tuple[str, ...], via: str, requires_set_role: bool, columns: tuple[str, ...] = ()
+) -> AccessPath:
+    """AccessPath without the frozen-dataclass __init__ (a third of the matrix time on 10k tables)."""
+    p = object.__new__(AccessPath)
+    d = p.__dict__
+    d["hops"] = hops
+    d["via"] = via
+    d["requires_set_role"] = requires_set_role
+    d["columns"] = columns
+    return p
+
+
+def _slow_path(
+    hops: tuple[str, ...], via: str, requires_set_role: bool, columns: tuple[str, ...] = ()
+) -> AccessPath:
+    return AccessPath(hops, via, requires_set_role, columns)
+
+
+# Fall back to the constructor if AccessPath ever gets __slots__ (no instance __dict__).
+_path = _slow_path if hasattr(AccessPath, "__slots__") else _fast_path
 
 
 @dataclass(frozen=True)
@@ -254,6 +286,7 @@ class _Engine:
         self.graph = _Graph(snapshot)
         self._schemas: ObjectMatrix | None = None
         self._segments: dict[tuple[str, str], str] = {}
+        self._keys: dict[str, Any] = {}
 
     def vocabulary(self, kind: str) -> list[str]:
         got = self.snapshot.server.privileges.get(kind)
@@ -277,8 +310,21 @@ class _Engine:
             got = self._segments[key] = f"{role} -[{edge}]->"
         return got
 
-    def compute(self, kind: str, objects: Iterable[_Object], roles: Iterable[str] | None, sink: _Sink) -> None:
-        """Feed every (role, object, privilege, path) of ``objects`` to ``sink``."""
+    def compute(
+        self,
+        kind: str,
+        objects: Iterable[_Object],
+        roles: Iterable[str] | None,
+        cells: dict[tuple[str, str], Any],
+        factory: Callable[[], Any],
+        keys: dict[str, Any],
+    ) -> None:
+        """Fill ``cells[(role, object)]`` (made by ``factory``) with every privilege and path.
+
+        ``keys`` maps server privilege names to the cell's keys (``Privilege`` for
+        tables, the name itself otherwise); a name it lacks is skipped.
+        Hot loop of the audit: paths are built directly and each cell fetched once.
+        """
         scope = self.scope(roles)
         g = self.graph
         # holders[G] = roles in scope that can use G's privileges, with the chain prefix.
@@ -290,55 +336,111 @@ class _Engine:
             for target, (hops, needs_set) in g.privilege_reach(m).items():
                 holders.setdefault(target, []).append((m, hops, needs_set))
         public_rows: list[tuple[str, tuple[str, ...], bool]] = [
-            (m, (self._seg(m, "public"),) if m != PUBLIC else (), False) for m in scope]
-        vocab = self.vocabulary(kind)
-        predefined = [(name, privs) for name, privs in _PREDEFINED[kind].items()
-                      if name in g.roles and holders.get(name)]
-        supers = [(m, chain) for m in scope if m != PUBLIC for chain in g.superuser_chains(m)]
+            (m, (self._seg(m, "public"),) if m != PUBLIC else (), False) for m in scope
+        ]
+        self._keys = keys
+        vocab = [(p, keys[p]) for p in self.vocabulary(kind) if p in keys]
+        known = {p for p, _ in vocab}
+        predefined = [
+            (self._seg(name, "predefined"), holders[name], [(p, keys[p]) for p in privs if p in known])
+            for name, privs in _PREDEFINED[kind].items()
+            if name in g.roles and holders.get(name)
+        ]
+        supers = [
+            (m, self._seg(who, "superuser"), hops, needs_set)
+            for m in scope
+            if m != PUBLIC
+            for who, hops, needs_set in g.superuser_chains(m)
+        ]
+
+        def cell_of(m: str, name: str) -> Any:
+            c = cells.get((m, name))
+            if c is None:
+                c = cells[(m, name)] = factory()
+            return c
+
+        def bulk(c: Any, key: Any, path: AccessPath, grantable: bool) -> None:
+            lst = c.paths.get(key)
+            if lst is None:
+                c.paths[key] = [path]
+            elif path not in lst:
+                lst.append(path)
+            if grantable:
+                c.grantable.add(key)
+
+        # Hundreds of thousands of acyclic objects: the cyclic GC would rescan them all repeatedly.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._fill(objects, holders, public_rows, vocab, predefined, supers, cell_of, bulk)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _fill(
+        self,
+        objects: Iterable[_Object],
+        holders: dict[str, list[tuple[str, tuple[str, ...], bool]]],
+        public_rows: list[tuple[str, tuple[str, ...], bool]],
+        vocab: list[tuple[str, Any]],
+        predefined: list[tuple[str, list[tuple[str, tuple[str, ...], bool]], list[tuple[str, Any]]]],
+        supers: list[tuple[str, str, tuple[str, ...], bool]],
+        cell_of: Callable[[str, str], Any],
+        bulk: Callable[[Any, Any, AccessPath, bool], None],
+    ) -> None:
+        keys = self._keys
         for obj in objects:
-            for item in obj.acl:
-                self._grant(obj.name, item, (), holders, public_rows, sink)
-            for item, columns in _column_groups(obj.column_acls):
-                self._grant(obj.name, item, columns, holders, public_rows, sink)
+            name = obj.name
+            grants: list[tuple[AclItem, tuple[str, ...]]] = [(item, ()) for item in obj.acl]
+            if obj.column_acls:
+                grants += _column_groups(obj.column_acls)
+            for item, columns in grants:
+                key = keys.get(item.privilege)
+                if key is None:
+                    continue
+                priv = item.privilege
+                target = f"{priv} ({', '.join(columns)}) on {name}" if columns else f"{priv} on {name}"
+                seg = self._seg(item.grantee, "column grant" if columns else "grant")
+                if item.grantee == PUBLIC:
+                    rows = public_rows
+                    via = "column-grant" if columns else "public"
+                else:
+                    rows = holders.get(item.grantee, [])
+                    via = "column-grant" if columns else ""
+                for m, hops, needs_set in rows:
+                    bulk(
+                        cell_of(m, name),
+                        key,
+                        _path(
+                            (*hops, seg, target),
+                            via or ("membership" if hops else "grant"),
+                            needs_set,
+                            columns,
+                        ),
+                        item.grantable,
+                    )
             if obj.owner in holders:
                 seg = self._seg(obj.owner, "owner")
-                for priv in vocab:
-                    tail = (seg, f"{priv} on {obj.name}")
-                    for m, hops, needs_set in holders[obj.owner]:
-                        sink(m, obj.name, priv, AccessPath((*hops, *tail), "owner", needs_set), True)
-            for name, privs in predefined:
-                seg = self._seg(name, "predefined")
-                for priv in privs:
-                    if priv not in vocab:
-                        continue
-                    tail = (seg, f"{priv} on {obj.name}")
-                    for m, hops, needs_set in holders[name]:
-                        sink(m, obj.name, priv, AccessPath((*hops, *tail), "predefined", needs_set), False)
-            for m, (who, hops, needs_set) in supers:
-                seg = self._seg(who, "superuser")
-                for priv in vocab:
-                    sink(m, obj.name, priv, AccessPath((*hops, seg, f"{priv} on {obj.name}"), "superuser",
-                                                        needs_set), True)
-
-    def _grant(self, obj: str, item: AclItem, columns: tuple[str, ...],
-               holders: dict[str, list[tuple[str, tuple[str, ...], bool]]],
-               public_rows: list[tuple[str, tuple[str, ...], bool]], sink: _Sink) -> None:
-        priv = item.privilege
-        target = f"{priv} ({', '.join(columns)}) on {obj}" if columns else f"{priv} on {obj}"
-        seg = self._seg(item.grantee, "column grant" if columns else "grant")
-        if item.grantee == PUBLIC:
-            via = "column-grant" if columns else "public"
-            for m, hops, needs_set in public_rows:
-                sink(m, obj, priv, AccessPath((*hops, seg, target), via, needs_set, columns), item.grantable)
-            return
-        for m, hops, needs_set in holders.get(item.grantee, ()):
-            via = "column-grant" if columns else ("grant" if not hops else "membership")
-            sink(m, obj, priv, AccessPath((*hops, seg, target), via, needs_set, columns), item.grantable)
+                tails = [(key, (seg, f"{p} on {name}")) for p, key in vocab]
+                for m, hops, needs_set in holders[obj.owner]:
+                    c = cell_of(m, name)
+                    for key, tail in tails:
+                        bulk(c, key, _path((*hops, *tail), "owner", needs_set), True)
+            for seg, members, privs in predefined:
+                for m, hops, needs_set in members:
+                    c = cell_of(m, name)
+                    for p, key in privs:
+                        bulk(c, key, _path((*hops, seg, f"{p} on {name}"), "predefined", needs_set), False)
+            for m, seg, hops, needs_set in supers:
+                c = cell_of(m, name)
+                for p, key in vocab:
+                    bulk(c, key, _path((*hops, seg, f"{p} on {name}"), "superuser", needs_set), True)
 
     def schema_matrix(self) -> ObjectMatrix:
         if self._schemas is None:
-            self._schemas = object_matrix(self, "schema", (_Object(s.name, s.owner, s.acl)
-                                                          for s in self.snapshot.schemas), None)
+            self._schemas = object_matrix(
+                self, "schema", (_Object(s.name, s.owner, s.acl) for s in self.snapshot.schemas), None
+            )
         return self._schemas
 
 
@@ -351,17 +453,36 @@ def _column_groups(column_acls: Iterable[tuple[str, list[AclItem]]]) -> list[tup
     return [(item, tuple(cols)) for item, cols in groups.items()]
 
 
-def object_matrix(engine: _Engine, kind: str, objects: Iterable[_Object], roles: Iterable[str] | None
-                  ) -> ObjectMatrix:
+def object_matrix(
+    engine: _Engine, kind: str, objects: Iterable[_Object], roles: Iterable[str] | None
+) -> ObjectMatrix:
     matrix = ObjectMatrix(kind)
-    engine.compute(kind, objects, roles, matrix.add)
+    engine.compute(kind, objects, roles, matrix.cells, ObjectCell, _IdentityKeys())
     return matrix
+
+
+class _IdentityKeys(dict[str, str]):
+    """Every privilege name is its own key (non-table objects)."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return key
+
+    def __contains__(self, key: object) -> bool:
+        return True
 
 
 def _engine(snapshot: CatalogSnapshot) -> _Engine:
     """The cached engine of a snapshot (rebuilt if its roles or memberships changed)."""
-    key = (id(snapshot.roles), len(snapshot.roles), id(snapshot.memberships), len(snapshot.memberships),
-           snapshot.server.database_owner)
+    key = (
+        id(snapshot.roles),
+        len(snapshot.roles),
+        id(snapshot.memberships),
+        len(snapshot.memberships),
+        snapshot.server.database_owner,
+    )
     cached: tuple[Any, _Engine] | None = snapshot.__dict__.get("_effective_engine")
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -373,8 +494,9 @@ def _engine(snapshot: CatalogSnapshot) -> _Engine:
 # --------------------------------------------------------------------------- public API
 
 
-def effective_matrix(snapshot: CatalogSnapshot, roles: Iterable[str] | None = None,
-                     tables: Iterable[str] | None = None) -> AccessMatrix:
+def effective_matrix(
+    snapshot: CatalogSnapshot, roles: Iterable[str] | None = None, tables: Iterable[str] | None = None
+) -> AccessMatrix:
     """Role x relation (relkinds r p v m f) -> every privilege with every path.
 
     ``roles`` None = every non-predefined role (a ``PUBLIC`` row appears where
@@ -384,23 +506,16 @@ def effective_matrix(snapshot: CatalogSnapshot, roles: Iterable[str] | None = No
     """
     engine = _engine(snapshot)
     wanted = set(tables) if tables is not None else None
-    rels = [r for r in snapshot.relations
-            if r.relkind in TABLE_RELKINDS and (wanted is None or r.qualified in wanted)]
+    rels = [
+        r
+        for r in snapshot.relations
+        if r.relkind in TABLE_RELKINDS and (wanted is None or r.qualified in wanted)
+    ]
     matrix = AccessMatrix()
-    known = {p.value: p for p in Privilege}
-    cells = matrix.cells
-
-    def sink(role: str, table: str, priv: str, path: AccessPath, grantable: bool) -> None:
-        p = known.get(priv)
-        if p is None:  # a privilege newer than this ownaudit: cannot be represented as a table privilege
-            return
-        cell = cells.get((role, table))
-        if cell is None:
-            matrix.add(role, table, p, path, grantable)
-        else:
-            cell.add(p, path, grantable)
-
-    engine.compute("table", (_relation_object(r) for r in rels), roles, sink)
+    keys = {
+        p.value: p for p in Privilege
+    }  # a privilege newer than this ownaudit cannot be represented: skipped
+    engine.compute("table", (_relation_object(r) for r in rels), roles, matrix.cells, Cell, keys)
     return matrix
 
 
@@ -409,21 +524,29 @@ def _relation_object(rel: RelationInfo) -> _Object:
     return _Object(rel.qualified, rel.owner, rel.acl, cols)
 
 
-def sequence_access(snapshot: CatalogSnapshot, roles: Iterable[str] | None = None,
-                    sequences: Iterable[str] | None = None) -> ObjectMatrix:
+def sequence_access(
+    snapshot: CatalogSnapshot, roles: Iterable[str] | None = None, sequences: Iterable[str] | None = None
+) -> ObjectMatrix:
     """Role x sequence (``schema.name``) -> USAGE / SELECT / UPDATE with paths."""
     wanted = set(sequences) if sequences is not None else None
-    objs = (_Object(r.qualified, r.owner, r.acl) for r in snapshot.relations
-            if r.relkind == SEQUENCE_RELKIND and (wanted is None or r.qualified in wanted))
+    objs = (
+        _Object(r.qualified, r.owner, r.acl)
+        for r in snapshot.relations
+        if r.relkind == SEQUENCE_RELKIND and (wanted is None or r.qualified in wanted)
+    )
     return object_matrix(_engine(snapshot), "sequence", objs, roles)
 
 
-def function_execute(snapshot: CatalogSnapshot, roles: Iterable[str] | None = None,
-                     functions: Iterable[str] | None = None) -> ObjectMatrix:
+def function_execute(
+    snapshot: CatalogSnapshot, roles: Iterable[str] | None = None, functions: Iterable[str] | None = None
+) -> ObjectMatrix:
     """Role x function (``schema.name(args)`` signature) -> EXECUTE with paths (PUBLIC by default)."""
     wanted = set(functions) if functions is not None else None
-    objs = (_Object(f.signature, f.owner, f.acl) for f in snapshot.functions
-            if wanted is None or f.signature in wanted)
+    objs = (
+        _Object(f.signature, f.owner, f.acl)
+        for f in snapshot.functions
+        if wanted is None or f.signature in wanted
+    )
     return object_matrix(_engine(snapshot), "function", objs, roles)
 
 
@@ -438,14 +561,18 @@ def schema_access(snapshot: CatalogSnapshot, roles: Iterable[str] | None = None)
 def database_access(snapshot: CatalogSnapshot, roles: Iterable[str] | None = None) -> ObjectMatrix:
     """Role x the database -> CREATE / CONNECT / TEMPORARY with paths."""
     s = snapshot.server
-    return object_matrix(_engine(snapshot), "database", [_Object(s.database, s.database_owner, s.database_acl)],
-                         roles)
+    return object_matrix(
+        _engine(snapshot), "database", [_Object(s.database, s.database_owner, s.database_acl)], roles
+    )
 
 
 def schema_usage(snapshot: CatalogSnapshot, role: str) -> dict[str, list[AccessPath]]:
     """Schema -> the paths by which ``role`` has USAGE on it (schemas without USAGE are absent)."""
-    m = _engine(snapshot).schema_matrix() if role in _engine(snapshot).graph.roles else schema_access(
-        snapshot, [role])
+    m = (
+        _engine(snapshot).schema_matrix()
+        if role in _engine(snapshot).graph.roles
+        else schema_access(snapshot, [role])
+    )
     out: dict[str, list[AccessPath]] = {}
     for (r, schema), cell in m.cells.items():
         if r == role and "USAGE" in cell.paths:
@@ -453,7 +580,9 @@ def schema_usage(snapshot: CatalogSnapshot, role: str) -> dict[str, list[AccessP
     return out
 
 
-def has_schema_usage(snapshot: CatalogSnapshot, role: str, schema: str, *, without_set_role: bool = False) -> bool:
+def has_schema_usage(
+    snapshot: CatalogSnapshot, role: str, schema: str, *, without_set_role: bool = False
+) -> bool:
     """Whether ``role`` can use objects in ``schema`` (table privileges are latent without it)."""
     paths = schema_usage(snapshot, role).get(schema, [])
     if without_set_role:
@@ -471,8 +600,7 @@ def effective_state(snapshot: CatalogSnapshot, policy: Policy) -> AccessState:
     from ownaudit.policy.model import TableRef
 
     app_roles = set(policy.app_roles())
-    scope = [r.name for r in snapshot.roles
-             if not r.predefined and (not r.superuser or r.name in app_roles)]
+    scope = [r.name for r in snapshot.roles if not r.predefined and (not r.superuser or r.name in app_roles)]
     scope.append(PUBLIC)
     state = AccessState(source=f"database {snapshot.server.database}", kind="catalog")
     state.matrix = effective_matrix(snapshot, roles=scope)
@@ -491,11 +619,23 @@ def effective_state(snapshot: CatalogSnapshot, policy: Policy) -> AccessState:
     for role in {r for r, _ in state.matrix.cells} | app_roles:
         state.role_hubs[role] = policy.hub_of_role(role)
     for fk in snapshot.foreign_keys:
-        state.foreign_keys.add(FkEdge(fk.child, tuple(fk.child_columns), fk.parent, tuple(fk.parent_columns),
-                                      fk.on_delete, fk.on_update, fk.name))
+        state.foreign_keys.add(
+            FkEdge(
+                fk.child,
+                tuple(fk.child_columns),
+                fk.parent,
+                tuple(fk.parent_columns),
+                fk.on_delete,
+                fk.on_update,
+                fk.name,
+            )
+        )
     for m in snapshot.memberships:
-        state.memberships.add(Membership(member=m.member, role=m.role, inherit=m.inherit,
-                                         set_option=m.set_option, admin=m.admin))
+        state.memberships.add(
+            Membership(
+                member=m.member, role=m.role, inherit=m.inherit, set_option=m.set_option, admin=m.admin
+            )
+        )
     for r in snapshot.roles:
         if not r.predefined:
             state.role_attributes[r.name] = r.attributes()

@@ -24,10 +24,10 @@ _IN_SCHEMAS = "(%(schemas)s::text[] IS NULL OR {n}.nspname = ANY(%(schemas)s::te
 
 
 def _acl_json(acl_expr: str) -> str:
-    """A JSON array of [grantee_oid, grantor_oid, privilege, grantable] for an ACL expression."""
+    """A JSON array (as text: identical ACLs are parsed once) of [grantee, grantor, privilege, grantable]."""
     return (
         "(SELECT coalesce(json_agg(json_build_array(a.grantee::int8, a.grantor::int8, a.privilege_type,"
-        f" a.is_grantable)), '[]'::json) FROM aclexplode({acl_expr}) a)"
+        f" a.is_grantable))::text, '[]') FROM aclexplode({acl_expr}) a)"
     )
 
 

@@ -76,17 +76,23 @@ def loads_snapshot(text: str, name: str = "<snapshot>") -> CatalogSnapshot:
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{name}:{exc.lineno}:{exc.colno}: not a snapshot (invalid JSON: {exc.msg})") from None
+        raise UsageError(
+            f"{name}:{exc.lineno}:{exc.colno}: not a snapshot (invalid JSON: {exc.msg})"
+        ) from None
     except RecursionError:
         raise UsageError(f"{name}: not a snapshot (JSON nested too deeply)") from None
     if not isinstance(data, dict):
         raise UsageError(f"{name}: not a snapshot (expected a JSON object, got {type(data).__name__})")
     if data.get("format") != SNAPSHOT_FORMAT:
-        raise UsageError(f"{name}: not an ownaudit snapshot (format is {data.get('format')!r}, "
-                         f"expected {SNAPSHOT_FORMAT!r})")
+        raise UsageError(
+            f"{name}: not an ownaudit snapshot (format is {data.get('format')!r}, "
+            f"expected {SNAPSHOT_FORMAT!r})"
+        )
     if data.get("version") != SNAPSHOT_VERSION:
-        raise UsageError(f"{name}: unsupported snapshot version {data.get('version')!r} "
-                         f"(this ownaudit reads version {SNAPSHOT_VERSION})")
+        raise UsageError(
+            f"{name}: unsupported snapshot version {data.get('version')!r} "
+            f"(this ownaudit reads version {SNAPSHOT_VERSION})"
+        )
     try:
         snapshot = CatalogSnapshot.from_dict(data)
         _check(snapshot)
@@ -101,8 +107,14 @@ def _check(snapshot: CatalogSnapshot) -> None:
     if not isinstance(snapshot.server.version_num, int):
         raise ValueError("server.version_num must be an integer")
     for rel in snapshot.relations:
-        if not isinstance(rel.schema, str) or not isinstance(rel.name, str) or not isinstance(rel.relkind, str):
-            raise ValueError(f"relation {rel.schema!r}.{rel.name!r}: schema, name and relkind must be strings")
+        if (
+            not isinstance(rel.schema, str)
+            or not isinstance(rel.name, str)
+            or not isinstance(rel.relkind, str)
+        ):
+            raise ValueError(
+                f"relation {rel.schema!r}.{rel.name!r}: schema, name and relkind must be strings"
+            )
         for item in rel.acl:
             if not isinstance(item.privilege, str) or not isinstance(item.grantee, str):
                 raise ValueError(f"relation {rel.qualified}: ACL entries need string grantee and privilege")

@@ -1,11 +1,4 @@
-"""``ownaudit diff A B``: what a change does to who can write what.
-
-\b
-Typical uses:
-  ownaudit diff git:origin/main:policy/ownership.yaml policy/ownership.yaml --exit-code
-  ownaudit diff yesterday.json "$DATABASE_URL" --policy policy/ownership.yaml
-  ownaudit diff policy/ownership.yaml "$DATABASE_URL"      # drift as a delta
-"""
+"""``ownaudit diff A B``: what a change does to who can write what (uses are in the command help)."""
 
 from __future__ import annotations
 
@@ -19,21 +12,49 @@ from ownaudit.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 @click.command("diff")
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@click.option("--policy", "policy_path", default=None, metavar="PATH",
-              help="Policy that labels hubs of database/snapshot operands and says which access is needed.")
-@click.option("--format", "fmt", default="console", show_default=True,
-              type=click.Choice(("console", "markdown", "json"), case_sensitive=False), help="Output format.")
-@click.option("--output", "-o", "output", default=None, metavar="PATH", help="Write to PATH instead of stdout.")
-@click.option("--exit-code", "exit_code", is_flag=True, default=False,
-              help="Exit 1 when B grants any write access that A did not.")
+@click.option(
+    "--policy",
+    "policy_path",
+    default=None,
+    metavar="PATH",
+    help="Policy that labels hubs of database/snapshot operands and says which access is needed.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="console",
+    show_default=True,
+    type=click.Choice(("console", "markdown", "json"), case_sensitive=False),
+    help="Output format.",
+)
+@click.option(
+    "--output", "-o", "output", default=None, metavar="PATH", help="Write to PATH instead of stdout."
+)
+@click.option(
+    "--exit-code",
+    "exit_code",
+    is_flag=True,
+    default=False,
+    help="Exit 1 when B grants any write access that A did not.",
+)
 @click.option("--no-color", "no_color", is_flag=True, default=False, help="Plain console output.")
-def diff(a: str, b: str, policy_path: str | None, fmt: str, output: str | None, exit_code: bool,
-         no_color: bool) -> None:
-    """Show who gains or loses which access from A to B.
+def diff(
+    a: str, b: str, policy_path: str | None, fmt: str, output: str | None, exit_code: bool, no_color: bool
+) -> None:
+    """Show who gains or loses which access from A to B, most dangerous first.
 
-    A and B are each a policy file, git:REV:PATH (a policy at a git revision),
-    a snapshot JSON from `ownaudit snapshot`, or a live DSN (postgresql://...,
-    dsn:CONNINFO). Changes are listed most dangerous first.
+    A and B are each a policy file, git:REV:PATH (a policy at a git revision,
+    read without checkout), a snapshot JSON from `ownaudit snapshot`, or a live
+    DSN (postgresql://..., postgres://..., dsn:CONNINFO).
+
+    \b
+    Typical uses:
+      # a policy change in a pull request (fails when it adds a write path)
+      ownaudit diff git:origin/main:policy/ownership.yaml policy/ownership.yaml --exit-code --format markdown
+      # yesterday's snapshot vs today's database
+      ownaudit diff yesterday.json "$DATABASE_URL" --policy policy/ownership.yaml
+      # the audit's drift view, as a delta
+      ownaudit diff policy/ownership.yaml "$DATABASE_URL"
     """
     from ownaudit.diff.compare import compare
     from ownaudit.diff.render import DiffResult, print_console, render

@@ -13,16 +13,33 @@ from ownaudit.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 
 @click.command("plan")
-@click.option("--dsn", default=None, metavar="DSN",
-              help="Database to read (default: OWNAUDIT_DSN, DATABASE_URL, then libpq's PG* environment).")
-@click.option("--snapshot", "snapshot_path", default=None, metavar="FILE",
-              help="Plan from a snapshot JSON (ownaudit snapshot) instead of a live database.")
-@click.option("--policy", "policy_path", default=None, metavar="PATH", help="Policy file (default resolution).")
+@click.option(
+    "--dsn",
+    default=None,
+    metavar="DSN",
+    help="Database to read (default: OWNAUDIT_DSN, DATABASE_URL, then libpq's PG* environment).",
+)
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    default=None,
+    metavar="FILE",
+    help="Plan from a snapshot JSON (ownaudit snapshot) instead of a live database.",
+)
+@click.option(
+    "--policy", "policy_path", default=None, metavar="PATH", help="Policy file (default resolution)."
+)
 @click.option("--output", "-o", "output", default=None, metavar="PATH", help="Write the script to PATH.")
-@click.option("--exit-code", "exit_code", is_flag=True, default=False,
-              help="Exit 1 when the script contains any SQL (the database has drifted).")
-def plan(dsn: str | None, snapshot_path: str | None, policy_path: str | None, output: str | None,
-         exit_code: bool) -> None:
+@click.option(
+    "--exit-code",
+    "exit_code",
+    is_flag=True,
+    default=False,
+    help="Exit 1 when the script contains any SQL (the database has drifted).",
+)
+def plan(
+    dsn: str | None, snapshot_path: str | None, policy_path: str | None, output: str | None, exit_code: bool
+) -> None:
     """Print SQL converging the database to the policy (REVOKE/GRANT, owners, defaults, RLS, roles)."""
     from ownaudit.plan.build import build_plan
     from ownaudit.plan.render import PlanHeader, render_sql
@@ -36,14 +53,15 @@ def plan(dsn: str | None, snapshot_path: str | None, policy_path: str | None, ou
 
         snapshot = load_snapshot_file(snapshot_path)
         where = f"snapshot {snapshot_path} of {snapshot.server.database!r}" + (
-            f" taken {snapshot.taken_at}" if snapshot.taken_at else "")
+            f" taken {snapshot.taken_at}" if snapshot.taken_at else ""
+        )
     else:
         from ownaudit.catalog.reader import read_catalog
         from ownaudit.connect import display_dsn, resolve_dsn
 
         target = resolve_dsn(dsn)
         snapshot = read_catalog(target)
-        where = f"{display_dsn(target)} (PostgreSQL {snapshot.server.version.split()[0]})"
+        where = f"{display_dsn(target)} (PostgreSQL {snapshot.server.major})"
     result = build_plan(policy, snapshot)
     text = render_sql(result, PlanHeader(where, policy.path, policy.digest))
     if output and output != "-":
@@ -52,8 +70,10 @@ def plan(dsn: str | None, snapshot_path: str | None, policy_path: str | None, ou
                 fh.write(text)
         except OSError as exc:
             raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
-        click.echo(f"ownaudit: wrote {len(result.steps)} statement(s) and {len(result.manual)} note(s) to {output}",
-                   err=True)
+        click.echo(
+            f"ownaudit: wrote {len(result.steps)} statement(s) and {len(result.manual)} note(s) to {output}",
+            err=True,
+        )
     else:
         sys.stdout.write(text)
     sys.exit(EXIT_FINDINGS if exit_code and not result.empty else EXIT_CLEAN)

@@ -93,8 +93,17 @@ class Change:
 
 def sort_changes(changes: Iterable[Change]) -> list[Change]:
     """Most dangerous first, then by kind, object and role for stable output."""
-    return sorted(set(changes), key=lambda c: (-c.severity.rank, _KIND_ORDER.get(c.kind, 99), c.object,
-                                                c.role or "", c.before, c.after))
+    return sorted(
+        set(changes),
+        key=lambda c: (
+            -c.severity.rank,
+            _KIND_ORDER.get(c.kind, 99),
+            c.object,
+            c.role or "",
+            c.before,
+            c.after,
+        ),
+    )
 
 
 def compare(a: AccessState, b: AccessState, policy: Policy | None = None) -> list[Change]:
@@ -153,6 +162,7 @@ class _Context:
 
 # -- privileges ------------------------------------------------------------
 
+
 def _scope(cell: Cell, priv: Privilege) -> tuple[bool, frozenset[str]]:
     """(whole table?, columns) through which ``cell`` holds ``priv``."""
     paths = cell.paths.get(priv, [])
@@ -187,18 +197,41 @@ def _matrix_changes(ctx: _Context) -> list[Change]:
             if has_b and not (has_a and _covers(sa, sb)):
                 kind, sev = _gain_kind(priv)
                 before = _show(priv, sa) if has_a else "-"
-                out.append(Change(kind, sev, table, role, hub, before, _show(priv, sb),
-                                  _paths(cb.paths[priv])))
+                out.append(
+                    Change(kind, sev, table, role, hub, before, _show(priv, sb), _paths(cb.paths[priv]))
+                )
             if has_a and not (has_b and _covers(sb, sa)):
                 kind, sev = _loss_kind(priv, ctx.needed(role, table, priv))
                 after = _show(priv, sb) if has_b else "-"
-                out.append(Change(kind, sev, table, role, hub, _show(priv, sa), after, _paths(ca.paths[priv])))
+                out.append(
+                    Change(kind, sev, table, role, hub, _show(priv, sa), after, _paths(ca.paths[priv]))
+                )
         for priv in sort_privileges(cb.grantable - ca.grantable):
-            out.append(Change("grant-option-gained", Severity.HIGH, table, role, hub, priv.value,
-                              f"{priv.value} WITH GRANT OPTION", _paths(cb.paths.get(priv, []))))
+            out.append(
+                Change(
+                    "grant-option-gained",
+                    Severity.HIGH,
+                    table,
+                    role,
+                    hub,
+                    priv.value,
+                    f"{priv.value} WITH GRANT OPTION",
+                    _paths(cb.paths.get(priv, [])),
+                )
+            )
         for priv in sort_privileges(ca.grantable - cb.grantable):
-            out.append(Change("grant-option-lost", Severity.INFO, table, role, hub,
-                              f"{priv.value} WITH GRANT OPTION", priv.value, _paths(ca.paths.get(priv, []))))
+            out.append(
+                Change(
+                    "grant-option-lost",
+                    Severity.INFO,
+                    table,
+                    role,
+                    hub,
+                    f"{priv.value} WITH GRANT OPTION",
+                    priv.value,
+                    _paths(ca.paths.get(priv, [])),
+                )
+            )
     return out
 
 
@@ -227,6 +260,7 @@ def _loss_kind(priv: Privilege, needed: bool) -> tuple[str, Severity]:
 
 # -- roles -----------------------------------------------------------------
 
+
 def _attribute_changes(ctx: _Context) -> list[Change]:
     out: list[Change] = []
     for role in sorted(set(ctx.a.role_attributes) & set(ctx.b.role_attributes)):
@@ -234,19 +268,51 @@ def _attribute_changes(ctx: _Context) -> list[Change]:
         hub = ctx.role_hub(role)
         for attr in sorted(after - before):
             sev = _ATTRIBUTE_SEVERITY.get(attr, Severity.LOW)
-            out.append(Change("attribute-gained", sev, role, role, hub, _attrs(before), attr.upper(),
-                              f"{role} {attr.upper()}"))
+            out.append(
+                Change(
+                    "attribute-gained",
+                    sev,
+                    role,
+                    role,
+                    hub,
+                    _attrs(before),
+                    attr.upper(),
+                    f"{role} {attr.upper()}",
+                )
+            )
         for attr in sorted(before - after):
-            out.append(Change("attribute-lost", Severity.INFO, role, role, hub, attr.upper(), _attrs(after),
-                              f"{role} NO{attr.upper()}"))
+            out.append(
+                Change(
+                    "attribute-lost",
+                    Severity.INFO,
+                    role,
+                    role,
+                    hub,
+                    attr.upper(),
+                    _attrs(after),
+                    f"{role} NO{attr.upper()}",
+                )
+            )
     for role in sorted(set(ctx.b.role_attributes) - set(ctx.a.role_attributes)):
         for attr in sorted(ctx.b.role_attributes[role] & set(_ATTRIBUTE_SEVERITY)):
-            out.append(Change("attribute-gained", _ATTRIBUTE_SEVERITY[attr], role, role, ctx.role_hub(role),
-                              "-", attr.upper(), f"{role} {attr.upper()} (new role)"))
+            out.append(
+                Change(
+                    "attribute-gained",
+                    _ATTRIBUTE_SEVERITY[attr],
+                    role,
+                    role,
+                    ctx.role_hub(role),
+                    "-",
+                    attr.upper(),
+                    f"{role} {attr.upper()} (new role)",
+                )
+            )
     for role in sorted(set(ctx.a.role_hubs) & set(ctx.b.role_hubs)):
         ha, hb = ctx.a.role_hubs[role], ctx.b.role_hubs[role]
         if ha and hb and ha != hb:
-            out.append(Change("role-hub-changed", Severity.HIGH, role, role, hb, ha, hb, f"{role}: hub {ha} -> {hb}"))
+            out.append(
+                Change("role-hub-changed", Severity.HIGH, role, role, hb, ha, hb, f"{role}: hub {ha} -> {hb}")
+            )
     return out
 
 
@@ -269,27 +335,69 @@ def _membership_changes(ctx: _Context) -> list[Change]:
     mb = {_membership_key(m): m for m in ctx.b.memberships}
     for key in sorted(set(mb) - set(ma)):
         m = mb[key]
-        sev = Severity.HIGH if m.admin or m.role in ("neon_superuser", "pg_write_all_data") else Severity.MEDIUM
-        out.append(Change("membership-added", sev, m.role, m.member, ctx.role_hub(m.member), "-",
-                          _membership_text(m), f"{m.member} -[member]-> {m.role}"))
+        sev = (
+            Severity.HIGH if m.admin or m.role in ("neon_superuser", "pg_write_all_data") else Severity.MEDIUM
+        )
+        out.append(
+            Change(
+                "membership-added",
+                sev,
+                m.role,
+                m.member,
+                ctx.role_hub(m.member),
+                "-",
+                _membership_text(m),
+                f"{m.member} -[member]-> {m.role}",
+            )
+        )
     for key in sorted(set(ma) - set(mb)):
         m = ma[key]
-        out.append(Change("membership-removed", Severity.LOW, m.role, m.member, ctx.role_hub(m.member),
-                          _membership_text(m), "-", f"{m.member} -[member]-> {m.role}"))
+        out.append(
+            Change(
+                "membership-removed",
+                Severity.LOW,
+                m.role,
+                m.member,
+                ctx.role_hub(m.member),
+                _membership_text(m),
+                "-",
+                f"{m.member} -[member]-> {m.role}",
+            )
+        )
     for key in sorted(set(ma) & set(mb)):
         old, new = ma[key], mb[key]
         if new.admin and not old.admin:
-            out.append(Change("admin-option-gained", Severity.HIGH, new.role, new.member, ctx.role_hub(new.member),
-                              _membership_text(old), _membership_text(new), f"{new.member} -[member, ADMIN]-> {new.role}"))
+            out.append(
+                Change(
+                    "admin-option-gained",
+                    Severity.HIGH,
+                    new.role,
+                    new.member,
+                    ctx.role_hub(new.member),
+                    _membership_text(old),
+                    _membership_text(new),
+                    f"{new.member} -[member, ADMIN]-> {new.role}",
+                )
+            )
         elif (old.inherit, old.set_option, old.admin) != (new.inherit, new.set_option, new.admin):
             gained = (new.inherit and not old.inherit) or (new.set_option and not old.set_option)
-            out.append(Change("membership-changed", Severity.MEDIUM if gained else Severity.LOW, new.role,
-                              new.member, ctx.role_hub(new.member), _membership_text(old), _membership_text(new),
-                              f"{new.member} -[member]-> {new.role}"))
+            out.append(
+                Change(
+                    "membership-changed",
+                    Severity.MEDIUM if gained else Severity.LOW,
+                    new.role,
+                    new.member,
+                    ctx.role_hub(new.member),
+                    _membership_text(old),
+                    _membership_text(new),
+                    f"{new.member} -[member]-> {new.role}",
+                )
+            )
     return out
 
 
 # -- row-level security ----------------------------------------------------
+
 
 def _rls_text(p: RlsPolicyState) -> str:
     kind = "permissive" if p.permissive else "restrictive"
@@ -308,42 +416,118 @@ def _rls_changes(ctx: _Context) -> list[Change]:
         ra, rb = ctx.a.rls.get(table, RlsState()), ctx.b.rls.get(table, RlsState())
         hub = ctx.table_hub(table)
         if ra.enabled and not rb.enabled:
-            out.append(Change("rls-disabled", Severity.HIGH, table, None, hub, "enabled", "disabled",
-                              f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
+            out.append(
+                Change(
+                    "rls-disabled",
+                    Severity.HIGH,
+                    table,
+                    None,
+                    hub,
+                    "enabled",
+                    "disabled",
+                    f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY",
+                )
+            )
         if rb.enabled and not ra.enabled:
-            out.append(Change("rls-enabled", Severity.MEDIUM, table, None, hub, "disabled", "enabled",
-                              f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+            out.append(
+                Change(
+                    "rls-enabled",
+                    Severity.MEDIUM,
+                    table,
+                    None,
+                    hub,
+                    "disabled",
+                    "enabled",
+                    f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+                )
+            )
         if ra.forced and not rb.forced:
-            out.append(Change("rls-unforced", Severity.MEDIUM, table, None, hub, "forced", "not forced",
-                              f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY"))
+            out.append(
+                Change(
+                    "rls-unforced",
+                    Severity.MEDIUM,
+                    table,
+                    None,
+                    hub,
+                    "forced",
+                    "not forced",
+                    f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY",
+                )
+            )
         if rb.forced and not ra.forced:
-            out.append(Change("rls-forced", Severity.LOW, table, None, hub, "not forced", "forced",
-                              f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"))
+            out.append(
+                Change(
+                    "rls-forced",
+                    Severity.LOW,
+                    table,
+                    None,
+                    hub,
+                    "not forced",
+                    "forced",
+                    f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+                )
+            )
         pa = {p.name: p for p in ra.policies}
         pb = {p.name: p for p in rb.policies}
         for name in sorted(set(pb) - set(pa)):
             p = pb[name]
             risky = p.permissive and p.command in _WRITE_COMMANDS and "public" in _norm_roles(p.roles)
-            out.append(Change("rls-policy-added", Severity.HIGH if risky else Severity.MEDIUM, f"{table} policy {name}",
-                              None, hub, "-", _rls_text(p), f"policy {name} on {table}"))
+            out.append(
+                Change(
+                    "rls-policy-added",
+                    Severity.HIGH if risky else Severity.MEDIUM,
+                    f"{table} policy {name}",
+                    None,
+                    hub,
+                    "-",
+                    _rls_text(p),
+                    f"policy {name} on {table}",
+                )
+            )
         for name in sorted(set(pa) - set(pb)):
             p = pa[name]
-            out.append(Change("rls-policy-removed", Severity.MEDIUM, f"{table} policy {name}", None, hub,
-                              _rls_text(p), "-", f"policy {name} on {table}"))
+            out.append(
+                Change(
+                    "rls-policy-removed",
+                    Severity.MEDIUM,
+                    f"{table} policy {name}",
+                    None,
+                    hub,
+                    _rls_text(p),
+                    "-",
+                    f"policy {name} on {table}",
+                )
+            )
         for name in sorted(set(pa) & set(pb)):
             old, new = pa[name], pb[name]
             if (old.command.upper(), _norm_roles(old.roles), old.permissive) != (
-                    new.command.upper(), _norm_roles(new.roles), new.permissive):
-                out.append(Change("rls-policy-changed", Severity.MEDIUM, f"{table} policy {name}", None, hub,
-                                  _rls_text(old), _rls_text(new), f"policy {name} on {table}"))
+                new.command.upper(),
+                _norm_roles(new.roles),
+                new.permissive,
+            ):
+                out.append(
+                    Change(
+                        "rls-policy-changed",
+                        Severity.MEDIUM,
+                        f"{table} policy {name}",
+                        None,
+                        hub,
+                        _rls_text(old),
+                        _rls_text(new),
+                        f"policy {name} on {table}",
+                    )
+                )
     return out
 
 
 # -- foreign keys ----------------------------------------------------------
 
+
 def _fk_text(fk: FkEdge) -> str:
-    return (f"{fk.child}({', '.join(fk.child_columns)}) -> {fk.parent}({', '.join(fk.parent_columns)}) "
-            f"ON DELETE {fk.on_delete.upper()}")
+    return (
+        f"{fk.child}({', '.join(fk.child_columns)}) -> {fk.parent}({', '.join(fk.parent_columns)}) "
+        f"ON DELETE {fk.on_delete.upper()}"
+    )
 
 
 def _fk_changes(ctx: _Context) -> list[Change]:
@@ -352,17 +536,47 @@ def _fk_changes(ctx: _Context) -> list[Change]:
     fb = {fk.edge(): fk for fk in ctx.b.foreign_keys}
     for key in sorted(set(fb) - set(fa)):
         fk = fb[key]
-        out.append(Change("fk-added", _fk_severity(ctx, fk, Severity.MEDIUM), fk.child, None, ctx.table_hub(fk.child),
-                          "-", _fk_text(fk), _fk_path(fk)))
+        out.append(
+            Change(
+                "fk-added",
+                _fk_severity(ctx, fk, Severity.MEDIUM),
+                fk.child,
+                None,
+                ctx.table_hub(fk.child),
+                "-",
+                _fk_text(fk),
+                _fk_path(fk),
+            )
+        )
     for key in sorted(set(fa) - set(fb)):
         fk = fa[key]
-        out.append(Change("fk-removed", Severity.LOW, fk.child, None, ctx.table_hub(fk.child), _fk_text(fk), "-",
-                          _fk_path(fk)))
+        out.append(
+            Change(
+                "fk-removed",
+                Severity.LOW,
+                fk.child,
+                None,
+                ctx.table_hub(fk.child),
+                _fk_text(fk),
+                "-",
+                _fk_path(fk),
+            )
+        )
     for key in sorted(set(fa) & set(fb)):
         old, new = fa[key], fb[key]
         if (old.on_delete.lower(), old.on_update.lower()) != (new.on_delete.lower(), new.on_update.lower()):
-            out.append(Change("fk-action-changed", _fk_severity(ctx, new, Severity.MEDIUM), new.child, None,
-                              ctx.table_hub(new.child), _fk_text(old), _fk_text(new), _fk_path(new)))
+            out.append(
+                Change(
+                    "fk-action-changed",
+                    _fk_severity(ctx, new, Severity.MEDIUM),
+                    new.child,
+                    None,
+                    ctx.table_hub(new.child),
+                    _fk_text(old),
+                    _fk_text(new),
+                    _fk_path(new),
+                )
+            )
     return out
 
 
@@ -380,28 +594,69 @@ def _fk_severity(ctx: _Context, fk: FkEdge, default: Severity) -> Severity:
 
 # -- ownership and tables --------------------------------------------------
 
+
 def _ownership_changes(ctx: _Context) -> list[Change]:
     out: list[Change] = []
     for table in sorted(ctx.a.tables & ctx.b.tables):
         oa, ob = ctx.a.table_owners.get(table), ctx.b.table_owners.get(table)
         if oa and ob and oa != ob:
-            out.append(Change("owner-changed", Severity.HIGH, table, ob, ctx.role_hub(ob), oa, ob,
-                              f"{ob} -[owner]-> ALL on {table}"))
+            out.append(
+                Change(
+                    "owner-changed",
+                    Severity.HIGH,
+                    table,
+                    ob,
+                    ctx.role_hub(ob),
+                    oa,
+                    ob,
+                    f"{ob} -[owner]-> ALL on {table}",
+                )
+            )
         ha, hb = ctx.a.table_hubs.get(table), ctx.b.table_hubs.get(table)
         if table in ctx.a.table_hubs and table in ctx.b.table_hubs and ha != hb and (ha or hb):
-            out.append(Change("hub-changed", Severity.HIGH, table, None, hb, ha or "(no hub)", hb or "(no hub)",
-                              f"{table}: owning hub {ha or '-'} -> {hb or '-'}"))
+            out.append(
+                Change(
+                    "hub-changed",
+                    Severity.HIGH,
+                    table,
+                    None,
+                    hb,
+                    ha or "(no hub)",
+                    hb or "(no hub)",
+                    f"{table}: owning hub {ha or '-'} -> {hb or '-'}",
+                )
+            )
     return out
 
 
 def _table_changes(ctx: _Context) -> list[Change]:
     out: list[Change] = []
     for table in sorted(ctx.b.tables - ctx.a.tables):
-        out.append(Change("table-added", Severity.LOW, table, ctx.b.table_owners.get(table), ctx.table_hub(table),
-                          "-", "present", f"{table} in {ctx.b.source}"))
+        out.append(
+            Change(
+                "table-added",
+                Severity.LOW,
+                table,
+                ctx.b.table_owners.get(table),
+                ctx.table_hub(table),
+                "-",
+                "present",
+                f"{table} in {ctx.b.source}",
+            )
+        )
     for table in sorted(ctx.a.tables - ctx.b.tables):
-        out.append(Change("table-removed", Severity.MEDIUM, table, ctx.a.table_owners.get(table),
-                          ctx.table_hub(table), "present", "-", f"{table} missing from {ctx.b.source}"))
+        out.append(
+            Change(
+                "table-removed",
+                Severity.MEDIUM,
+                table,
+                ctx.a.table_owners.get(table),
+                ctx.table_hub(table),
+                "present",
+                "-",
+                f"{table} missing from {ctx.b.source}",
+            )
+        )
     return out
 
 

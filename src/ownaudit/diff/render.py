@@ -67,8 +67,11 @@ def render_json(result: DiffResult) -> str:
         "b": result.b,
         "policy": result.policy,
         "changes": [c.to_dict() for c in result.changes],
-        "summary": {"total": len(result.changes), "by_severity": result.counts(),
-                    "grants_new_write": result.new_write},
+        "summary": {
+            "total": len(result.changes),
+            "by_severity": result.counts(),
+            "grants_new_write": result.new_write,
+        },
     }
     return json.dumps(doc, indent=2) + "\n"
 
@@ -85,12 +88,21 @@ def render_markdown(result: DiffResult) -> str:
     counts = " · ".join(f"**{n}** {s}" for s, n in result.counts().items() if n)
     lines.append(f"{len(result.changes)} change(s): {counts}")
     if result.new_write:
-        lines += ["", "> [!WARNING]", "> B grants write access that A did not: this change needs a security review."]
-    lines += ["", "| Severity | Change | Object | Role | Hub | Before | After | Path |",
-              "|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "> [!WARNING]",
+            "> B grants write access that A did not: this change needs a security review.",
+        ]
+    lines += [
+        "",
+        "| Severity | Change | Object | Role | Hub | Before | After | Path |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for c in result.changes:
-        lines.append(f"| {c.severity.value} | {_md(c.title)} | `{_md(c.object)}` | {_md(c.role or '')} | "
-                     f"{_md(c.hub or '')} | {_md(c.before)} | {_md(c.after)} | {_md(c.path)} |")
+        lines.append(
+            f"| {c.severity.value} | {_md(c.title)} | `{_md(c.object)}` | {_md(c.role or '')} | "
+            f"{_md(c.hub or '')} | {_md(c.before)} | {_md(c.after)} | {_md(c.path)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -125,19 +137,25 @@ def print_console(result: DiffResult, stream: IO[str], *, no_color: bool = False
         stream.write(render_plain(result))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=stream)
-    console.print(f"[bold]ownaudit diff[/bold]: {result.a} → {result.b}", highlight=False)
+    console.print(f"[bold]ownaudit diff[/bold]: {escape(result.a)} → {escape(result.b)}", highlight=False)
     if result.changes:
         table = Table(show_lines=False)
         for col in ("Severity", "Change", "Object", "Role / hub", "Before → after", "Path"):
             table.add_column(col, overflow="fold")
         for c in result.changes:
             sev = c.severity.value
-            table.add_row(f"[{_STYLE[sev]}]{sev}[/]", c.title, c.object,
-                          " / ".join(x for x in (c.role, c.hub) if x), f"{c.before or '-'} → {c.after or '-'}",
-                          c.path)
+            table.add_row(
+                f"[{_STYLE[sev]}]{sev}[/]",
+                escape(c.title),
+                escape(c.object),
+                escape(" / ".join(x for x in (c.role, c.hub) if x)),
+                escape(f"{c.before or '-'} → {c.after or '-'}"),
+                escape(c.path),
+            )
         console.print(table)
     style = "bold red" if result.new_write else ("green" if not result.changes else "yellow")
-    console.print(f"[{style}]{result.summary_line()}[/]", highlight=False)
+    console.print(f"[{style}]{escape(result.summary_line())}[/]", highlight=False)

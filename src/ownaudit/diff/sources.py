@@ -48,8 +48,9 @@ class Source:
 def is_dsn(spec: str) -> bool:
     """Whether an operand names a live database rather than a file."""
     s = spec.strip()
-    return (s.startswith(("postgresql://", "postgres://", "dsn:"))
-            or (bool(_CONNINFO.match(s)) and not Path(s).exists()))
+    return s.startswith(("postgresql://", "postgres://", "dsn:")) or (
+        bool(_CONNINFO.match(s)) and not Path(s).exists()
+    )
 
 
 def dsn_of(spec: str) -> str:
@@ -68,7 +69,9 @@ def load_source(spec: str) -> Source:
         return Source(spec, f"database {_describe_dsn(dsn_of(spec))}", snapshot=snapshot)
     path = Path(spec)
     if not path.is_file():
-        raise UsageError(f"{spec}: no such file (expected a policy YAML, a snapshot JSON, git:REV:PATH or a DSN)")
+        raise UsageError(
+            f"{spec}: no such file (expected a policy YAML, a snapshot JSON, git:REV:PATH or a DSN)"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -118,8 +121,9 @@ def _git_source(spec: str) -> Source:
 def git_show(rev: str, path: str, cwd: str | Path | None = None) -> str:
     """The content of ``path`` at ``rev`` without touching the working tree."""
     try:
-        proc = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=cwd, capture_output=True, check=False,
-                              timeout=60)
+        proc = subprocess.run(
+            ["git", "show", f"{rev}:{path}"], cwd=cwd, capture_output=True, check=False, timeout=60
+        )
     except FileNotFoundError:
         raise UsageError(f"git:{rev}:{path}: git is not installed") from None
     except subprocess.TimeoutExpired:
@@ -176,16 +180,19 @@ def to_state(source: Source, policy: Policy | None, other: Source | None = None)
     return state
 
 
-def load_states(a_spec: str, b_spec: str, policy_path: str | None = None
-                ) -> tuple[AccessState, AccessState, Policy | None]:
+def load_states(
+    a_spec: str, b_spec: str, policy_path: str | None = None
+) -> tuple[AccessState, AccessState, Policy | None]:
     """Both operands as states, plus the policy used to label hubs and judge needs."""
     a, b = load_source(a_spec), load_source(b_spec)
     policy = resolve_label_policy(a, b, policy_path)
     sa, sb = to_state(a, policy, b), to_state(b, policy, a)
     if a.is_policy != b.is_policy:  # policy vs database: compare what the policy governs
         assert policy is not None
-        sa, sb = (scope_to_policy(sa, policy) if not a.is_policy else sa,
-                  scope_to_policy(sb, policy) if not b.is_policy else sb)
+        sa, sb = (
+            scope_to_policy(sa, policy) if not a.is_policy else sa,
+            scope_to_policy(sb, policy) if not b.is_policy else sb,
+        )
     return sa, sb, policy
 
 

@@ -18,11 +18,26 @@ from ownaudit.policy.model import DEFAULT_FORBIDDEN_ATTRIBUTES
 from ownaudit.privileges import WRITE, Privilege, sort_privileges
 
 SYSTEM_SCHEMAS = frozenset({"pg_catalog", "information_schema", "pg_toast"})
-KNOWN_PLATFORM_ROLES = ("cloud_admin", "neon_superuser", "neon_service", "neon_migrator", "authenticator",
-                        "zenith_admin", "rds_superuser", "rdsadmin", "azure_pg_admin", "cloudsqlsuperuser",
-                        "supabase_admin")
-RELATION_KINDS = {"r": "table", "p": "partitioned_table", "v": "view", "m": "materialized_view",
-                  "f": "foreign_table"}
+KNOWN_PLATFORM_ROLES = (
+    "cloud_admin",
+    "neon_superuser",
+    "neon_service",
+    "neon_migrator",
+    "authenticator",
+    "zenith_admin",
+    "rds_superuser",
+    "rdsadmin",
+    "azure_pg_admin",
+    "cloudsqlsuperuser",
+    "supabase_admin",
+)
+RELATION_KINDS = {
+    "r": "table",
+    "p": "partitioned_table",
+    "v": "view",
+    "m": "materialized_view",
+    "f": "foreign_table",
+}
 WRITE_OPS = frozenset(WRITE)
 
 
@@ -45,6 +60,7 @@ class SchemaDraft:
     readers: list[str] | str = "all"
     writer_privileges: list[str] = field(default_factory=list)
     tables: list[TableDraft] = field(default_factory=list)
+    governed: bool = True
 
 
 @dataclass
@@ -103,39 +119,57 @@ def infer(snapshot: CatalogSnapshot) -> Inferred:
 
     schemas = _user_schemas(snapshot)
     in_scope = set(schemas)
-    rels = [r for r in snapshot.relations
-            if r.schema in in_scope and r.relkind in RELATION_KINDS and not r.is_partition]
+    rels = [
+        r
+        for r in snapshot.relations
+        if r.schema in in_scope and r.relkind in RELATION_KINDS and not r.is_partition
+    ]
     notes: list[str] = []
 
     # -- owner roles -------------------------------------------------------
     owners = Counter(r.owner for r in rels)
     owner_role = owners.most_common(1)[0][0] if owners else snapshot.server.database_owner
-    owner_roles = set(owners) | {snapshot.server.database_owner}
-    owner_roles |= {s.owner for s in snapshot.schemas if s.name in in_scope}
-    owner_roles |= {f.owner for f in snapshot.functions if f.schema in in_scope}
-    owner_roles.discard("pg_database_owner")
     platform = [r for r in KNOWN_PLATFORM_ROLES if snapshot.role(r) is not None]
 
-    def trusted(name: str) -> bool:
-        info = snapshot.role(name)
-        return (name in owner_roles or name in platform or info is None or info.predefined or info.superuser
-                or name.startswith("pg_"))
-
-    # -- application roles: anyone else with access in these schemas --------
+    # -- application roles: anyone with access in these schemas but their owners --
     candidates: set[str] = set()
-    for r in rels:
-        candidates.update(i.grantee for i in r.acl)
-        for c in r.columns:
+    for rel in rels:
+        candidates.update(i.grantee for i in rel.acl if i.grantee != rel.owner)
+        for c in rel.columns:
             candidates.update(i.grantee for i in c.acl)
-    for s in snapshot.schemas:
-        if s.name in in_scope:
-            candidates.update(i.grantee for i in s.acl)
-    for p in snapshot.policies:
-        if p.table.partition(".")[0] in in_scope:
-            candidates.update(p.roles)
+    for sch in snapshot.schemas:
+        if sch.name in in_scope:
+            candidates.update(i.grantee for i in sch.acl)
+    for pol in snapshot.policies:
+        if pol.table.partition(".")[0] in in_scope:
+            candidates.update(pol.roles)
     for d in snapshot.default_acls:
         if d.schema is None or d.schema in in_scope:
             candidates.update(i.grantee for i in d.acl)
+    # Owners are trusted (owner roles), unless they also receive grants: then they are
+    # application roles that happen to own a table (the audit reports that ownership).
+    owner_roles = (
+        (
+            {owner_role, snapshot.server.database_owner}
+            | {s.owner for s in snapshot.schemas if s.name in in_scope}
+            | {f.owner for f in snapshot.functions if f.schema in in_scope}
+            | set(owners)
+        )
+        - (candidates - {owner_role})
+        - {"pg_database_owner"}
+    )
+
+    def trusted(name: str) -> bool:
+        info = snapshot.role(name)
+        return (
+            name in owner_roles
+            or name in platform
+            or info is None
+            or info.predefined
+            or info.superuser
+            or name.startswith("pg_")
+        )
+
     apps = {c for c in candidates if c != PUBLIC and not trusted(c)}
     for m in snapshot.memberships:  # members of application roles act through them
         if m.role in apps and not trusted(m.member):
@@ -156,21 +190,29 @@ def infer(snapshot: CatalogSnapshot) -> Inferred:
                 cols[priv.value] = {c for p in usable for c in p.columns}
         return table_level, cols
 
-    writes = {r: any(held(r, t.qualified)[0] & {p.value for p in WRITE_OPS} or
-                     set(held(r, t.qualified)[1]) & {p.value for p in WRITE_OPS} for t in rels) for r in apps}
+    writes = {
+        r: any(
+            held(r, t.qualified)[0] & {p.value for p in WRITE_OPS}
+            or set(held(r, t.qualified)[1]) & {p.value for p in WRITE_OPS}
+            for t in rels
+        )
+        for r in apps
+    }
 
     # -- hubs: a member that holds nothing itself shares its parent's hub ----
     taken: set[str] = set()
     role_hub: dict[str, str] = {}
-    direct = {r for r in apps if any(i.grantee == r for x in rels for i in x.acl)
-              or any(i.grantee == r for x in rels for c in x.columns for i in c.acl)}
-    top_schema: dict[str, str] = {}
-    for s in schemas:
-        count = Counter(r for r in apps for t in rels if t.schema == s and r in direct
-                        and held(r, t.qualified)[0] & {p.value for p in WRITE_OPS})
+    direct = {
+        r
+        for r in apps
+        if any(i.grantee == r for x in rels for i in x.acl)
+        or any(i.grantee == r for x in rels for c in x.columns for i in c.acl)
+    }
+    top_schema: dict[str, str] = {}  # a writer's hub is named after the schema it writes most
+    for r in sorted(direct):
+        count = Counter(t.schema for t in rels if held(r, t.qualified)[0] & {p.value for p in WRITE_OPS})
         if count:
-            best = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            top_schema.setdefault(best, s)
+            top_schema[r] = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     for r in sorted(apps):
         parents = [m.role for m in snapshot.memberships if m.member == r and m.role in apps]
         if r not in direct and len(parents) == 1 and parents[0] in direct:
@@ -190,12 +232,21 @@ def infer(snapshot: CatalogSnapshot) -> Inferred:
         info = snapshot.role(r)
         assert info is not None
         attrs = info.attributes()
-        forbidden = sorted(DEFAULT_FORBIDDEN_ATTRIBUTES - attrs) if attrs & DEFAULT_FORBIDDEN_ATTRIBUTES else None
+        forbidden = (
+            sorted(DEFAULT_FORBIDDEN_ATTRIBUTES - attrs) if attrs & DEFAULT_FORBIDDEN_ATTRIBUTES else None
+        )
         if forbidden is not None:
             notes.append(f"role {r} has {', '.join(sorted(attrs))}: left out of its forbidden_attributes")
-        member_of = sorted({m.role for m in snapshot.memberships if m.member == r
-                            and (m.role in apps or m.role in platform or m.role == owner_role)})
-        roles[r] = RoleDraft(r, role_hub[r], "writer" if writes[r] else "reader", info.login, forbidden, member_of)
+        member_of = sorted(
+            {
+                m.role
+                for m in snapshot.memberships
+                if m.member == r and (m.role in apps or m.role in platform or m.role == owner_role)
+            }
+        )
+        roles[r] = RoleDraft(
+            r, role_hub[r], "writer" if writes[r] else "reader", info.login, forbidden, member_of
+        )
 
     # -- schemas and tables ------------------------------------------------------
     def hub_privs(hub: str, table: str) -> tuple[set[str], dict[str, set[str]]]:
@@ -209,21 +260,30 @@ def infer(snapshot: CatalogSnapshot) -> Inferred:
         return t_all, c_all
 
     all_hubs = set(hubs)
+    nobody: str | None = None
     drafts: list[SchemaDraft] = []
     write_names = {p.value for p in WRITE_OPS}
-    for s in schemas:
-        srels = [r for r in rels if r.schema == s]
-        info = snapshot.schema(s)
+    for sname in schemas:
+        srels = [r for r in rels if r.schema == sname]
+        sinfo = snapshot.schema(sname)
         counts = Counter(h for h in hubs for t in srels if hub_privs(h, t.qualified)[0] & write_names)
-        owner = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts else None
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None
+        # A hub owns the schema when it writes at least half its tables; otherwise the few
+        # tables it writes are its own and the rest (and future tables) belong to nobody.
+        owner = top[0] if top and top[1] * 2 >= len(srels) else None
         if owner is None:
-            owner = _unique(hub_id(s) + "-hub", taken)
-            hubs[owner] = []
-            notes.append(f"schema {s}: no role writes it; hub {owner} (no roles) owns it")
-        sd = SchemaDraft(s, owner)
-        if info is not None and info.owner != owner_role and not (
-                info.owner == "pg_database_owner" and snapshot.server.database_owner == owner_role):
-            sd.owner_role = info.owner
+            if nobody is None:
+                nobody = _unique("nobody-writes", taken)
+                hubs[nobody] = []
+            owner = nobody
+            notes.append(f"schema {sname}: no hub writes most of it; hub {owner} (no roles) owns it")
+        sd = SchemaDraft(sname, owner, governed=sname != "public")
+        if (
+            sinfo is not None
+            and sinfo.owner != owner_role
+            and not (sinfo.owner == "pg_database_owner" and snapshot.server.database_owner == owner_role)
+        ):
+            sd.owner_role = sinfo.owner
         expected_owner = sd.owner_role or owner_role
         owner_ops = Counter()  # type: Counter[tuple[str, ...]]
         reader_sets = Counter()  # type: Counter[frozenset[str]]
@@ -231,8 +291,13 @@ def infer(snapshot: CatalogSnapshot) -> Inferred:
             td = TableDraft(rel)
             name = rel.qualified
             privs = {h: hub_privs(h, name) for h in hubs if hubs[h]}
-            writers = {h: p[0] & write_names for h, p in privs.items() if p[0] & write_names}
-            if owner in writers or not writers:
+            writers = {h: hp[0] & write_names for h, hp in privs.items() if hp[0] & write_names}
+            if not writers and hubs[owner]:
+                if nobody is None:
+                    nobody = _unique("nobody-writes", taken)
+                    hubs[nobody] = []
+                td.owner = nobody  # no role writes it today: a hub without roles owns it
+            elif owner in writers or not writers:
                 td.owner = owner
             else:
                 td.owner = sorted(writers, key=lambda h: (-len(writers[h]), h))[0]
@@ -242,7 +307,9 @@ def infer(snapshot: CatalogSnapshot) -> Inferred:
             for h, ops in sorted(writers.items()):
                 if h != td.owner:
                     td.writers[h] = [p.value for p in sort_privileges({Privilege(o) for o in ops})]
-            readers = frozenset(h for h, p in privs.items() if "SELECT" in p[0]) - {td.owner} - set(td.writers)
+            readers = (
+                frozenset(h for h, p in privs.items() if "SELECT" in p[0]) - {td.owner} - set(td.writers)
+            )
             td.readers = sorted(readers)  # resolved against the schema default below
             reader_sets[readers] += 1
             for h, p in sorted(privs.items()):

@@ -37,12 +37,20 @@ def flow(values: list[str]) -> str:
     return "[" + ", ".join(s(v) for v in values) + "]"
 
 
-def render_yaml(inf: Inferred, snapshot: CatalogSnapshot, *, source: str, host: str | None,
-                baseline: list[Baseline] | None = None, today: _dt.date | None = None,
-                expiry_days: int = 30) -> str:
+def render_yaml(
+    inf: Inferred,
+    snapshot: CatalogSnapshot,
+    *,
+    source: str,
+    host: str | None,
+    baseline: list[Baseline] | None = None,
+    today: _dt.date | None = None,
+    expiry_days: int = 30,
+) -> str:
     today = today or _dt.date.today()
     out: list[str] = [
-        "# yaml-language-server: $schema=https://ownaudit.dev/schema/ownership.schema.json",
+        "# Schema: ownership.schema.json shipped with ownaudit (policy/ in its repository);",
+        "# check this file with `ownaudit validate`.",
         f"# Drafted by `ownaudit init` from {source} on {today.isoformat()}.",
         "# It describes what the database grants TODAY. Hub names and assignments are guesses:",
         f"# review every line marked '{TODO}', give hubs their repositories, then commit.",
@@ -85,6 +93,8 @@ def render_yaml(inf: Inferred, snapshot: CatalogSnapshot, *, source: str, host: 
         if sd.owner_role:
             out.append(f"    owner_role: {s(sd.owner_role)}")
         out.append("    status: active")
+        if not sd.governed:
+            out.append("    governed: false   # only the tables listed here are governed in public")
         readers = sd.readers if isinstance(sd.readers, str) else flow(sd.readers)
         out.append(f"    readers: {readers}")
         out.append(f"    writer_privileges: {flow(sd.writer_privileges)}")
@@ -96,7 +106,8 @@ def render_yaml(inf: Inferred, snapshot: CatalogSnapshot, *, source: str, host: 
             rel = td.rel
             out.append(f"      {s(rel.name)}:")
             if td.owner != sd.owner:
-                out.append(f"        owner: {s(td.owner) if td.owner else 'null'}   {TODO}: writes it today")
+                why = "writes it today" if td.owner and inf.hubs.get(td.owner) else "no role writes it today"
+                out.append(f"        owner: {s(td.owner) if td.owner else 'null'}   {TODO}: {why}")
             if RELATION_KINDS[rel.relkind] != "table":
                 out.append(f"        kind: {RELATION_KINDS[rel.relkind]}")
             if td.owner_role:
@@ -111,17 +122,20 @@ def render_yaml(inf: Inferred, snapshot: CatalogSnapshot, *, source: str, host: 
                 out.append("        column_grants:")
                 for hub, op, cols in td.column_grants:
                     out.append(f"          - {{hub: {s(hub)}, operations: [{s(op)}], columns: {flow(cols)}}}")
-            out += _rls_lines(rel.rls_enabled, rel.rls_forced, policies_by_table.get(rel.qualified, []),
-                              set(inf.roles))
+            out += _rls_lines(
+                rel.rls_enabled, rel.rls_forced, policies_by_table.get(rel.qualified, []), set(inf.roles)
+            )
     out += ["", "foreign_keys:"]
     listed = {td.rel.qualified for sd in inf.schemas for td in sd.tables}
     fks = [fk for fk in snapshot.foreign_keys if fk.child in listed and fk.parent in listed]
     if not fks:
         out[-1] = "foreign_keys: []"
     for fk in sorted(fks, key=lambda f: (f.child, f.name)):
-        line = (f"  - {{name: {s(fk.name)}, child: {s(_qualified(fk.child))}, columns: {flow(fk.child_columns)}, "
-                f"parent: {s(_qualified(fk.parent))}, parent_columns: {flow(fk.parent_columns)}, "
-                f"on_delete: {s(fk.on_delete)}")
+        line = (
+            f"  - {{name: {s(fk.name)}, child: {s(_qualified(fk.child))}, columns: {flow(fk.child_columns)}, "
+            f"parent: {s(_qualified(fk.parent))}, parent_columns: {flow(fk.parent_columns)}, "
+            f"on_delete: {s(fk.on_delete)}"
+        )
         if fk.on_update != "no action":
             line += f", on_update: {s(fk.on_update)}"
         out.append(line + "}")
@@ -166,5 +180,6 @@ def _rls_lines(enabled: bool, forced: bool, policies: list, app_roles: set[str])
         for p in sorted(expressible, key=lambda p: p.name):
             roles = ["public" if r == PUBLIC else r for r in p.roles]
             extra = "" if p.permissive else ", permissive: false"
-            out.append(f"            - {{name: {s(p.name)}, command: {p.command.upper()}, roles: {flow(roles)}{extra}}}")
+            item = f"{{name: {s(p.name)}, command: {p.command.upper()}, roles: {flow(roles)}{extra}}}"
+            out.append(f"            - {item}")
     return out

@@ -47,6 +47,7 @@ def _sqlglot() -> Any:
         from sqlglot import exp
 
         _exp = (sqlglot, exp)
+        _init_interesting(exp)
     return _exp
 
 
@@ -54,7 +55,11 @@ def analyze_statement(text: str, *, plpgsql: bool = False, depth: int = 0) -> li
     """Operations of one statement; offsets are into ``text``. Never raises."""
     try:
         if len(text) > MAX_STATEMENT_CHARS:
-            return [Operation(UNANALYSABLE, _kind_word(text), 0, detail="statement longer than 1,000,000 characters")]
+            return [
+                Operation(
+                    UNANALYSABLE, _kind_word(text), 0, detail="statement longer than 1,000,000 characters"
+                )
+            ]
         return _analyze(text, plpgsql, depth)
     except RecursionError:
         return [Operation(UNANALYSABLE, _kind_word(text), 0, detail="statement nested too deeply")]
@@ -67,32 +72,66 @@ def _kind_word(text: str) -> str:
     return m.group(1).upper() if m else "?"
 
 
-def _analyze(text: str, plpgsql: bool, depth: int) -> list[Operation]:
+# Statements read from tokens without asking sqlglot first (it would return a Command or we need no tree).
+_TOKEN_FORM = re.compile(
+    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(?:"
+    r"GRANT|REVOKE|DO|SET|LOCK|REFRESH|BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|RESET|SHOW|"
+    r"LISTEN|NOTIFY|UNLISTEN|DISCARD|DEALLOCATE|CHECKPOINT|LOAD|PREPARE|EXECUTE|EXPLAIN|VACUUM|ANALYZE|"
+    r"ANALYSE|CLUSTER|REINDEX|FETCH|MOVE|CLOSE|DECLARE|CALL|SECURITY|IMPORT|COMMENT|ALTER\s+DEFAULT|"
+    r"CREATE\s+(?:(?:OR\s+REPLACE|TEMP|TEMPORARY|UNIQUE|CONSTRAINT|TRUSTED|PROCEDURAL)\s+)*"
+    r"(?:FUNCTION|PROCEDURE|POLICY|TRIGGER|RULE|ROLE|USER|GROUP|INDEX|SCHEMA)|"
+    r"ALTER\s+(?:POLICY|TRIGGER|RULE|ROLE|USER|GROUP|TABLE|SCHEMA)|"
+    r"DROP\s+(?:POLICY|TRIGGER|RULE|ROLE|USER|GROUP))\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _context(text: str, plpgsql: bool, depth: int) -> commandforms.Context | None:
     sc = scan(text, meta_commands=False)
     masked = mask(text, sc.spans)
     toks = tokenize(text, masked)
     if not toks:
-        return []
-    ctx = commandforms.Context(text, masked, toks, sc.spans, plpgsql, depth, analyze_statement)
-    handled = commandforms.analyze_tokens(ctx, before_parse=True)
-    if handled is not None:
-        return handled
+        return None
+    return commandforms.Context(text, masked, toks, sc.spans, plpgsql, depth, analyze_statement)
+
+
+def _analyze(text: str, plpgsql: bool, depth: int) -> list[Operation]:
+    if _TOKEN_FORM.match(text):
+        ctx = _context(text, plpgsql, depth)
+        if ctx is None:
+            return []
+        handled = commandforms.analyze_tokens(ctx, before_parse=True)
+        if handled is not None:
+            return handled
     sqlglot, exp = _sqlglot()
-    if plpgsql:
-        text = _blank_returning_into(text, masked)
+    if plpgsql and "RETURNING" in text.upper():
+        text = _blank_returning_into(text, mask(text))
     try:
         tree = sqlglot.parse_one(text, read="postgres")
     except Exception as exc:
-        return [Operation(UNANALYSABLE, toks[0].up, 0, detail=_error_text(exc))]
+        return [Operation(UNANALYSABLE, _kind_word(text), 0, detail=_error_text(exc))]
     if tree is None:
         return []
     if isinstance(tree, exp.Command):
-        handled = commandforms.analyze_tokens(ctx, before_parse=False)
+        ctx = _context(text, plpgsql, depth)
+        handled = commandforms.analyze_tokens(ctx, before_parse=False) if ctx is not None else None
         if handled is not None:
             return handled
-        return [Operation(UNANALYSABLE, toks[0].up, 0,
-                          detail=f"sqlglot cannot analyse this {toks[0].up} statement")]
-    return _from_tree(tree, exp, plpgsql, toks[0].up)
+        word = _kind_word(text)
+        return [Operation(UNANALYSABLE, word, 0, detail=f"sqlglot cannot analyse this {word} statement")]
+    invalid = _not_postgres(tree, exp)
+    if invalid:
+        return [Operation(UNANALYSABLE, _kind_word(text), 0, detail=invalid)]
+    return _from_tree(tree, exp, plpgsql, _kind_word(text))
+
+
+def _not_postgres(tree: Any, exp: Any) -> str:
+    """sqlglot accepts forms PostgreSQL rejects (prose like "update the cache" parses as UPDATE)."""
+    if isinstance(tree, exp.Update) and not tree.expressions:
+        return "UPDATE without SET is not PostgreSQL"
+    if isinstance(tree, exp.Delete) and not isinstance(tree.this, exp.Table):
+        return "DELETE without FROM is not PostgreSQL"
+    return ""
 
 
 def _error_text(exc: Exception) -> str:
@@ -105,8 +144,9 @@ def _error_text(exc: Exception) -> str:
     return f"{type(exc).__name__}: {first[0] if first else 'parse error'}"[:200]
 
 
-_RETURNING_INTO = re.compile(r"\bRETURNING\b.*?(\bINTO\b\s+(?:STRICT\s+)?[\w.\"]+(?:\s*,\s*[\w.\"]+)*)",
-                             re.IGNORECASE | re.DOTALL)
+_RETURNING_INTO = re.compile(
+    r"\bRETURNING\b.*?(\bINTO\b\s+(?:STRICT\s+)?[\w.\"]+(?:\s*,\s*[\w.\"]+)*)", re.IGNORECASE | re.DOTALL
+)
 
 
 def _blank_returning_into(text: str, masked: str) -> str:
@@ -148,10 +188,19 @@ def _table_and_columns(node: Any, exp: Any) -> tuple[Any, tuple[str, ...]]:
 def _from_tree(root: Any, exp: Any, plpgsql: bool, first_word: str) -> list[Operation]:
     ops: list[Operation] = []
     seen: set[int] = set()  # Table nodes already reported as something other than a read
-    ctes = {fold(c.alias, False) for c in root.find_all(exp.CTE) if c.alias}
+    nodes = _all_nodes(root, exp.Expression)
+    tables = [n for n in nodes if type(n) is exp.Table]
+    ctes = {fold(c.alias, False) for c in nodes if type(c) is exp.CTE and c.alias}
 
-    def add(action: str, stmt: str, tbl: Any, *, privs: tuple[Privilege, ...] = (), cols: tuple[str, ...] = (),
-            object_kind: str = "table") -> None:
+    def add(
+        action: str,
+        stmt: str,
+        tbl: Any,
+        *,
+        privs: tuple[Privilege, ...] = (),
+        cols: tuple[str, ...] = (),
+        object_kind: str = "table",
+    ) -> None:
         if not isinstance(tbl, exp.Table):
             return
         seen.add(id(tbl))
@@ -162,7 +211,9 @@ def _from_tree(root: Any, exp: Any, plpgsql: bool, first_word: str) -> list[Oper
             return
         ops.append(Operation(action, stmt, nm.offset, nm, object_kind, privs, cols, plpgsql=plpgsql))
 
-    for node in root.walk():
+    for node in nodes:
+        if type(node) not in _INTERESTING:
+            continue
         if isinstance(node, exp.Insert):
             tbl, cols = _table_and_columns(node.this, exp)
             privs = [Privilege.INSERT]
@@ -172,8 +223,9 @@ def _from_tree(root: Any, exp: Any, plpgsql: bool, first_word: str) -> list[Oper
             add(WRITE, "INSERT", tbl, privs=tuple(privs), cols=cols)
         elif isinstance(node, exp.Update):
             cols = tuple(
-                fold(e.this.name, bool(e.this.this.quoted)) if isinstance(e.this, exp.Column)
-                and isinstance(e.this.this, exp.Identifier) else ""
+                fold(e.this.name, bool(e.this.this.quoted))
+                if isinstance(e.this, exp.Column) and isinstance(e.this.this, exp.Identifier)
+                else ""
                 for e in node.expressions
             )
             add(WRITE, "UPDATE", node.this, privs=(Privilege.UPDATE,), cols=tuple(c for c in cols if c))
@@ -208,6 +260,8 @@ def _from_tree(root: Any, exp: Any, plpgsql: bool, first_word: str) -> list[Oper
             kind = str(node.args.get("kind") or "TABLE").upper()
             add(DDL, f"ALTER {kind}", node.this, object_kind=_object_kind(kind))
             _foreign_keys(node, node.this, exp, ops, seen)
+            for t in node.find_all(exp.Table):  # RENAME TO / SET SCHEMA targets are names, not reads
+                seen.add(id(t))
         elif isinstance(node, exp.Comment):
             kind = str(node.args.get("kind") or "").upper()
             if kind in ("TABLE", "VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"):
@@ -216,10 +270,50 @@ def _from_tree(root: Any, exp: Any, plpgsql: bool, first_word: str) -> list[Oper
                 _comment_column(node.this, exp, ops, plpgsql)
             for t in node.find_all(exp.Table):
                 seen.add(id(t))
-    for t in root.find_all(exp.Table):
+    for t in tables:
         if id(t) not in seen:
             add(READ, _read_kind(root, exp, first_word), t, privs=(Privilege.SELECT,))
     return ops
+
+
+_INTERESTING_NAMES = (
+    "Insert",
+    "Update",
+    "Delete",
+    "Merge",
+    "TruncateTable",
+    "Copy",
+    "Into",
+    "Create",
+    "Drop",
+    "Alter",
+    "Comment",
+)
+_INTERESTING: frozenset[type] = frozenset()
+
+
+def _init_interesting(exp: Any) -> None:
+    global _INTERESTING
+    _INTERESTING = frozenset(getattr(exp, n) for n in _INTERESTING_NAMES)
+
+
+def _all_nodes(root: Any, expression: type) -> list[Any]:
+    """Every node of the tree, pre-order (a plain loop: markedly cheaper than ``Expression.walk``)."""
+    out: list[Any] = []
+    stack = [root]
+    pop, push, add = stack.pop, stack.append, out.append
+    while stack:
+        node = pop()
+        add(node)
+        children: list[Any] = []
+        for v in node.args.values():
+            if type(v) is list:
+                children.extend(x for x in v if isinstance(x, expression))
+            elif isinstance(v, expression):
+                children.append(v)
+        for c in reversed(children):
+            push(c)
+    return out
 
 
 def _read_kind(root: Any, exp: Any, first_word: str) -> str:
@@ -235,7 +329,7 @@ def _object_kind(kind: str) -> str:
 def _merge_privileges(node: Any, exp: Any) -> tuple[Privilege, ...]:
     privs: list[Privilege] = []
     whens = node.args.get("whens")
-    for when in (whens.expressions if whens is not None else []):
+    for when in whens.expressions if whens is not None else []:
         then = when.args.get("then")
         if isinstance(then, exp.Insert):
             privs.append(Privilege.INSERT)
@@ -254,8 +348,15 @@ def _schema_op(ops: list[Operation], t: Any, exp: Any, stmt: str) -> None:
         return
     nm = fold(ident.this, bool(ident.quoted))
     start = ident.meta.get("start", 0) if ident.meta else 0
-    ops.append(Operation(DDL, stmt, start, Name(nm, "", start, ident.this, is_placeholder(ident.this)),
-                         object_kind="schema"))
+    ops.append(
+        Operation(
+            DDL,
+            stmt,
+            start,
+            Name(nm, "", start, ident.this, is_placeholder(ident.this)),
+            object_kind="schema",
+        )
+    )
 
 
 def _comment_column(col: Any, exp: Any, ops: list[Operation], plpgsql: bool) -> None:
@@ -269,9 +370,15 @@ def _comment_column(col: Any, exp: Any, ops: list[Operation], plpgsql: bool) -> 
     first = db if isinstance(db, exp.Identifier) else tbl
     start = first.meta.get("start", 0) if first.meta else 0
     raw = f"{db.this}.{tbl.this}" if schema else tbl.this
-    ops.append(Operation(DDL, "COMMENT ON COLUMN", start,
-                         Name(schema, fold(tbl.this, bool(tbl.quoted)), start, raw, is_placeholder(raw)),
-                         plpgsql=plpgsql))
+    ops.append(
+        Operation(
+            DDL,
+            "COMMENT ON COLUMN",
+            start,
+            Name(schema, fold(tbl.this, bool(tbl.quoted)), start, raw, is_placeholder(raw)),
+            plpgsql=plpgsql,
+        )
+    )
 
 
 def _create(node: Any, exp: Any, add: Any, ops: list[Operation], seen: set[int]) -> None:
@@ -279,6 +386,10 @@ def _create(node: Any, exp: Any, add: Any, ops: list[Operation], seen: set[int])
     this = node.this
     if kind in ("TABLE", "VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"):
         tbl, _cols = _table_and_columns(this, exp)
+        if node.find(exp.TemporaryProperty) is not None:  # pg_temp: nobody else's table
+            if isinstance(tbl, exp.Table):
+                seen.add(id(tbl))
+            return
         add(DDL, f"CREATE {kind}", tbl)
         _foreign_keys(node, tbl, exp, ops, seen)
     elif kind == "INDEX" and isinstance(this, exp.Index):
@@ -296,7 +407,9 @@ def _create(node: Any, exp: Any, add: Any, ops: list[Operation], seen: set[int])
         add(DDL, f"CREATE {kind}", this.this, object_kind="function")
 
 
-_ON_DELETE = re.compile(r"ON\s+DELETE\s+(CASCADE|RESTRICT|NO\s+ACTION|SET\s+NULL|SET\s+DEFAULT)", re.IGNORECASE)
+_ON_DELETE = re.compile(
+    r"ON\s+DELETE\s+(CASCADE|RESTRICT|NO\s+ACTION|SET\s+NULL|SET\s+DEFAULT)", re.IGNORECASE
+)
 
 
 def _on_delete(ref: Any) -> str:
@@ -325,7 +438,9 @@ def _foreign_keys(node: Any, child_tbl: Any, exp: Any, ops: list[Operation], see
                 _fk_op(ref, (fold(cd.this.this, bool(cd.this.quoted)),), child, exp, ops, seen)
 
 
-def _fk_op(ref: Any, cols: tuple[str, ...], child: Name, exp: Any, ops: list[Operation], seen: set[int]) -> None:
+def _fk_op(
+    ref: Any, cols: tuple[str, ...], child: Name, exp: Any, ops: list[Operation], seen: set[int]
+) -> None:
     if not isinstance(ref, exp.Reference):
         return
     ptbl, pcols = _table_and_columns(ref.this, exp)
@@ -335,5 +450,15 @@ def _fk_op(ref: Any, cols: tuple[str, ...], child: Name, exp: Any, ops: list[Ope
     parent = table_name(ptbl, exp)
     if parent is None:
         return
-    ops.append(Operation(FK, "FOREIGN KEY", parent.offset, child, columns=cols, parent=parent,
-                         parent_columns=pcols, on_delete=_on_delete(ref)))
+    ops.append(
+        Operation(
+            FK,
+            "FOREIGN KEY",
+            parent.offset,
+            child,
+            columns=cols,
+            parent=parent,
+            parent_columns=pcols,
+            on_delete=_on_delete(ref),
+        )
+    )

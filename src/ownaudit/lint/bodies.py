@@ -23,8 +23,27 @@ from ownaudit.lint.tokens import Tok, find_word, qualified_name, tokenize
 if TYPE_CHECKING:
     from ownaudit.lint.commandforms import Context
 
-STARTERS = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "SELECT", "WITH", "CREATE", "ALTER",
-                      "DROP", "GRANT", "REVOKE", "COPY", "LOCK", "COMMENT", "REFRESH", "SET"})
+STARTERS = frozenset(
+    {
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "MERGE",
+        "TRUNCATE",
+        "SELECT",
+        "WITH",
+        "CREATE",
+        "ALTER",
+        "DROP",
+        "GRANT",
+        "REVOKE",
+        "COPY",
+        "LOCK",
+        "COMMENT",
+        "REFRESH",
+        "SET",
+    }
+)
 AFTER = frozenset({"BEGIN", "THEN", "ELSE", "LOOP", "QUERY", "DECLARE"})
 _ATOMIC_END = re.compile(r"\bEND\s*$", re.IGNORECASE)
 
@@ -33,13 +52,20 @@ def shift(ops: list[Operation], delta: int, *, fixed: int | None = None) -> list
     """Move operation offsets by ``delta`` (or pin them all to ``fixed``)."""
     out = []
     for op in ops:
+
         def move(nm: Name | None) -> Name | None:
             if nm is None:
                 return None
             return dataclasses.replace(nm, offset=fixed if fixed is not None else nm.offset + delta)
 
-        out.append(dataclasses.replace(op, offset=fixed if fixed is not None else op.offset + delta,
-                                       target=move(op.target), parent=move(op.parent)))
+        out.append(
+            dataclasses.replace(
+                op,
+                offset=fixed if fixed is not None else op.offset + delta,
+                target=move(op.target),
+                parent=move(op.parent),
+            )
+        )
     return out
 
 
@@ -57,7 +83,7 @@ def _language(toks: list[Tok], ctx: Context) -> str:
         return "sql"
     t = toks[i + 1]
     if t.kind == "string":
-        return ctx.text[t.start + 1:t.end - 1].strip().lower()
+        return ctx.text[t.start + 1 : t.end - 1].strip().lower()
     return t.ident.lower()
 
 
@@ -81,7 +107,9 @@ def create_function(ctx: Context, i: int) -> list[Operation]:
         names = [p.ident for p in parts]
         nm = Name(names[-2] if len(names) > 1 else None, names[-1], parts[0].start, raw, is_placeholder(raw))
         detail = "SECURITY DEFINER" if find_word(toks, "DEFINER") >= 0 else ""
-        ops.append(Operation(DDL, f"CREATE {kind}", nm.offset, nm, "function", detail=detail, plpgsql=ctx.plpgsql))
+        ops.append(
+            Operation(DDL, f"CREATE {kind}", nm.offset, nm, "function", detail=detail, plpgsql=ctx.plpgsql)
+        )
     lang = _language(toks, ctx)
     atomic = find_word(toks, "ATOMIC")
     if atomic > 0 and toks[atomic - 1].up == "BEGIN":
@@ -149,7 +177,7 @@ def plpgsql_operations(ctx: Context, body: str) -> list[Operation]:
         if t.up == "EXECUTE":
             ops.extend(shift(_execute(ctx, piece, toks, start), s))
             continue
-        sub = piece[t.start:]
+        sub = piece[t.start :]
         inner = ctx.analyze(sub, plpgsql=True, depth=ctx.depth + 1)
         ops.extend(shift(inner, s + t.start))
     return ops
@@ -163,11 +191,15 @@ def _statement_start(toks: list[Tok]) -> int | None:
             depth += 1
         elif t.up == ")":
             depth -= 1
-        elif depth == 0 and t.kind == "word" and (i == 0 or prev in AFTER or prev.startswith(">>")):
-            if t.up in STARTERS or t.up == "EXECUTE":
-                if t.up == "SET" and i + 1 < len(toks) and toks[i + 1].up != "SEARCH_PATH":
-                    return None
-                return i
+        elif (
+            depth == 0
+            and t.kind == "word"
+            and (i == 0 or prev in AFTER or prev.startswith(">>"))
+            and (t.up in STARTERS or t.up == "EXECUTE")
+        ):
+            if t.up == "SET" and i + 1 < len(toks) and toks[i + 1].up != "SEARCH_PATH":
+                return None
+            return i
         prev = t.up if t.kind == "word" else (">>" if t.up == ">" and prev == ">" else t.up)
     return None
 
@@ -176,9 +208,15 @@ def _execute(ctx: Context, piece: str, toks: list[Tok], i: int) -> list[Operatio
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     after = toks[i + 2] if i + 2 < len(toks) else None
     if nxt is not None and nxt.kind == "string" and (after is None or after.up in ("USING", "INTO")):
-        lit = piece[nxt.start + 1:nxt.end - 1]
+        lit = piece[nxt.start + 1 : nxt.end - 1]
         if "''" in lit:
             return shift(_sql_statements(ctx, lit.replace("''", "'")), 0, fixed=nxt.start)
         return shift(_sql_statements(ctx, lit), nxt.start + 1)
-    return [Operation(UNANALYSABLE, "EXECUTE", toks[i].start,
-                      detail="dynamic SQL (EXECUTE of a computed string) cannot be checked")]
+    return [
+        Operation(
+            UNANALYSABLE,
+            "EXECUTE",
+            toks[i].start,
+            detail="dynamic SQL (EXECUTE of a computed string) cannot be checked",
+        )
+    ]

@@ -13,13 +13,17 @@ from ownaudit.lint.names import PLACEHOLDER_PREFIX
 from ownaudit.lint.operations import WRITE, Name, Operation
 from ownaudit.privileges import Privilege
 
-_METHODS = {"insert": (Privilege.INSERT,), "upsert": (Privilege.INSERT, Privilege.UPDATE),
-            "update": (Privilege.UPDATE,), "delete": (Privilege.DELETE,)}
+_METHODS = {
+    "insert": (Privilege.INSERT,),
+    "upsert": (Privilege.INSERT, Privilege.UPDATE),
+    "update": (Privilege.UPDATE,),
+    "delete": (Privilege.DELETE,),
+}
 _FROM = frozenset({"from", "table", "from_"})
 
 
 def _arg(toks: list[PyToken], i: int) -> tuple[PyToken | None, int]:
-    """The single argument of a call whose ``(`` is at ``i``: (literal or None if not a literal, index after ``)``)."""
+    """Argument of the call whose ``(`` is at ``i``: (the literal or None, the index after ``)``)."""
     if i >= len(toks) or toks[i].value != "(":
         return None, i
     depth = 0
@@ -33,7 +37,7 @@ def _arg(toks: list[PyToken], i: int) -> tuple[PyToken | None, int]:
             if depth == 0:
                 break
         k += 1
-    inner = toks[i + 1:k]
+    inner = toks[i + 1 : k]
     lit = inner[0] if len(inner) == 1 and inner[0].kind == "string" else None
     return lit, k + 1
 
@@ -56,13 +60,17 @@ def client_writes(toks: list[PyToken]) -> list[Operation]:
             continue
         if t.value in _FROM:
             table, after = _arg(toks, i + 1)
-            if after + 2 < n and toks[after].value == "." and toks[after + 1].value in _METHODS \
-                    and toks[after + 2].value == "(":
+            if (
+                after + 2 < n
+                and toks[after].value == "."
+                and toks[after + 1].value in _METHODS
+                and toks[after + 2].value == "("
+            ):
                 method = toks[after + 1].value
                 schema: PyToken | None = None
                 schema_given = False
                 # look back: ... .schema('x') . from
-                if i >= 5 and toks[i - 2].value == ")" :
+                if i >= 5 and toks[i - 2].value == ")":
                     k = i - 2
                     depth = 0
                     while k >= 0:
@@ -78,8 +86,16 @@ def client_writes(toks: list[PyToken]) -> list[Operation]:
                         schema, _ = _arg(toks, k)
                 at = table.start if table is not None else t.start
                 nm = _name(schema, schema_given, table, at)
-                ops.append(Operation(WRITE, f"supabase .{t.value}().{method}()", at, nm,
-                                     privileges=_METHODS[method], extra={"client": "supabase"}))
+                ops.append(
+                    Operation(
+                        WRITE,
+                        f"supabase .{t.value}().{method}()",
+                        at,
+                        nm,
+                        privileges=_METHODS[method],
+                        extra={"client": "supabase"},
+                    )
+                )
         elif t.value == "to_sql" and toks[i + 1].value == "(":
             ops.extend(_to_sql(toks, i))
     return ops
@@ -123,5 +139,8 @@ def _to_sql(toks: list[PyToken], i: int) -> list[Operation]:
         return []
     at = table.start if table is not None else toks[i].start
     nm = _name(schema, schema_given, table, at)
-    return [Operation(WRITE, "pandas to_sql()", at, nm, privileges=(Privilege.INSERT,),
-                      extra={"client": "pandas"})]
+    return [
+        Operation(
+            WRITE, "pandas to_sql()", at, nm, privileges=(Privilege.INSERT,), extra={"client": "pandas"}
+        )
+    ]

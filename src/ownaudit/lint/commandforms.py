@@ -44,15 +44,65 @@ class Context:
     analyze: Analyzer
 
 
-NO_OPS = frozenset("""BEGIN START COMMIT END ROLLBACK ABORT SAVEPOINT RELEASE RESET SHOW LISTEN NOTIFY UNLISTEN
-DISCARD DEALLOCATE CHECKPOINT LOAD PREPARE EXECUTE EXPLAIN VACUUM ANALYZE ANALYSE CLUSTER REINDEX FETCH MOVE CLOSE
-DECLARE VALUES TABLE CALL SECURITY IMPORT""".split())
+NO_OPS = frozenset(
+    [
+        "BEGIN",
+        "START",
+        "COMMIT",
+        "END",
+        "ROLLBACK",
+        "ABORT",
+        "SAVEPOINT",
+        "RELEASE",
+        "RESET",
+        "SHOW",
+        "LISTEN",
+        "NOTIFY",
+        "UNLISTEN",
+        "DISCARD",
+        "DEALLOCATE",
+        "CHECKPOINT",
+        "LOAD",
+        "PREPARE",
+        "EXECUTE",
+        "EXPLAIN",
+        "VACUUM",
+        "ANALYZE",
+        "ANALYSE",
+        "CLUSTER",
+        "REINDEX",
+        "FETCH",
+        "MOVE",
+        "CLOSE",
+        "DECLARE",
+        "VALUES",
+        "TABLE",
+        "CALL",
+        "SECURITY",
+        "IMPORT",
+    ]
+)
 ROLE_ATTRIBUTES = ("SUPERUSER", "BYPASSRLS", "CREATEROLE", "CREATEDB", "REPLICATION")
-_TABLE_KINDS = {"TABLE": "table", "VIEW": "table", "FOREIGN": "table", "MATERIALIZED": "table",
-                "SEQUENCE": "sequence", "INDEX": "index", "TYPE": "type", "DOMAIN": "type",
-                "FUNCTION": "function", "PROCEDURE": "function", "ROUTINE": "function", "AGGREGATE": "function",
-                "SCHEMA": "schema", "EXTENSION": "extension", "TRIGGER": "trigger", "POLICY": "policy",
-                "RULE": "rule", "STATISTICS": "statistics"}
+_TABLE_KINDS = {
+    "TABLE": "table",
+    "VIEW": "table",
+    "FOREIGN": "table",
+    "MATERIALIZED": "table",
+    "SEQUENCE": "sequence",
+    "INDEX": "index",
+    "TYPE": "type",
+    "DOMAIN": "type",
+    "FUNCTION": "function",
+    "PROCEDURE": "function",
+    "ROUTINE": "function",
+    "AGGREGATE": "function",
+    "SCHEMA": "schema",
+    "EXTENSION": "extension",
+    "TRIGGER": "trigger",
+    "POLICY": "policy",
+    "RULE": "rule",
+    "STATISTICS": "statistics",
+}
 
 
 def name_from(parts: list[Tok]) -> Name | None:
@@ -86,6 +136,16 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
         return _set(ctx)
     if first in NO_OPS and not (first == "BEGIN" and second == "ATOMIC"):
         return []
+    if first in ("DROP", "REASSIGN") and second == "OWNED":
+        groups, _ = split_commas(toks, 3, {"CASCADE", "RESTRICT", "TO"})
+        names = tuple(g[0].ident for g in groups if g)
+        return [
+            Operation(
+                ROLE, f"{first} OWNED BY", toks[0].start, None, "role", grantees=names, plpgsql=ctx.plpgsql
+            )
+        ]
+    if first in ("CREATE", "ALTER", "DROP") and second == "DATABASE":
+        return [Operation(DDL, f"{first} DATABASE", toks[0].start, None, "database", plpgsql=ctx.plpgsql)]
     if first == "LOCK":
         i = _skip(toks, 1, "TABLE", "ONLY")
         return _names_op(ctx, i, DDL, "LOCK TABLE")
@@ -94,8 +154,21 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
         nm = name_from(qualified_name(toks, i)[0])
         return [Operation(DDL, "REFRESH MATERIALIZED VIEW", nm.offset, nm)] if nm else None
     if first in ("CREATE", "ALTER", "DROP", "COMMENT"):
-        i = _skip(toks, 1, "OR", "REPLACE", "TEMP", "TEMPORARY", "UNLOGGED", "UNIQUE", "CONSTRAINT", "GLOBAL",
-                  "LOCAL", "TRUSTED", "PROCEDURAL")
+        i = _skip(
+            toks,
+            1,
+            "OR",
+            "REPLACE",
+            "TEMP",
+            "TEMPORARY",
+            "UNLOGGED",
+            "UNIQUE",
+            "CONSTRAINT",
+            "GLOBAL",
+            "LOCAL",
+            "TRUSTED",
+            "PROCEDURAL",
+        )
         obj = toks[i].up if i < len(toks) else ""
         if obj in ("FUNCTION", "PROCEDURE") and first == "CREATE":
             return bodies.create_function(ctx, i)
@@ -113,8 +186,16 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
         if obj == "SCHEMA" and first in ("CREATE", "ALTER"):
             j = _skip(toks, i + 1, "IF", "NOT", "EXISTS")
             if j < len(toks) and toks[j].up == "AUTHORIZATION":
-                return [Operation(DDL, f"{first} SCHEMA", toks[j].start, None, "schema",
-                                  detail="schema named after its owner role")]
+                return [
+                    Operation(
+                        DDL,
+                        f"{first} SCHEMA",
+                        toks[j].start,
+                        None,
+                        "schema",
+                        detail="schema named after its owner role",
+                    )
+                ]
             return _schema_op(ctx, j, f"{first} SCHEMA")
         if first == "COMMENT" and obj == "ON":
             return _comment(ctx, i + 1)
@@ -126,9 +207,12 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
     return None
 
 
-def _names_op(ctx: Context, i: int, action: str, stmt: str, privs: tuple[Privilege, ...] = ()
-              ) -> list[Operation]:
-    groups, _ = split_commas(ctx.toks, i, {"IN", "NOWAIT", "CASCADE", "RESTRICT", "RESTART", "CONTINUE", "WITH"})
+def _names_op(
+    ctx: Context, i: int, action: str, stmt: str, privs: tuple[Privilege, ...] = ()
+) -> list[Operation]:
+    groups, _ = split_commas(
+        ctx.toks, i, {"IN", "NOWAIT", "CASCADE", "RESTRICT", "RESTART", "CONTINUE", "WITH"}
+    )
     ops = []
     for g in groups:
         j = _skip(g, 0, "ONLY")
@@ -141,7 +225,9 @@ def _names_op(ctx: Context, i: int, action: str, stmt: str, privs: tuple[Privile
 def _generic_ddl(ctx: Context, first: str, i: int) -> list[Operation] | None:
     toks = ctx.toks
     kind_words: list[str] = []
-    while i < len(toks) and toks[i].up in _TABLE_KINDS or (i < len(toks) and toks[i].up in ("VIEW", "TABLE")):
+    while (i < len(toks) and toks[i].up in _TABLE_KINDS) or (
+        i < len(toks) and toks[i].up in ("VIEW", "TABLE")
+    ):
         kind_words.append(toks[i].up)
         i += 1
     if not kind_words:
@@ -154,6 +240,8 @@ def _generic_ddl(ctx: Context, first: str, i: int) -> list[Operation] | None:
     if object_kind in ("extension",):
         return []
     ops = _names_op(ctx, i, DDL, stmt)
+    if object_kind != "table":
+        ops = ops[:1]  # CREATE STATISTICS s ON a, b ...: only the first name is the object
     for op in ops:
         op.object_kind = object_kind
     if object_kind == "table":
@@ -162,14 +250,23 @@ def _generic_ddl(ctx: Context, first: str, i: int) -> list[Operation] | None:
 
 
 def _schema_op(ctx: Context, i: int, stmt: str) -> list[Operation]:
-    groups, _ = split_commas(ctx.toks, i, {"CASCADE", "RESTRICT", "OWNER", "RENAME", "AUTHORIZATION", "CREATE",
-                                           "GRANT"})
+    groups, _ = split_commas(
+        ctx.toks, i, {"CASCADE", "RESTRICT", "OWNER", "RENAME", "AUTHORIZATION", "CREATE", "GRANT"}
+    )
     ops = []
     for g in groups:
         if g and is_name(g[0]):
             raw = g[0].raw
-            ops.append(Operation(DDL, stmt, g[0].start, Name(g[0].ident, "", g[0].start, raw, is_placeholder(raw)),
-                                 "schema", plpgsql=ctx.plpgsql))
+            ops.append(
+                Operation(
+                    DDL,
+                    stmt,
+                    g[0].start,
+                    Name(g[0].ident, "", g[0].start, raw, is_placeholder(raw)),
+                    "schema",
+                    plpgsql=ctx.plpgsql,
+                )
+            )
     return ops
 
 
@@ -206,15 +303,24 @@ def _alter_table(ctx: Context, i: int) -> list[Operation] | None:
     words = [t.up for t in toks[j:] if t.kind == "word"]
     joined = " ".join(words)
     stmt = "ALTER TABLE"
-    for needle, label in (("ROW LEVEL SECURITY", "ROW LEVEL SECURITY"), ("OWNER TO", "OWNER TO"),
-                          ("DISABLE TRIGGER", "DISABLE TRIGGER"), ("ENABLE TRIGGER", "ENABLE TRIGGER"),
-                          ("DISABLE RULE", "DISABLE RULE"), ("FOREIGN KEY", "ADD FOREIGN KEY"),
-                          ("REFERENCES", "ADD FOREIGN KEY"), ("SET SCHEMA", "SET SCHEMA"), ("RENAME", "RENAME")):
+    for needle, label in (
+        ("ROW LEVEL SECURITY", "ROW LEVEL SECURITY"),
+        ("OWNER TO", "OWNER TO"),
+        ("DISABLE TRIGGER", "DISABLE TRIGGER"),
+        ("ENABLE TRIGGER", "ENABLE TRIGGER"),
+        ("DISABLE RULE", "DISABLE RULE"),
+        ("FOREIGN KEY", "ADD FOREIGN KEY"),
+        ("REFERENCES", "ADD FOREIGN KEY"),
+        ("SET SCHEMA", "SET SCHEMA"),
+        ("RENAME", "RENAME"),
+    ):
         if needle in joined:
             prefix = ""
             if label == "ROW LEVEL SECURITY":
                 k = words.index("ROW")
-                prefix = " ".join(words[max(0, k - 2):k]) if k >= 2 and words[k - 2] == "NO" else words[k - 1]
+                prefix = (
+                    " ".join(words[max(0, k - 2) : k]) if k >= 2 and words[k - 2] == "NO" else words[k - 1]
+                )
                 label = f"{prefix} ROW LEVEL SECURITY"
             stmt = f"ALTER TABLE ... {label}"
             break
@@ -257,7 +363,7 @@ def _token_fks(ctx: Context, child: Name | None) -> list[Operation]:
             if (up == "," and pdepth == 0) or up == "REFERENCES" or pdepth < 0:
                 break
         if fkw >= 0:
-            cols = tuple(t.ident for t in toks[fkw + 2:r] if is_name(t))
+            cols = tuple(t.ident for t in toks[fkw + 2 : r] if is_name(t))
         else:
             k = r - 1
             depth = 0
@@ -270,9 +376,7 @@ def _token_fks(ctx: Context, child: Name | None) -> list[Operation]:
                     if depth == 0:
                         break
                     depth -= 1
-                elif t.up == "," and depth == 0:
-                    break
-                elif t.kind == "word" and t.up in ("COLUMN", "ADD"):
+                elif (t.up == "," and depth == 0) or (t.kind == "word" and t.up in ("COLUMN", "ADD")):
                     break
                 start = k
                 k -= 1
@@ -285,7 +389,7 @@ def _token_fks(ctx: Context, child: Name | None) -> list[Operation]:
             close = j
             while close < len(toks) and toks[close].up != ")":
                 close += 1
-            pcols = tuple(t.ident for t in toks[j + 1:close] if is_name(t))
+            pcols = tuple(t.ident for t in toks[j + 1 : close] if is_name(t))
             j = close + 1
         on_delete = "no action"
         k = j
@@ -298,14 +402,35 @@ def _token_fks(ctx: Context, child: Name | None) -> list[Operation]:
                 break
             k += 1
         if parent is not None:
-            ops.append(Operation(FK, "FOREIGN KEY", parent.offset, child, columns=cols, parent=parent,
-                                 parent_columns=pcols, on_delete=on_delete, plpgsql=ctx.plpgsql))
+            ops.append(
+                Operation(
+                    FK,
+                    "FOREIGN KEY",
+                    parent.offset,
+                    child,
+                    columns=cols,
+                    parent=parent,
+                    parent_columns=pcols,
+                    on_delete=on_delete,
+                    plpgsql=ctx.plpgsql,
+                )
+            )
         i = r + 1
     return ops
 
 
-_PRIV_WORDS = {p.value for p in Privilege} | {"ALL", "USAGE", "CREATE", "CONNECT", "TEMPORARY", "TEMP", "EXECUTE",
-                                              "SET", "ALTER", "PRIVILEGES"}
+_PRIV_WORDS = {p.value for p in Privilege} | {
+    "ALL",
+    "USAGE",
+    "CREATE",
+    "CONNECT",
+    "TEMPORARY",
+    "TEMP",
+    "EXECUTE",
+    "SET",
+    "ALTER",
+    "PRIVILEGES",
+}
 
 
 def _privileges(groups: list[list[Tok]]) -> tuple[tuple[Privilege, ...], tuple[str, ...], list[str]]:
@@ -342,22 +467,68 @@ def _grant(ctx: Context, i: int, default_schemas: list[Tok] | None = None) -> li
     if on < 0 or on > to:
         groups, _ = split_commas(toks, i, {to_word})
         roles = ", ".join(g[0].ident for g in groups if g)
-        return [Operation(ROLE, f"{verb} role membership", toks[i].start if i < len(toks) else 0, None, "role",
-                          grantees=grantees, grant_kind="membership", detail=roles, plpgsql=ctx.plpgsql)]
+        return [
+            Operation(
+                ROLE,
+                f"{verb} role membership",
+                toks[i].start if i < len(toks) else 0,
+                None,
+                "role",
+                grantees=grantees,
+                grant_kind="membership",
+                detail=roles,
+                plpgsql=ctx.plpgsql,
+            )
+        ]
     priv_groups, _ = split_commas(toks, i, {"ON"})
     privs, cols, other = _privileges(priv_groups)
     j = on + 1
     kind_words: list[str] = []
-    while j < to and toks[j].kind == "word" and toks[j].up in ("ALL", "TABLES", "SEQUENCES", "FUNCTIONS",
-                                                                "ROUTINES", "PROCEDURES", "IN", "SCHEMA", "TABLE",
-                                                                "SEQUENCE", "FUNCTION", "PROCEDURE", "ROUTINE",
-                                                                "DATABASE", "TYPE", "DOMAIN", "LANGUAGE",
-                                                                "FOREIGN", "SERVER", "LARGE", "OBJECT",
-                                                                "TABLESPACE", "PARAMETER", "DATA", "WRAPPER"):
+    while (
+        j < to
+        and toks[j].kind == "word"
+        and toks[j].up
+        in (
+            "ALL",
+            "TABLES",
+            "SEQUENCES",
+            "FUNCTIONS",
+            "ROUTINES",
+            "PROCEDURES",
+            "IN",
+            "SCHEMA",
+            "TABLE",
+            "SEQUENCE",
+            "FUNCTION",
+            "PROCEDURE",
+            "ROUTINE",
+            "DATABASE",
+            "TYPE",
+            "DOMAIN",
+            "LANGUAGE",
+            "FOREIGN",
+            "SERVER",
+            "LARGE",
+            "OBJECT",
+            "TABLESPACE",
+            "PARAMETER",
+            "DATA",
+            "WRAPPER",
+        )
+    ):
         kind_words.append(toks[j].up)
         j += 1
-        if kind_words[-1] in ("SCHEMA", "TABLE", "SEQUENCE", "DATABASE", "FUNCTION", "PROCEDURE", "ROUTINE",
-                              "TYPE", "DOMAIN"):
+        if kind_words[-1] in (
+            "SCHEMA",
+            "TABLE",
+            "SEQUENCE",
+            "DATABASE",
+            "FUNCTION",
+            "PROCEDURE",
+            "ROUTINE",
+            "TYPE",
+            "DOMAIN",
+        ):
             break
     kind = " ".join(kind_words)
     stmt = f"{verb} {', '.join(g[0].up for g in priv_groups)}".strip()
@@ -366,13 +537,35 @@ def _grant(ctx: Context, i: int, default_schemas: list[Tok] | None = None) -> li
     ops: list[Operation] = []
     if kind in ("", "TABLE"):
         if not privs and other:
-            return [Operation(GRANT, f"{stmt} ON TABLE", toks[on].start, None, "table", grantees=grantees,
-                              grant_kind=gk, plpgsql=ctx.plpgsql)]
+            return [
+                Operation(
+                    GRANT,
+                    f"{stmt} ON TABLE",
+                    toks[on].start,
+                    None,
+                    "table",
+                    grantees=grantees,
+                    grant_kind=gk,
+                    plpgsql=ctx.plpgsql,
+                )
+            ]
         for g in object_groups:
             nm = name_from(qualified_name(g, 0)[0])
             if nm is not None:
-                ops.append(Operation(GRANT, f"{stmt} ON TABLE", nm.offset, nm, "table", privs, cols,
-                                     grantees=grantees, grant_kind=gk, plpgsql=ctx.plpgsql))
+                ops.append(
+                    Operation(
+                        GRANT,
+                        f"{stmt} ON TABLE",
+                        nm.offset,
+                        nm,
+                        "table",
+                        privs,
+                        cols,
+                        grantees=grantees,
+                        grant_kind=gk,
+                        plpgsql=ctx.plpgsql,
+                    )
+                )
         return ops
     object_kind = "schema" if "IN SCHEMA" in kind or kind == "SCHEMA" else kind.split()[-1].lower()
     for g in object_groups:
@@ -387,13 +580,30 @@ def _grant(ctx: Context, i: int, default_schemas: list[Tok] | None = None) -> li
             if nm0 is None:
                 continue
             nm = nm0
-            object_kind = {"sequences": "sequence", "functions": "function", "routines": "function",
-                           "procedure": "function", "routine": "function", "domain": "type"}.get(object_kind,
-                                                                                               object_kind)
+            object_kind = {
+                "sequences": "sequence",
+                "functions": "function",
+                "routines": "function",
+                "procedure": "function",
+                "routine": "function",
+                "domain": "type",
+            }.get(object_kind, object_kind)
         label = f"{stmt} ON {kind}"
-        ops.append(Operation(GRANT, label, nm.offset, nm, object_kind,
-                             privs if "TABLES" in kind else (), cols, grantees=grantees, grant_kind=gk,
-                             detail=" ".join(other), plpgsql=ctx.plpgsql))
+        ops.append(
+            Operation(
+                GRANT,
+                label,
+                nm.offset,
+                nm,
+                object_kind,
+                privs if "TABLES" in kind else (),
+                cols,
+                grantees=grantees,
+                grant_kind=gk,
+                detail=" ".join(other),
+                plpgsql=ctx.plpgsql,
+            )
+        )
     return ops
 
 
@@ -423,25 +633,49 @@ def _default_privileges(ctx: Context) -> list[Operation] | None:
     objects = toks[on + 1].up if on + 1 < len(toks) else "TABLES"
     grantee_groups, _ = split_commas(toks, to + 1, {"WITH", "CASCADE", "RESTRICT"})
     grantees = tuple(("public" if g[0].up == "PUBLIC" else g[0].ident) for g in grantee_groups if g)
-    words = " ".join([p.value for p in privs] if privs and "ALL" not in [g[0].up for g in priv_groups]
-                     else [g[0].up for g in priv_groups])
+    words = " ".join(
+        [p.value for p in privs]
+        if privs and "ALL" not in [g[0].up for g in priv_groups]
+        else [g[0].up for g in priv_groups]
+    )
     stmt = f"ALTER DEFAULT PRIVILEGES ... {verb} {words} ON {objects}"
     if objects != "TABLES":
         privs = ()
     targets: list[Name | None] = [Name(s.ident, "", s.start, s.raw, is_placeholder(s.raw)) for s in schemas]
-    return [Operation(GRANT, stmt, nm.offset if nm else toks[0].start, nm, "schema", privs, grantees=grantees,
-                      grant_kind="default", detail=objects.lower() + (" " + " ".join(other) if other else ""),
-                      plpgsql=ctx.plpgsql)
-            for nm in (targets or [None])]
+    return [
+        Operation(
+            GRANT,
+            stmt,
+            nm.offset if nm else toks[0].start,
+            nm,
+            "schema",
+            privs,
+            grantees=grantees,
+            grant_kind="default",
+            detail=objects.lower() + (" " + " ".join(other) if other else ""),
+            plpgsql=ctx.plpgsql,
+        )
+        for nm in (targets or [None])
+    ]
 
 
 def _role(ctx: Context, i: int, stmt: str) -> list[Operation]:
     toks = ctx.toks
     j = _skip(toks, i + 1, "IF", "EXISTS")
     name_tok = toks[j] if j < len(toks) else toks[i]
-    attrs = [t.up for t in toks[j + 1:] if t.kind == "word" and t.up in ROLE_ATTRIBUTES]
-    return [Operation(ROLE, stmt, name_tok.start, None, "role", grantees=(name_tok.ident,),
-                      detail=" ".join(attrs), plpgsql=ctx.plpgsql)]
+    attrs = [t.up for t in toks[j + 1 :] if t.kind == "word" and t.up in ROLE_ATTRIBUTES]
+    return [
+        Operation(
+            ROLE,
+            stmt,
+            name_tok.start,
+            None,
+            "role",
+            grantees=(name_tok.ident,),
+            detail=" ".join(attrs),
+            plpgsql=ctx.plpgsql,
+        )
+    ]
 
 
 def _set(ctx: Context) -> list[Operation]:

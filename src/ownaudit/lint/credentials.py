@@ -17,8 +17,9 @@ _URI = re.compile(
     re.IGNORECASE,
 )
 _KW_PASSWORD = re.compile(r"\bpassword\s*=\s*(?P<q>['\"]?)(?P<pw>[^\s'\",)]+)(?P=q)", re.IGNORECASE)
-_KW_USER = re.compile(r"\buser(?:name)?\s*=\s*(?P<q>['\"]?)(?P<user>[A-Za-z_][\w$.\- ]*?)(?P=q)(?=[\s,)'\"]|$)",
-                      re.IGNORECASE)
+_KW_USER = re.compile(
+    r"\buser(?:name)?\s*=\s*(?P<q>['\"]?)(?P<user>[A-Za-z_][\w$.\- ]*?)(?P=q)(?=[\s,)'\"]|$)", re.IGNORECASE
+)
 _DSN_HINT = re.compile(r"\b(dbname|host|sslmode|connect|psycopg|asyncpg|pg8000|libpq)\b", re.IGNORECASE)
 
 
@@ -57,7 +58,7 @@ def scan_credentials(text: str) -> list[CredentialHit]:
     for m in _KW_PASSWORD.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
-        line = text[line_start:len(text) if line_end < 0 else line_end]
+        line = text[line_start : len(text) if line_end < 0 else line_end]
         if _URI.search(line) or not _DSN_HINT.search(line):
             continue
         pw = m.group("pw")
@@ -68,7 +69,7 @@ def scan_credentials(text: str) -> list[CredentialHit]:
     for m in _KW_USER.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
-        line = text[line_start:len(text) if line_end < 0 else line_end]
+        line = text[line_start : len(text) if line_end < 0 else line_end]
         if _URI.search(line) or not _DSN_HINT.search(line):
             continue
         user = m.group("user").strip()
@@ -82,3 +83,14 @@ def scan_credentials(text: str) -> list[CredentialHit]:
 def _looks_literal_unquoted(line: str, m: re.Match[str]) -> bool:
     """``password=x`` unquoted is a literal only inside a keyword DSN string (``host=... password=x``)."""
     return bool(re.search(r"\b(host|dbname)\s*=", line))
+
+
+_SECRET_KW = re.compile(r"(\bpassword\s*=\s*['\"]?)([^\s'\",)]+)", re.IGNORECASE)
+_SECRET_SQL = re.compile(r"(\bPASSWORD\s+)('(?:[^']|'')*')", re.IGNORECASE)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with URI passwords, ``password=`` values and ``PASSWORD '...'`` literals replaced by ****."""
+    text = _URI.sub(lambda m: _mask_uri(m) if m.group("pw") else m.group(0), text)
+    text = _SECRET_KW.sub(lambda m: m.group(1) + "****", text)
+    return _SECRET_SQL.sub(lambda m: m.group(1) + "'****'", text)

@@ -15,20 +15,79 @@ from ownaudit.lint.extract_python import PyToken
 from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 
-SQL_CALLS = frozenset({"query", "execute", "raw", "unsafe", "sql", "$queryRaw", "$executeRaw",
-                       "$queryRawUnsafe", "$executeRawUnsafe", "queryObject", "none", "one", "many", "any",
-                       "oneOrNone", "manyOrNone", "result", "exec", "run", "prepare"})
+SQL_CALLS = frozenset(
+    {
+        "query",
+        "execute",
+        "raw",
+        "unsafe",
+        "sql",
+        "$queryRaw",
+        "$executeRaw",
+        "$queryRawUnsafe",
+        "$executeRawUnsafe",
+        "queryObject",
+        "none",
+        "one",
+        "many",
+        "any",
+        "oneOrNone",
+        "manyOrNone",
+        "result",
+        "exec",
+        "run",
+        "prepare",
+    }
+)
 SQL_TAGS = frozenset({"sql", "SQL", "$queryRaw", "$executeRaw", "raw"})
-_REGEX_AFTER_WORDS = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void",
-                                "throw", "instanceof", "yield", "await"})
+_REGEX_AFTER_WORDS = frozenset(
+    {
+        "return",
+        "typeof",
+        "case",
+        "do",
+        "else",
+        "in",
+        "of",
+        "new",
+        "delete",
+        "void",
+        "throw",
+        "instanceof",
+        "yield",
+        "await",
+    }
+)
 _ESC = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _PUNCT3 = ("===", "!==", "**=", "...", "<<=", ">>=", ">>>", "&&=", "||=", "??=")
-_PUNCT2 = ("=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=",
-           "&=", "|=", "^=", "**", "<<", ">>")
+_PUNCT2 = (
+    "=>",
+    "==",
+    "!=",
+    "<=",
+    ">=",
+    "&&",
+    "||",
+    "??",
+    "?.",
+    "++",
+    "--",
+    "+=",
+    "-=",
+    "*=",
+    "/=",
+    "%=",
+    "&=",
+    "|=",
+    "^=",
+    "**",
+    "<<",
+    ">>",
+)
 
 
 class _Lit:
-    __slots__ = ("value", "origin", "placeholders", "start", "tagged")
+    __slots__ = ("origin", "placeholders", "start", "tagged", "value")
 
     def __init__(self, value: str, origin: list[int], placeholders: dict[str, str], start: int) -> None:
         self.value, self.origin, self.placeholders, self.start = value, origin, placeholders, start
@@ -59,8 +118,16 @@ def extract(text: str) -> tuple[list[Fragment], list[PyToken]]:
             k += 2
         if looks_like_sql(value):
             ctx = _context(toks, i, lit)
-            frags.append(Fragment(value, origin[0] if origin else lit.start, origin,
-                                  bool(ctx) or strongly_sql(value), ph, ctx or "string literal"))
+            frags.append(
+                Fragment(
+                    value,
+                    origin[0] if origin else lit.start,
+                    origin,
+                    bool(ctx) or ("\n" in value and strongly_sql(value)),
+                    ph,
+                    ctx or "string literal",
+                )
+            )
         i = k
     return frags, toks
 
@@ -69,17 +136,34 @@ def _context(toks: list[PyToken], i: int, lit: _Lit) -> str:
     prev = toks[i - 1] if i >= 1 else None
     if lit.tagged and prev is not None:
         return f"{prev.value}`...`"
-    if prev is not None and prev.value == "(" and i >= 2 and toks[i - 2].kind == "name" \
-            and toks[i - 2].value in SQL_CALLS:
+    if (
+        prev is not None
+        and prev.value == "("
+        and i >= 2
+        and toks[i - 2].kind == "name"
+        and toks[i - 2].value in SQL_CALLS
+    ):
         return f"{toks[i - 2].value}()"
-    if prev is not None and prev.value == "=" and i >= 2 and toks[i - 2].kind == "name" and any(
-            w in toks[i - 2].value.lower() for w in ("sql", "query", "stmt", "statement")):
+    if (
+        prev is not None
+        and prev.value == "="
+        and i >= 2
+        and toks[i - 2].kind == "name"
+        and any(w in toks[i - 2].value.lower() for w in ("sql", "query", "stmt", "statement"))
+    ):
         return f"{toks[i - 2].value} ="
     return ""
 
 
-def _scan(text: str, pos: int, end: int, toks: list[PyToken], lits: dict[int, _Lit], counter: list[int],
-          stop_at_brace: bool = False) -> int:
+def _scan(
+    text: str,
+    pos: int,
+    end: int,
+    toks: list[PyToken],
+    lits: dict[int, _Lit],
+    counter: list[int],
+    stop_at_brace: bool = False,
+) -> int:
     """Tokenize ``text[pos:end]``; with ``stop_at_brace`` return at the ``}`` closing a ``${``."""
     depth = 0
     while pos < end:
@@ -183,12 +267,12 @@ def _escape(text: str, j: int, end: int) -> tuple[str, int]:
         return "", 2
     try:
         if n == "x":
-            return chr(int(text[j + 2:j + 4], 16)), 4
+            return chr(int(text[j + 2 : j + 4], 16)), 4
         if n == "u":
             if text.startswith("{", j + 2):
                 close = text.find("}", j)
-                return chr(int(text[j + 3:close], 16)), close - j + 1
-            return chr(int(text[j + 2:j + 6], 16)), 6
+                return chr(int(text[j + 3 : close], 16)), close - j + 1
+            return chr(int(text[j + 2 : j + 6], 16)), 6
     except (ValueError, OverflowError):
         pass
     return n, 2
@@ -218,7 +302,9 @@ def _string(text: str, pos: int, end: int) -> tuple[str, list[int], int]:
     return "".join(out), origin, end
 
 
-def _template(text: str, pos: int, end: int, counter: list[int]) -> tuple[str, list[int], dict[str, str], int]:
+def _template(
+    text: str, pos: int, end: int, counter: list[int]
+) -> tuple[str, list[int], dict[str, str], int]:
     j = pos + 1
     out: list[str] = []
     origin: list[int] = []

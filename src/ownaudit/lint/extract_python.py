@@ -19,29 +19,68 @@ from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 from ownaudit.lint.positions import LineIndex
 
-SQL_CALLS = frozenset({
-    "execute", "executemany", "execute_values", "execute_batch", "copy_expert", "copy_from", "copy", "mogrify",
-    "query", "fetch", "fetchrow", "fetchval", "fetch_all", "fetch_one", "text", "sql", "SQL", "raw",
-    "exec_driver_sql", "read_sql", "read_sql_query", "run", "executescript", "prepare", "cursor_execute",
-})
+SQL_CALLS = frozenset(
+    {
+        "execute",
+        "executemany",
+        "execute_values",
+        "execute_batch",
+        "copy_expert",
+        "copy_from",
+        "copy",
+        "mogrify",
+        "query",
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "fetch_all",
+        "fetch_one",
+        "text",
+        "sql",
+        "SQL",
+        "raw",
+        "exec_driver_sql",
+        "read_sql",
+        "read_sql_query",
+        "run",
+        "executescript",
+        "prepare",
+        "cursor_execute",
+    }
+)
 _SQL_NAME = re.compile(r"(sql|query|stmt|statement|ddl|dml|migration)", re.IGNORECASE)
-_SIMPLE_ESC = {"\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r",
-               "t": "\t", "v": "\v"}
+_SIMPLE_ESC = {
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+}
 _SKIP = (tokenize.NL, tokenize.COMMENT)
 
 
 class PyToken:
     """A simplified token for client-call detection: kind name|op|string, file offset."""
 
-    __slots__ = ("kind", "value", "start", "end")
+    __slots__ = ("end", "kind", "start", "value")
 
     def __init__(self, kind: str, value: str, start: int, end: int) -> None:
         self.kind, self.value, self.start, self.end = kind, value, start, end
 
 
-def decode_literal(src: str, base: int, placeholders: dict[str, str], counter: list[int]
-                   ) -> tuple[str, list[int]] | None:
-    """Decode one Python string literal token; None for bytes literals."""
+def decode_literal(
+    src: str, base: int, placeholders: dict[str, str], counter: list[int], braces: bool = False
+) -> tuple[str, list[int]] | None:
+    """Decode one Python string literal token; None for bytes literals.
+
+    ``braces``: treat ``{...}`` as placeholders although the literal is not an f-string
+    (``str.format`` templates and psycopg's ``sql.SQL("... {}")``).
+    """
     i = 0
     while i < len(src) and src[i] not in "'\"":
         i += 1
@@ -49,8 +88,8 @@ def decode_literal(src: str, base: int, placeholders: dict[str, str], counter: l
     if "b" in prefix:
         return None
     raw = "r" in prefix
-    fstr = "f" in prefix
-    q = src[i:i + 3] if src[i:i + 3] in ('"""', "'''") else src[i]
+    fstr = "f" in prefix or braces
+    q = src[i : i + 3] if src[i : i + 3] in ('"""', "'''") else src[i]
     start = i + len(q)
     end = len(src) - len(q) if src.endswith(q) and len(src) - len(q) >= start else len(src)
     out: list[str] = []
@@ -65,7 +104,7 @@ def decode_literal(src: str, base: int, placeholders: dict[str, str], counter: l
                 j += 2
                 continue
             close = _match_brace(src, j, end)
-            expr = src[j + 1:close].strip()
+            expr = src[j + 1 : close].strip()
             counter[0] += 1
             marker = f"{PLACEHOLDER_PREFIX}{counter[0]}__"
             placeholders[marker] = "{" + expr + "}"
@@ -105,22 +144,22 @@ def _numeric_escape(src: str, j: int, end: int) -> tuple[str | None, int]:
     n = src[j + 1]
     try:
         if n == "x":
-            return chr(int(src[j + 2:j + 4], 16)), 4
+            return chr(int(src[j + 2 : j + 4], 16)), 4
         if n == "u":
-            return chr(int(src[j + 2:j + 6], 16)), 6
+            return chr(int(src[j + 2 : j + 6], 16)), 6
         if n == "U":
-            return chr(int(src[j + 2:j + 10], 16)), 10
+            return chr(int(src[j + 2 : j + 10], 16)), 10
         if n == "N":
             close = src.find("}", j)
             if close < 0:
                 return None, 0
             import unicodedata
 
-            return unicodedata.lookup(src[j + 3:close]), close - j + 1
+            return unicodedata.lookup(src[j + 3 : close]), close - j + 1
         k = j + 1
         while k < min(end, j + 4) and src[k] in "01234567":
             k += 1
-        return chr(int(src[j + 1:k], 8)), k - j
+        return chr(int(src[j + 1 : k], 8)), k - j
     except (ValueError, KeyError, OverflowError):
         return None, 0
 
@@ -233,10 +272,11 @@ def extract(text: str) -> tuple[list[Fragment], list[PyToken]]:
         texts: list[str] = []
         origin: list[int] = []
         triple = False
+        braces = _is_template(toks, i, k)
         for g in group:
             gt = toks[g]
             goff = idx.line_start(gt.start[0]) + gt.start[1]
-            dec = decode_literal(gt.string, goff, placeholders, counter)
+            dec = decode_literal(gt.string, goff, placeholders, counter, braces)
             if dec is None:
                 texts = []
                 break
@@ -247,15 +287,35 @@ def extract(text: str) -> tuple[list[Fragment], list[PyToken]]:
         simple.append(PyToken("string", value, origin[0] if origin else off, off))
         prev = _prev_significant(toks, i)
         nxt = toks[k] if k < n else None
-        is_statement = (prev is None or prev.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)) and (
-            nxt is None or nxt.type in (tokenize.NEWLINE, tokenize.ENDMARKER))
+        is_statement = (
+            prev is None or prev.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
+        ) and (nxt is None or nxt.type in (tokenize.NEWLINE, tokenize.ENDMARKER))
         if value and not is_statement and looks_like_sql(value):
             ctx = _context(toks, i)
-            sql_context = bool(ctx) or (triple and strongly_sql(value)) or strongly_sql(value)
-            frags.append(Fragment(value, origin[0] if origin else off, origin, sql_context, placeholders,
-                                  ctx or "string literal"))
+            sql_context = bool(ctx) or (triple and "\n" in value and strongly_sql(value))
+            frags.append(
+                Fragment(
+                    value,
+                    origin[0] if origin else off,
+                    origin,
+                    sql_context,
+                    placeholders,
+                    ctx or "string literal",
+                )
+            )
         i = k
     return frags, simple
+
+
+def _is_template(toks: list[tokenize.TokenInfo], i: int, k: int) -> bool:
+    """A literal formatted later: ``sql.SQL("...")`` / ``SQL("...")`` or ``"...".format(...)``."""
+    n = len(toks)
+    if k + 1 < n and toks[k].string == "." and toks[k + 1].string == "format":
+        return True
+    j = i - 1
+    while j >= 0 and toks[j].type in _SKIP:
+        j -= 1
+    return j >= 1 and toks[j].string == "(" and toks[j - 1].string in ("SQL", "Composed")
 
 
 def _prev_significant(toks: list[tokenize.TokenInfo], i: int) -> tokenize.TokenInfo | None:
@@ -270,9 +330,19 @@ def _context(toks: list[tokenize.TokenInfo], i: int) -> str:
     k = i - 1
     while k >= 0 and toks[k].type in _SKIP:
         k -= 1
-    if k >= 1 and toks[k].string == "(" and toks[k - 1].type == tokenize.NAME and toks[k - 1].string in SQL_CALLS:
+    if (
+        k >= 1
+        and toks[k].string == "("
+        and toks[k - 1].type == tokenize.NAME
+        and toks[k - 1].string in SQL_CALLS
+    ):
         return f"{toks[k - 1].string}()"
-    if k >= 1 and toks[k].string == "=" and toks[k - 1].type == tokenize.NAME and _SQL_NAME.search(toks[k - 1].string):
+    if (
+        k >= 1
+        and toks[k].string == "="
+        and toks[k - 1].type == tokenize.NAME
+        and _SQL_NAME.search(toks[k - 1].string)
+    ):
         return f"{toks[k - 1].string} ="
     if k >= 0 and toks[k].string == "=" and k >= 1 and toks[k - 1].string in ("query", "sql", "statement"):
         return f"{toks[k - 1].string}="

@@ -13,7 +13,7 @@ from bisect import bisect_right
 class LineIndex:
     """Line starts of a text, for O(log n) offset lookups."""
 
-    __slots__ = ("_starts", "_length")
+    __slots__ = ("_length", "_starts")
 
     def __init__(self, text: str) -> None:
         starts = [0]

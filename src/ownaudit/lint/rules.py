@@ -11,18 +11,25 @@ def _r(id: str, name: str, sev: Severity, title: str, detects: str, why: str, ex
 
 
 CROSS_HUB_WRITE = _r(
-    "LNT001", "cross-hub-write", Severity.CRITICAL, "Hub code writes a table its hub does not own",
+    "LNT001",
+    "cross-hub-write",
+    Severity.CRITICAL,
+    "Hub code writes a table its hub does not own",
     "INSERT (incl. ON CONFLICT DO UPDATE), UPDATE, DELETE, MERGE, TRUNCATE, COPY FROM, SELECT INTO, "
     "data-modifying CTEs, SQL inside PL/pgSQL bodies and DO blocks, supabase .insert/.update/.upsert/.delete "
     "and pandas to_sql() whose target table belongs to another hub in the ownership matrix.",
     "Each table has exactly one owning hub. A write from another hub's code bypasses the owner's invariants "
     "and becomes a second source of truth; it works today only if the database grants too much.",
-    "-- in barton-outreach-core\nUPDATE cl.company_identity SET company_name = $1 WHERE company_unique_id = $2;",
+    "-- in barton-outreach-core\nUPDATE cl.company_identity SET company_name = $1 WHERE "
+    "company_unique_id = $2;",
     "Ask the owning hub for an API or a declared column exception in the policy, or move the write to the "
     "owning hub's repository.",
 )
 CROSS_HUB_DDL = _r(
-    "LNT002", "cross-hub-ddl", Severity.HIGH, "Hub code changes the structure of an object another hub owns",
+    "LNT002",
+    "cross-hub-ddl",
+    Severity.HIGH,
+    "Hub code changes the structure of an object another hub owns",
     "CREATE/ALTER/DROP/COMMENT of tables, views, indexes, triggers, policies, functions, sequences or "
     "schemas in another hub's schema; ALTER TABLE ... DISABLE TRIGGER, ENABLE/DISABLE/FORCE ROW LEVEL "
     "SECURITY, OWNER TO on another hub's table.",
@@ -32,16 +39,23 @@ CROSS_HUB_DDL = _r(
     "Move the migration to the owning hub's repository.",
 )
 PRIVILEGE_STATEMENT = _r(
-    "LNT003", "privilege-statement", Severity.HIGH, "Hub code grants or revokes privileges it may not manage",
+    "LNT003",
+    "privilege-statement",
+    Severity.HIGH,
+    "Hub code grants or revokes privileges it may not manage",
     "GRANT/REVOKE (table, column, ON ALL TABLES IN SCHEMA, schema, sequence, function) and ALTER DEFAULT "
     "PRIVILEGES on objects the hub does not own, and grants on the hub's own objects that give a role more "
     "than the policy allows (for example write access to a reader).",
-    "Privileges are the enforcement of the ownership matrix; a grant in hub code quietly rewrites the matrix.",
+    "Privileges are the enforcement of the ownership matrix; a grant in hub code quietly "
+    "rewrites the matrix.",
     "GRANT INSERT ON outreach.people TO ui_reader;",
     "Change policy/ownership.yaml and let `ownaudit plan` produce the grants.",
 )
 ROLE_MANAGEMENT = _r(
-    "LNT004", "role-management", Severity.HIGH, "Hub code creates, alters or grants roles",
+    "LNT004",
+    "role-management",
+    Severity.HIGH,
+    "Hub code creates, alters or grants roles",
     "CREATE/ALTER/DROP ROLE|USER (especially with SUPERUSER, BYPASSRLS, CREATEROLE, CREATEDB, REPLICATION) "
     "and role membership grants involving roles outside the hub.",
     "Role attributes and memberships bypass every table grant; hub code must never manage them.",
@@ -49,7 +63,10 @@ ROLE_MANAGEMENT = _r(
     "Manage roles centrally (policy roles + `ownaudit plan`), never from a hub repository.",
 )
 UNDECLARED_FK = _r(
-    "LNT005", "undeclared-cross-hub-fk", Severity.HIGH, "Foreign key across hubs that the policy does not declare",
+    "LNT005",
+    "undeclared-cross-hub-fk",
+    Severity.HIGH,
+    "Foreign key across hubs that the policy does not declare",
     "A foreign key (inline, table-level, or ALTER TABLE ADD CONSTRAINT) whose child and parent tables belong "
     "to different hubs and which is not listed under foreign_keys in the policy.",
     "A cross-hub foreign key couples two hubs' data lifecycles: the parent hub can no longer delete or "
@@ -58,7 +75,10 @@ UNDECLARED_FK = _r(
     "Declare the edge under foreign_keys (after agreeing with the parent hub) or remove it.",
 )
 CROSS_HUB_CASCADE = _r(
-    "LNT006", "cross-hub-cascade", Severity.HIGH, "ON DELETE CASCADE / SET NULL across hubs",
+    "LNT006",
+    "cross-hub-cascade",
+    Severity.HIGH,
+    "ON DELETE CASCADE / SET NULL across hubs",
     "A foreign key crossing hubs with ON DELETE CASCADE, SET NULL or SET DEFAULT that the policy does not "
     "declare with that action.",
     "Referential actions run as the table owner and ignore RLS: one hub's DELETE silently removes or "
@@ -68,16 +88,23 @@ CROSS_HUB_CASCADE = _r(
     "Use ON DELETE RESTRICT / NO ACTION across hubs, or declare the action in the policy.",
 )
 FK_ACTION_MISMATCH = _r(
-    "LNT007", "fk-action-mismatch", Severity.MEDIUM, "Cross-hub foreign key with another ON DELETE action than declared",
+    "LNT007",
+    "fk-action-mismatch",
+    Severity.MEDIUM,
+    "Cross-hub foreign key with another ON DELETE action than declared",
     "A declared cross-hub foreign key created with a different (non-destructive) ON DELETE action.",
     "The declared action is what the owning hubs agreed on; drift makes deletes behave differently than "
     "documented.",
-    "-- declared on_delete: restrict\nALTER TABLE outreach.company_target ADD FOREIGN KEY (company_unique_id)\n"
+    "-- declared on_delete: restrict\nALTER TABLE outreach.company_target ADD FOREIGN KEY "
+    "(company_unique_id)\n"
     "  REFERENCES cl.company_identity;",
     "Use the declared action or update the declaration.",
 )
 READ_NOT_ALLOWED = _r(
-    "LNT008", "read-not-allowed", Severity.MEDIUM, "Hub code reads a table its hub may not read",
+    "LNT008",
+    "read-not-allowed",
+    Severity.MEDIUM,
+    "Hub code reads a table its hub may not read",
     "SELECT (or any read inside a statement) of a governed table whose readers do not include the hub.",
     "Readers are part of the matrix; a read the policy does not allow either fails at runtime or means "
     "the database grants more than the policy.",
@@ -85,14 +112,20 @@ READ_NOT_ALLOWED = _r(
     "Add the hub to the table's readers in the policy, or stop reading the table.",
 )
 UNKNOWN_TABLE = _r(
-    "LNT009", "unknown-table", Severity.INFO, "Statement on a table the ownership matrix does not know",
+    "LNT009",
+    "unknown-table",
+    Severity.INFO,
+    "Statement on a table the ownership matrix does not know",
     "A table in a governed schema that the policy does not list, or in a schema the policy does not know.",
     "Tables missing from the matrix have no declared purpose, readers or RLS; they drift unnoticed.",
     "INSERT INTO outreach.new_table VALUES (1);",
     "Add the table to policy/ownership.yaml.",
 )
 UNRESOLVED_TABLE = _r(
-    "LNT010", "unresolved-table", Severity.MEDIUM, "Table name built at run time cannot be checked",
+    "LNT010",
+    "unresolved-table",
+    Severity.MEDIUM,
+    "Table name built at run time cannot be checked",
     "A table name that comes from an f-string/template placeholder, a non-literal supabase .schema()/.from() "
     "or to_sql() argument.",
     "The linter cannot know which table such a statement touches; it may write anywhere.",
@@ -100,7 +133,10 @@ UNRESOLVED_TABLE = _r(
     "Use a literal, qualified table name (or an allow-list of literal names) so the target is reviewable.",
 )
 UNANALYSABLE = _r(
-    "LNT011", "unanalysable-sql", Severity.MEDIUM, "SQL the linter could not analyse",
+    "LNT011",
+    "unanalysable-sql",
+    Severity.MEDIUM,
+    "SQL the linter could not analyse",
     "A statement in a .sql file or in a SQL context (execute() argument, sql tagged template, query-named "
     "constant) that does not parse, a statement form the analyser does not know, or dynamic SQL "
     "(EXECUTE of a computed string) inside a function body.",
@@ -109,14 +145,20 @@ UNANALYSABLE = _r(
     "Rewrite the statement so it parses, or review it and suppress with a reason.",
 )
 LITERAL_PASSWORD = _r(
-    "LNT012", "literal-password", Severity.CRITICAL, "PostgreSQL password written in the code",
+    "LNT012",
+    "literal-password",
+    Severity.CRITICAL,
+    "PostgreSQL password written in the code",
     "A postgres:// connection string or keyword DSN / password= argument with a literal password.",
     "A committed password is a leaked password: anyone with read access to the repository can connect.",
     'DATABASE_URL = "postgresql://outreach_writer:hunter2@host/db"',
     "Rotate the password now, and read it from the environment or a secret store.",
 )
 WRONG_ROLE = _r(
-    "LNT013", "wrong-role", Severity.HIGH, "Code connects as a role that is not one of the hub's roles",
+    "LNT013",
+    "wrong-role",
+    Severity.HIGH,
+    "Code connects as a role that is not one of the hub's roles",
     "A connection string or user= that connects as a role other than the hub's roles (for example the "
     "database owner role or another hub's writer).",
     "Connecting as another role bypasses the hub's grants: the owner role can write every table.",
@@ -124,21 +166,31 @@ WRONG_ROLE = _r(
     "Connect as the hub's own role (see roles in the policy).",
 )
 SUPPRESSION_WITHOUT_REASON = _r(
-    "LNT014", "suppression-without-reason", Severity.LOW, "Inline suppression without a rule id or reason",
-    "An `ownaudit: ignore[...]` comment that names no rule or gives no reason. It does not suppress anything.",
+    "LNT014",
+    "suppression-without-reason",
+    Severity.LOW,
+    "Inline suppression without a rule id or reason",
+    "An `ownaudit: ignore[...]` comment that names no rule or gives no reason. It does not "
+    "suppress anything.",
     "A suppression is a reviewed decision; without a reason the next reader cannot judge it.",
     "-- ownaudit: ignore[LNT001]",
     "Add the rule id and a reason: `-- ownaudit: ignore[LNT001] backfill approved by CL, SEC-12`.",
 )
 UNUSED_SUPPRESSION = _r(
-    "LNT015", "unused-suppression", Severity.LOW, "Inline suppression that suppresses nothing",
+    "LNT015",
+    "unused-suppression",
+    Severity.LOW,
+    "Inline suppression that suppresses nothing",
     "An `ownaudit: ignore[...]` comment with no matching finding on its line or the next line.",
     "Stale suppressions hide the next real finding that lands on that line.",
     "-- ownaudit: ignore[LNT001] legacy\nSELECT 1;",
     "Delete the comment.",
 )
 EXPIRED_EXCEPTION = _r(
-    "LNT016", "expired-exception", Severity.MEDIUM, "A policy exception covering a lint finding has expired",
+    "LNT016",
+    "expired-exception",
+    Severity.MEDIUM,
+    "A policy exception covering a lint finding has expired",
     "A finding matched an exception in the policy whose expiry date has passed; the finding is reported "
     "again.",
     "Exceptions are time-boxed; once expired the waiver no longer applies.",
@@ -146,14 +198,20 @@ EXPIRED_EXCEPTION = _r(
     "Fix the finding and remove the exception, or renew it with a new reason.",
 )
 FILE_NOT_ANALYSED = _r(
-    "LNT017", "file-not-analysed", Severity.LOW, "A file in the lint scope could not be analysed",
+    "LNT017",
+    "file-not-analysed",
+    Severity.LOW,
+    "A file in the lint scope could not be analysed",
     "A file in scope that is not UTF-8, larger than the size limit, or unreadable.",
     "Skipped files are not checked; the run says so instead of passing them silently.",
     "migrations/dump.sql (12 MiB)",
     "Exclude the file in the hub's lint scope if it holds no SQL for this database, or fix its encoding.",
 )
 RLS_WEAKENED = _r(
-    "LNT018", "rls-weakened", Severity.HIGH, "Migration disables row-level security the policy requires",
+    "LNT018",
+    "rls-weakened",
+    Severity.HIGH,
+    "Migration disables row-level security the policy requires",
     "ALTER TABLE ... DISABLE ROW LEVEL SECURITY or NO FORCE ROW LEVEL SECURITY on a table whose policy "
     "entry requires RLS enabled or forced.",
     "Turning RLS off exposes every row to every role holding a grant.",

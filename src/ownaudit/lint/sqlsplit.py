@@ -15,14 +15,14 @@ import re
 from dataclasses import dataclass
 
 # The next character sequence that can change the scanner's state.
-_SPECIAL = re.compile(r"--|/\*|[Ee]'|'|\"|\$(?:[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$|;|\\|\n")
-_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$")
+_SPECIAL = re.compile(r"--|/\*|[Ee]'|'|\"|\$(?:[^\W\d]\w*)?\$|;|\\|\n")
+_DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w*)?\$")
 _BLOCK = re.compile(r"/\*|\*/")
 _NOT_SPACE = re.compile(r"\S")
 _COPY_STDIN = re.compile(r"\s*COPY\b.*\bFROM\s+STDIN\b", re.IGNORECASE | re.DOTALL)
 _ATOMIC = re.compile(r"\bBEGIN\s+ATOMIC\b", re.IGNORECASE)
 _CASE_END = re.compile(r"\b(CASE|END)\b", re.IGNORECASE)
-_WORDCHAR = re.compile(r"[A-Za-z0-9_$\x80-\uffff]")
+_WORDCHAR = re.compile(r"[\w$]")
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,11 @@ def scan(text: str, *, meta_commands: bool = True) -> Scan:
                 stmt_start = start
                 start = -1
                 pos = at + 1
-                if meta_commands and _COPY_STDIN.match(text, stmt_start, at) and _is_copy_stdin(text, stmt_start, at):
+                if (
+                    meta_commands
+                    and _COPY_STDIN.match(text, stmt_start, at)
+                    and _is_copy_stdin(text, stmt_start, at)
+                ):
                     pos = _skip_copy_data(text, pos, spans)
                     line_start = True
             else:
@@ -129,8 +133,9 @@ def scan(text: str, *, meta_commands: bool = True) -> Scan:
                 at += 1
             escapes = tok != "'"
             end = _quote_end(text, at + len(tok), "'", escapes)
-            spans.append(Span("estring" if escapes else "string", at, end, at + len(tok),
-                              max(at + len(tok), end - 1)))
+            spans.append(
+                Span("estring" if escapes else "string", at, end, at + len(tok), max(at + len(tok), end - 1))
+            )
             pos = end
             continue
         if tok == '"':
@@ -243,8 +248,8 @@ def mask(text: str, spans: list[Span] | None = None) -> str:
     for sp in spans:
         if sp.start < pos:
             continue
-        parts.append(text[pos:sp.start])
-        chunk = text[sp.start:sp.end]
+        parts.append(text[pos : sp.start])
+        chunk = text[sp.start : sp.end]
         blank = "".join("\n" if c == "\n" else " " for c in chunk)
         if sp.kind in ("string", "estring", "ident") and len(chunk) >= 1:
             keep = "'" if sp.kind != "ident" else '"'

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_COMMENT = re.compile(r"(?:--|#|//|/\*)\s*ownaudit:\s*ignore(?:\[(?P<rules>[^\]]*)\])?(?P<reason>[^\n]*)",
-                      re.IGNORECASE)
+_COMMENT = re.compile(
+    r"(?:--|#|//|/\*)\s*ownaudit:\s*ignore(?:\[(?P<rules>[^\]]*)\])?(?P<reason>[^\n]*)", re.IGNORECASE
+)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ownaudit.lint.sqlsplit import mask
 
-_TOKEN = re.compile(r'"[^"]*(?:"|$)|\'[^\']*(?:\'|$)|[A-Za-z_\x80-\uffff][\w$\x80-\uffff]*|\$\d+|\d+|::|[^\s\w]')
+_TOKEN = re.compile(r'"[^"]*(?:"|$)|\'[^\']*(?:\'|$)|[^\W\d][\w$]*|\$\d+|\d+|::|[^\s\w]')
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,9 @@ def render_sql(plan: Plan, header: PlanHeader) -> str:
     out.append("")
     steps = plan.ordered()
     if not steps:
-        out.append("-- Nothing to change: the database already matches the policy for everything SQL can fix.")
+        out.append(
+            "-- Nothing to change: the database already matches the policy for everything SQL can fix."
+        )
     else:
         out.append("BEGIN;")
         section = None

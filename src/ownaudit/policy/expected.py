@@ -19,9 +19,11 @@ def expected_state(policy: Policy, extra_tables: list[TableRef] | None = None) -
     """
     state = AccessState(source=f"policy {policy.path}", kind="policy")
     refs = [t.ref for t in policy.tables()]
+    seen = set(refs)  # a set: extra_tables may hold every table of a large catalog
     for ref in extra_tables or []:
-        if ref not in refs and policy.table(ref) is not None:
+        if ref not in seen and policy.table(ref) is not None:
             refs.append(ref)
+            seen.add(ref)
     for role in policy.roles.values():
         state.role_hubs[role.name] = role.hub
         state.role_attributes[role.name] = frozenset()

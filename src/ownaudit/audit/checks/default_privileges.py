@@ -26,7 +26,7 @@ def _future(schema: str) -> TableRef:
 
 
 def _expected(ctx: AuditContext, role: str, schema: str, objtype: str) -> set[str]:
-    allowed = ctx.policy.allowed_privileges(role, _future(schema))
+    allowed = ctx.allowed(role, _future(schema))
     if objtype == "table":
         return {p.value for p in allowed}
     return {"USAGE"} if Privilege.INSERT in allowed else set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ownaudit.audit.context import AuditContext, Governed, q, qref
-from ownaudit.audit.funcwrites import written_tables
+from ownaudit.audit.funcwrites import dynamic_sql, written_tables
 from ownaudit.catalog.model import PUBLIC, FunctionInfo, RelationInfo
 from ownaudit.findings import Finding, Severity
 from ownaudit.privileges import Privilege
@@ -28,7 +28,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
 def _may_write(ctx: AuditContext, role: str, g: Governed) -> bool:
     if role == PUBLIC:
         return False
-    allowed = ctx.policy.allowed_privileges(role, g.ref)
+    allowed = ctx.allowed(role, g.ref)
     return bool(allowed & {Privilege.INSERT, Privilege.UPDATE, Privilege.DELETE, Privilege.TRUNCATE})
 
 
@@ -43,7 +43,9 @@ def _definers(ctx: AuditContext) -> Iterator[Finding]:
         if not fn.security_definer:
             continue
         sig = fn.signature
-        written = [g for g in (ctx.governed_by_name(t) for t in written_tables(fn, tables)) if g is not None]
+        dynamic = dynamic_sql(fn)
+        names = [g.name for g in tables if not g.rel.is_partition] if dynamic else written_tables(fn, tables)
+        written = [g for g in (ctx.governed_by_name(t) for t in names) if g is not None]
         in_governed = fn.schema in ctx.policy.schemas and ctx.policy.schemas[fn.schema].governed
         pinned = any(c.lower().startswith("search_path=") for c in fn.config)
         if written or in_governed:
@@ -66,14 +68,16 @@ def _definers(ctx: AuditContext) -> Iterator[Finding]:
                 continue
             default = holder == PUBLIC and not any(i.grantee == PUBLIC and i.grantor != fn.owner
                                                    for i in fn.acl)
+            what = ("runs dynamic SQL (EXECUTE of a computed string), so it may write any governed table"
+                    if dynamic else f"writes {', '.join(g.name for g in outside)}")
+            shown = outside[:10]
             yield ctx.finding(
                 "AUD100",
-                f"{holder} can execute SECURITY DEFINER {sig}, which writes "
-                f"{', '.join(g.name for g in outside)} as {fn.owner}"
+                f"{holder} can execute SECURITY DEFINER {sig}, which {what} as {fn.owner}"
                 + (" (PUBLIC's default EXECUTE)" if default and holder == PUBLIC else ""),
                 object=sig, hub=outside[0].hub, role=holder,
-                evidence=[f"{p} on {sig} -[security definer, as {fn.owner}]-> writes {g.name}"
-                          for p in paths for g in outside],
+                evidence=[f"{p} on {sig} -[security definer, as {fn.owner}]-> "
+                          f"{'may write' if dynamic else 'writes'} {g.name}" for p in paths for g in shown],
                 keypath=outside[0].keypath,
                 fix_sql=f"REVOKE EXECUTE ON {_fn_sql(fn)} FROM {q(holder)};",
             )
@@ -102,22 +106,24 @@ def _views(ctx: AuditContext) -> Iterator[Finding]:
         name = rel.qualified
         if rel.relkind == "v" and rel.view_updatable and not invoker:
             ctx.mark_checked("AUD102", name)
+            held: dict[str, dict[str, list[str]]] = {}
             for priv in VIEW_WRITES:
                 for holder, paths in ctx.table_holders(name, priv).items():
-                    if holder != PUBLIC and ctx.is_trusted(holder):
-                        continue
-                    outside = [g for g in bases if not _may_write(ctx, holder, g)]
-                    if not outside:
-                        continue
-                    yield ctx.finding(
-                        "AUD102", f"{holder} can {priv} {', '.join(g.name for g in outside)} through "
-                                  f"auto-updatable view {name} (owner {rel.owner})",
-                        object=name, hub=outside[0].hub, role=holder,
-                        evidence=[f"{p} on view {name} -[view owner {rel.owner}]-> {priv} on {g.name}"
-                                  for p in paths for g in outside],
-                        keypath=outside[0].keypath,
-                        fix_sql=f"REVOKE {priv} ON {qref(name)} FROM {q(holder)};",
-                    )
+                    if holder == PUBLIC or not ctx.is_trusted(holder):
+                        held.setdefault(holder, {})[priv] = paths
+            for holder, privs in held.items():
+                outside = [g for g in bases if not _may_write(ctx, holder, g)]
+                if not outside:
+                    continue
+                yield ctx.finding(
+                    "AUD102", f"{holder} can {', '.join(privs)} {', '.join(g.name for g in outside)} through "
+                              f"auto-updatable view {name} (owner {rel.owner})",
+                    object=name, hub=outside[0].hub, role=holder,
+                    evidence=[f"{p} on view {name} -[view owner {rel.owner}]-> {priv} on {g.name}"
+                              for priv, paths in privs.items() for p in paths for g in outside],
+                    keypath=outside[0].keypath,
+                    fix_sql=f"REVOKE {', '.join(privs)} ON {qref(name)} FROM {q(holder)};",
+                )
         if invoker:
             continue
         ctx.mark_checked("AUD103", name)
@@ -126,7 +132,7 @@ def _views(ctx: AuditContext) -> Iterator[Finding]:
             if holder != PUBLIC and (ctx.is_trusted(holder) or holder == rel.owner):
                 continue
             reads_more = [g for g in bases if holder == PUBLIC
-                          or Privilege.SELECT not in ctx.policy.allowed_privileges(holder, g.ref)]
+                          or Privilege.SELECT not in ctx.allowed(holder, g.ref)]
             if not rls_bypass and not reads_more:
                 continue
             why = []
@@ -169,20 +175,24 @@ def _sequences(ctx: AuditContext) -> Iterator[Finding]:
             continue
         name = rel.qualified
         ctx.mark_checked("AUD104", name)
+        held: dict[str, dict[str, list[str]]] = {}
         for priv in ("USAGE", "UPDATE"):
             for holder, paths in ctx.holders("sequence", name, priv).items():
-                if holder != PUBLIC and ctx.is_trusted(holder):
+                if holder != PUBLIC and (ctx.is_trusted(holder) or (
+                        ctx.hub_of(holder) == g.hub and g.hub is not None)
+                        or Privilege.INSERT in ctx.allowed(holder, g.ref)):
                     continue
-                if holder != PUBLIC and ((ctx.hub_of(holder) == g.hub and g.hub is not None)
-                                         or Privilege.INSERT in ctx.policy.allowed_privileges(holder, g.ref)):
-                    continue
-                yield ctx.finding(
-                    "AUD104",
-                    f"{holder} holds {priv} on sequence {name} of {g.name}, owned by {g.hub or 'no hub'}",
-                    object=name, hub=g.hub, role=holder,
-                    evidence=[f"{p} on sequence {name}" for p in paths], keypath=g.keypath,
-                    fix_sql=f"REVOKE {priv} ON SEQUENCE {qref(name)} FROM {q(holder)};",
-                )
+                held.setdefault(holder, {})[priv] = paths
+        for holder, privs in held.items():
+            yield ctx.finding(
+                "AUD104",
+                f"{holder} holds {', '.join(privs)} on sequence {name} of {g.name}, "
+                f"owned by {g.hub or 'no hub'}",
+                object=name, hub=g.hub, role=holder,
+                evidence=[f"{p} on sequence {name}" for paths in privs.values() for p in paths],
+                keypath=g.keypath,
+                fix_sql=f"REVOKE {', '.join(privs)} ON SEQUENCE {qref(name)} FROM {q(holder)};",
+            )
 
 
 def _triggers_rules(ctx: AuditContext) -> Iterator[Finding]:

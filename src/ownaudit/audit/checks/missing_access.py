@@ -43,8 +43,8 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         ctx.mark_checked("AUD010", g.name)
         ctx.mark_checked("AUD011", g.name)
         for role in ctx.app_roles():
-            need = ctx.policy.allowed_privileges(role, g.ref)
-            col_need = ctx.policy.allowed_column_privileges(role, g.ref)
+            need = ctx.allowed(role, g.ref)
+            col_need = ctx.allowed_columns(role, g.ref)
             if not need and not col_need:
                 continue
             schemas_needed.setdefault((role, g.ref.schema if not g.rel.is_partition else g.rel.schema),
@@ -86,11 +86,11 @@ def _table_findings(ctx: AuditContext, g: Governed, role: str, missing: list[Pri
     reads = [p for p in missing if p not in WRITE]
     kp = f"{g.keypath}.owner" if g.spec.declared else g.keypath
     if writes or col_missing:
-        what = ", ".join([p.value for p in writes]
+        what = ", ".join([p.value for p in missing]
                          + [f"{p.value} ({', '.join(c)})" for p, c in col_missing.items()])
         grants = []
-        if writes:
-            grants.append(f"GRANT {', '.join(p.value for p in writes)} ON {qref(g.name)} TO {q(role)};")
+        if missing:
+            grants.append(f"GRANT {', '.join(p.value for p in missing)} ON {qref(g.name)} TO {q(role)};")
         grants += [f"GRANT {p.value} ({', '.join(q(c) for c in cols)}) ON {qref(g.name)} TO {q(role)};"
                    for p, cols in col_missing.items()]
         yield ctx.finding(
@@ -101,7 +101,7 @@ def _table_findings(ctx: AuditContext, g: Governed, role: str, missing: list[Pri
                          or "nothing")],
             fix_sql="\n".join(grants),
         )
-    if reads:
+    elif reads:
         rule = "AUD010" if ctx.role_kind(role) == "writer" and hub == g.hub else "AUD011"
         yield ctx.finding(
             rule, f"{role} ({hub}) may read {g.name} but lacks SELECT",

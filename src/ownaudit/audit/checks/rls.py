@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ownaudit.access import AccessPath
+from ownaudit.audit.checks.writes import relevant_paths
 from ownaudit.audit.context import AuditContext, Governed, q, qref
 from ownaudit.catalog.model import PUBLIC, PolicyInfo
 from ownaudit.findings import Finding
@@ -135,14 +136,14 @@ def _direct(paths: list[AccessPath]) -> list[AccessPath]:
 
 def _silent_empty(ctx: AuditContext, g: Governed, policies: list[PolicyInfo]) -> Iterator[Finding]:
     ctx.mark_checked("AUD042", g.name)
-    for role in ctx.subject_roles():
-        if _bypasses(ctx, g, role):
+    for role in [PUBLIC, *ctx.subject_roles()]:
+        if role != PUBLIC and _bypasses(ctx, g, role):
             continue
         cell = ctx.matrix.cell(role, g.name)
         blind: list[str] = []
         evidence: list[str] = []
         for priv in ROW_PRIVS:
-            paths = _direct(cell.paths.get(priv, []))
+            paths = _direct(relevant_paths(ctx, role, cell.paths.get(priv, [])))
             if not paths:
                 continue
             if any(p.permissive and _applies(ctx, p, role, priv.value) for p in policies):
@@ -179,7 +180,7 @@ def _broad_write(ctx: AuditContext, g: Governed, policies: list[PolicyInfo]) -> 
                 continue
             if ctx.is_trusted(r):
                 continue
-            allowed = ctx.policy.allowed_privileges(r, g.ref)
+            allowed = ctx.allowed(r, g.ref)
             if not any(x in allowed for x in privs):
                 bad.append(r)
         if not bad:
@@ -200,7 +201,7 @@ def _restrictive(ctx: AuditContext, g: Governed, policies: list[PolicyInfo]) -> 
     ctx.mark_checked("AUD044", g.name)
     declared = {p.name for p in (g.spec.rls.policies if g.spec.rls else []) if not p.permissive}
     writers = [r for r in ctx.app_roles() if ctx.role_kind(r) == "writer"
-               and set(ctx.policy.allowed_privileges(r, g.ref)) & {Privilege.INSERT, Privilege.UPDATE,
+               and set(ctx.allowed(r, g.ref)) & {Privilege.INSERT, Privilege.UPDATE,
                                                                    Privilege.DELETE}]
     for p in policies:
         if p.permissive or p.name in declared:

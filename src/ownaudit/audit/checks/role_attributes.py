@@ -29,19 +29,21 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             if tinfo is None or target == NEON_SUPERUSER:
                 continue
             bad = sorted(tinfo.attributes() & spec.forbidden_attributes)
-            for attr in bad:
-                via = "" if target == role else f" through SET ROLE {target}"
-                fix = f"ALTER ROLE {q(target)} {ATTR_SQL.get(attr, 'NO' + attr.upper())};"
-                if target != role:
-                    fix = f"REVOKE {q(target)} FROM {q(role)};  -- or: {fix}"
-                yield ctx.finding(
-                    "AUD050", f"{role} has {attr.upper()}{via}",
-                    object=role if target == role else target, hub=spec.hub, role=role,
-                    evidence=[f"{chain} -[attribute]-> {attr.upper()}"],
-                    keypath=f"{kp}.forbidden_attributes",
-                    fix_sql=fix,
-                    severity=Severity.CRITICAL if attr == "superuser" else None,
-                )
+            if not bad:
+                continue
+            names = ", ".join(a.upper() for a in bad)
+            via = "" if target == role else f" through SET ROLE {target}"
+            fix = f"ALTER ROLE {q(target)} {' '.join(ATTR_SQL.get(a, 'NO' + a.upper()) for a in bad)};"
+            if target != role:
+                fix = f"REVOKE {q(target)} FROM {q(role)};  -- or: {fix}"
+            yield ctx.finding(
+                "AUD050", f"{role} has {names}{via}",
+                object=role if target == role else target, hub=spec.hub, role=role,
+                evidence=[f"{chain} -[attribute]-> {a.upper()}" for a in bad],
+                keypath=f"{kp}.forbidden_attributes",
+                fix_sql=fix,
+                severity=Severity.CRITICAL if "superuser" in bad else None,
+            )
         ctx.mark_checked("AUD051", role)
         member = ctx.graph.member_of_any(role)
         if NEON_SUPERUSER in member and role != NEON_SUPERUSER:

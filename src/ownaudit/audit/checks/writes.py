@@ -27,10 +27,10 @@ def relevant_paths(ctx: AuditContext, role: str, paths: list[AccessPath]) -> lis
 
 
 def _allowed(ctx: AuditContext, role: str, g: Governed, priv: Privilege, path: AccessPath) -> bool:
-    if priv in ctx.policy.allowed_privileges(role, g.ref):
+    if priv in ctx.allowed(role, g.ref):
         return True
     if path.columns:
-        cols = ctx.policy.allowed_column_privileges(role, g.ref).get(priv, frozenset())
+        cols = ctx.allowed_columns(role, g.ref).get(priv, frozenset())
         return set(path.columns) <= cols
     return False
 

@@ -1,0 +1,277 @@
+"""Benchmark ``ownaudit lint`` against raw sqlglot parsing (issue 4).
+
+Generates a corpus of >= 20,000 realistic PostgreSQL statements (migrations,
+PL/pgSQL functions, grants, RLS policies, DML) in .sql files and embedded in
+.py files, then prints in one run:
+
+* lint statements/s on one core, and raw ``sqlglot.parse_one`` statements/s on
+  the same statements (the baseline), and their ratio (target >= 0.8);
+* lint statements/s with every core (``--jobs`` = CPU count; target > raw);
+* peak memory (max RSS) of the one-core lint process (target <= 150 MiB);
+* wall time of a hook run on 5 files vs ``python -c "import sqlglot"``
+  (target <= 1.5x).
+
+Each measurement runs in its own subprocess so peak memory is the lint's own.
+Usage: ``python bench/bench_lint.py [--statements N] [--keep DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HUB = "barton-outreach-core"
+OWN = [
+    "outreach.company_target",
+    "outreach.people",
+    "outreach.dol_filings",
+    "outreach.blog_signals",
+    "outreach.campaigns",
+    "outreach.sequences",
+    "outreach.send_log",
+    "outreach.engagement_events",
+]
+OTHER = [
+    "cl.company_identity",
+    "cl.lifecycle_state",
+    "cl.lifecycle_history",
+    "marketing.company_master",
+    "public.shq_error_log",
+]
+
+
+def _statements(rng: random.Random, i: int) -> list[str]:
+    """One 'migration unit' of assorted statements."""
+    t = rng.choice(OWN)
+    o = rng.choice(OTHER)
+    n = f"t{i}"
+    out = [
+        f"CREATE TABLE IF NOT EXISTS outreach.{n} (\n    id bigint GENERATED ALWAYS AS IDENTITY "
+        "PRIMARY KEY,\n"
+        f"    target_id uuid NOT NULL REFERENCES outreach.company_target (target_id) ON DELETE CASCADE,\n"
+        "    name text NOT NULL,\n    score numeric(10, 2) DEFAULT 0,\n    created_at "
+        "timestamptz DEFAULT now()\n)",
+        f"CREATE INDEX IF NOT EXISTS {n}_target_idx ON outreach.{n} (target_id, created_at DESC)",
+        f"ALTER TABLE outreach.{n} ADD COLUMN IF NOT EXISTS note text",
+        f"ALTER TABLE outreach.{n} ENABLE ROW LEVEL SECURITY",
+        f"CREATE POLICY {n}_rw ON outreach.{n} FOR ALL TO outreach_writer USING (true) WITH CHECK (true)",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON outreach.{n} TO outreach_writer",
+        f"GRANT SELECT ON outreach.{n} TO ui_reader, cl_writer",
+        f"INSERT INTO {t} (target_id, name) VALUES ($1, $2) ON CONFLICT (target_id) DO UPDATE SET name = "
+        f"EXCLUDED.name",
+        f"UPDATE {t} AS x SET score = s.score + {i % 7} FROM outreach.{n} AS s WHERE s.target_id "
+        "= x.target_id "
+        f"AND s.created_at > now() - interval '{i % 30} days'",
+        f"DELETE FROM outreach.{n} WHERE created_at < now() - interval '90 days' RETURNING id",
+        f"SELECT c.company_name, count(*) AS n, max(p.created_at) FROM {o} AS c JOIN {t} AS p ON "
+        "p.target_id = "
+        f"c.id WHERE c.status IN ('a', 'b') GROUP BY c.company_name HAVING count(*) > {i % 5} "
+        "ORDER BY n DESC "
+        f"LIMIT 50",
+        "WITH recent AS (SELECT target_id, max(sent_at) AS last FROM outreach.send_log GROUP BY target_id) "
+        "SELECT t.*, r.last FROM outreach.company_target t LEFT JOIN recent r USING (target_id)",
+    ]
+    if i % 4 == 0:
+        out.append(
+            f"CREATE OR REPLACE FUNCTION outreach.f_{n}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+            f"    INSERT INTO outreach.engagement_events (send_id, kind) VALUES (NEW.id, 'x');\n"
+            f"    IF NEW.score > 10 THEN\n        UPDATE outreach.{n} SET note = 'hot' WHERE id = NEW.id;\n"
+            f"    END IF;\n    RETURN NEW;\nEND;\n$$"
+        )
+    if i % 5 == 0:
+        out.append("ALTER DEFAULT PRIVILEGES IN SCHEMA outreach GRANT SELECT ON TABLES TO ui_reader")
+    if i % 6 == 0:
+        out.append(
+            f"MERGE INTO outreach.{n} AS d USING outreach.people AS s ON d.target_id = s.target_id "
+            f"WHEN MATCHED THEN UPDATE SET name = s.full_name WHEN NOT MATCHED THEN INSERT (target_id, name) "
+            f"VALUES (s.target_id, s.full_name)"
+        )
+    if i % 9 == 0:
+        out.append(f"UPDATE {o} SET updated_at = now() WHERE id = {i}")  # a cross-hub write now and then
+    return out
+
+
+def build_corpus(root: Path, target: int, seed: int = 7) -> list[str]:
+    """Write .sql and .py files under ``root``; return every statement written (for the baseline)."""
+    rng = random.Random(seed)
+    all_stmts: list[str] = []
+    (root / "migrations").mkdir(parents=True)
+    (root / "app").mkdir()
+    (root / "pyproject.toml").write_text(f'[tool.ownaudit]\nhub = "{HUB}"\n')
+    i = 0
+    file_no = 0
+    while len(all_stmts) < target:
+        file_no += 1
+        if file_no % 3:
+            parts = []
+            for _ in range(8):
+                stmts = _statements(rng, i)
+                i += 1
+                all_stmts.extend(stmts)
+                parts.append(";\n\n".join(stmts) + ";\n")
+            (root / "migrations" / f"{file_no:05d}_m.sql").write_text(
+                "-- generated migration\n" + "\n".join(parts)
+            )
+        else:
+            lines = ['"""Generated data access module."""', "", "import os", ""]
+            for k in range(6):
+                stmts = _statements(rng, i)
+                i += 1
+                for j, s in enumerate(stmts):
+                    all_stmts.append(s)
+                    lit = '"""' + s.replace("\\", "\\\\") + '"""'
+                    if j % 2:
+                        lines.append(f"QUERY_{k}_{j} = {lit}\n")
+                    else:
+                        lines.append(f"def q_{k}_{j}(cur, a, b):\n    cur.execute({lit}, (a, b))\n")
+            (root / "app" / f"mod_{file_no:05d}.py").write_text("\n".join(lines))
+    return all_stmts
+
+
+def _peak_mib() -> float:
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024 if sys.platform != "darwin" else kb / 1048576
+
+
+def phase_lint(root: str, jobs: int) -> dict[str, float]:
+    from ownaudit.lint.engine import lint
+    from ownaudit.policy.loader import load_policy
+
+    policy = load_policy(None, check_schema=False)
+    import ownaudit.lint.analyze as an
+
+    an._sqlglot()  # import cost is not lint throughput
+    t0 = time.perf_counter()
+    res = lint(policy, HUB, Path(root), n_jobs=jobs)
+    dt = time.perf_counter() - t0
+    return {
+        "seconds": dt,
+        "statements": res.target["statements"],
+        "findings": len(res.findings),
+        "peak_mib": _peak_mib(),
+    }
+
+
+def phase_raw(stmts_file: str) -> dict[str, float]:
+    import logging
+
+    import sqlglot
+
+    logging.getLogger("sqlglot").setLevel(logging.CRITICAL)
+    stmts = json.loads(Path(stmts_file).read_text())
+    t0 = time.perf_counter()
+    ok = 0
+    for s in stmts:
+        try:
+            sqlglot.parse_one(s, read="postgres")
+            ok += 1
+        except Exception:
+            pass
+    dt = time.perf_counter() - t0
+    return {"seconds": dt, "statements": len(stmts), "parsed": ok, "peak_mib": _peak_mib()}
+
+
+def _sub(*args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _wall(cmd: list[str], cwd: Path, runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, capture_output=True, check=False)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--statements", type=int, default=20_000)
+    ap.add_argument("--keep", default=None, help="build the corpus in DIR and keep it")
+    ap.add_argument("--phase", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--arg", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.phase == "lint":
+        print(json.dumps(phase_lint(a.arg, a.jobs)))
+        return
+    if a.phase == "raw":
+        print(json.dumps(phase_raw(a.arg)))
+        return
+
+    tmp = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="ownaudit-bench-"))
+    if a.keep and tmp.exists():
+        shutil.rmtree(tmp)
+    try:
+        stmts = build_corpus(tmp / "repo", a.statements)
+        sf = tmp / "statements.json"
+        sf.write_text(json.dumps(stmts))
+        cores = os.cpu_count() or 1
+        print(
+            f"corpus: {len(stmts)} statements in {len(list((tmp / 'repo').rglob('*.*')))} files; "
+            f"{cores} CPU(s)"
+        )
+        raw = _sub("--phase", "raw", "--arg", str(sf))
+        one = _sub("--phase", "lint", "--arg", str(tmp / "repo"), "--jobs", "1")
+        allc = _sub("--phase", "lint", "--arg", str(tmp / "repo"), "--jobs", str(cores))
+        raw_rate = raw["statements"] / raw["seconds"]
+        one_rate = one["statements"] / one["seconds"]
+        all_rate = allc["statements"] / allc["seconds"]
+        print(
+            f"raw sqlglot.parse_one: {raw_rate:8.0f} statements/s ({raw['statements']} in "
+            f"{raw['seconds']:.2f} s)"
+        )
+        print(
+            f"lint, 1 core:          {one_rate:8.0f} statements/s ({one['statements']} in "
+            f"{one['seconds']:.2f} s,"
+            f" {one['findings']} findings)  ratio {one_rate / raw_rate:.2f}x raw (target >= 0.8)"
+        )
+        print(
+            f"lint, {cores} cores:         {all_rate:8.0f} statements/s ({allc['seconds']:.2f} s)  "
+            f"ratio {all_rate / raw_rate:.2f}x raw (target > 1.0)"
+        )
+        print(
+            f"peak memory, lint 1 core: {one['peak_mib']:.1f} MiB (target <= 150); raw parse process: "
+            f"{raw['peak_mib']:.1f} MiB"
+        )
+        hook_dir = tmp / "repo" / "staged"
+        hook_dir.mkdir()
+        rng = random.Random(11)
+        files: list[Path] = []
+        hook_statements = 0
+        for k in range(5):  # a typical commit: migrations and modules of about 15 statements each
+            stmts = _statements(rng, 100_000 + k)
+            hook_statements += len(stmts)
+            f = hook_dir / (f"m{k}.sql" if k < 3 else f"q{k}.py")
+            if k < 3:
+                f.write_text(";\n".join(stmts) + ";\n")
+            else:
+                f.write_text("\n".join(f'Q{j} = """{s}"""' for j, s in enumerate(stmts)) + "\n")
+            files.append(f)
+        exe = [sys.executable, "-m", "ownaudit.cli", "lint", "-q", "--fail-on", "critical"]
+        exe += [str(f.relative_to(tmp / "repo")) for f in files]
+        hook = _wall(exe, tmp / "repo")
+        bare = _wall([sys.executable, "-c", "import sqlglot"], tmp / "repo")
+        print(
+            f"hook on 5 files ({hook_statements} statements): {hook * 1000:.0f} ms vs "
+            f"python -c 'import sqlglot': {bare * 1000:.0f} ms  "
+            f"ratio {hook / bare:.2f}x (target <= 1.5)"
+        )
+    finally:
+        if not a.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

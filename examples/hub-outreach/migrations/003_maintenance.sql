@@ -1,0 +1,10 @@
+-- Re-analyse every outreach table after the bulk load.
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'outreach' LOOP
+        EXECUTE format('ANALYZE %I.%I', 'outreach', t.tablename);
+    END LOOP;
+END
+$$;

@@ -1,0 +1,1 @@
+"""``ownaudit init``: draft a policy from a live database (or a snapshot)."""

@@ -1,0 +1,574 @@
+"""Run the linter over files: find SQL, analyse it, check it, suppress, report.
+
+Files come from explicit paths (pre-commit passes the staged files) or from
+the hub's lint scope (include/exclude globs) under the repository root. A file
+that cannot be read (binary, not UTF-8, too large, unreadable, a symlink loop)
+gives a one-line notice and the run goes on. Large runs are spread over
+processes (``jobs``); results are identical either way.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ownaudit.findings import Finding, Location, RunResult, sort_findings
+from ownaudit.lint import rules as R
+from ownaudit.lint.analyze import analyze_statement
+from ownaudit.lint.check import Checker
+from ownaudit.lint.clientcalls import client_writes
+from ownaudit.lint.credentials import mask_secrets, scan_credentials
+from ownaudit.lint.fragment import Fragment
+from ownaudit.lint.operations import SEARCH_PATH, UNANALYSABLE, Operation
+from ownaudit.lint.positions import LineIndex
+from ownaudit.lint.sqlsplit import scan
+from ownaudit.lint.suppress import find_suppressions
+from ownaudit.policy.model import LintScope, Policy
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+SQL_EXT = frozenset({".sql", ".psql", ".pgsql"})
+PY_EXT = frozenset({".py", ".pyi"})
+JS_EXT = frozenset({".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts"})
+PARALLEL_MIN_BYTES = 512 * 1024
+ALWAYS_EXCLUDED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".tox",
+        ".hypothesis",
+    }
+)
+
+
+def file_kind(path: str) -> str | None:
+    ext = os.path.splitext(path)[1].lower()
+    if ext in SQL_EXT:
+        return "sql"
+    if ext in PY_EXT:
+        return "python"
+    if ext in JS_EXT:
+        return "js"
+    return None
+
+
+_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    """Match a '/'-separated relative path against a glob with ``**`` (any depth, including none)."""
+    rx = _GLOB_CACHE.get(pattern)
+    if rx is None:
+        out = ""
+        i = 0
+        p = pattern.lstrip("/")
+        while i < len(p):
+            if p.startswith("**/", i):
+                out += "(?:.*/)?"
+                i += 3
+            elif p.startswith("**", i):
+                out += ".*"
+                i += 2
+            elif p[i] == "*":
+                out += "[^/]*"
+                i += 1
+            elif p[i] == "?":
+                out += "[^/]"
+                i += 1
+            else:
+                out += re.escape(p[i])
+                i += 1
+        if pattern.endswith("/"):
+            out += ".*"
+        rx = re.compile(out + r"\Z")
+        _GLOB_CACHE[pattern] = rx
+    return rx.match(path) is not None
+
+
+def in_scope(rel: str, scope: LintScope, explicit: bool = False) -> bool:
+    if any(glob_match(rel, x) for x in scope.exclude):
+        return False
+    return explicit or any(glob_match(rel, x) for x in scope.include)
+
+
+@dataclass
+class FileResult:
+    findings: list[Finding] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    statements: int = 0
+
+
+@dataclass
+class FileJob:
+    path: str  # absolute
+    display: str  # as shown in findings (relative to the repository root when possible)
+
+
+def collect_files(root: Path, scope: LintScope, paths: Iterable[str]) -> tuple[list[FileJob], list[str]]:
+    """Files to lint (explicit paths or the hub's scope under ``root``) and notices for what was skipped."""
+    jobs: list[FileJob] = []
+    notices: list[str] = []
+    explicit = list(paths)
+    targets = explicit or [str(root)]
+    seen: set[str] = set()
+    for target in targets:
+        p = Path(target)
+        if not p.is_absolute():
+            p = Path.cwd() / p
+        try:
+            st_is_dir = p.is_dir()
+            exists = p.exists() or p.is_symlink()
+        except OSError as exc:
+            notices.append(f"{target}: skipped: {exc.strerror or exc}")
+            continue
+        if not exists:
+            notices.append(f"{target}: skipped: no such file")
+            continue
+        if st_is_dir:
+            _walk(p, root, scope, jobs, notices, seen)
+            continue
+        rel = _relative(p, root)
+        if file_kind(str(p)) is None:
+            notices.append(f"{rel}: skipped: not a SQL, Python or JavaScript/TypeScript file")
+            continue
+        if not in_scope(rel, scope, explicit=True):
+            continue
+        if str(p) not in seen:
+            seen.add(str(p))
+            jobs.append(FileJob(str(p), rel))
+    return jobs, notices
+
+
+def _relative(p: Path, root: Path) -> str:
+    try:
+        return p.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return os.path.relpath(p, root).replace(os.sep, "/")
+        except ValueError:
+            return p.as_posix()
+
+
+def _walk(
+    top: Path, root: Path, scope: LintScope, jobs: list[FileJob], notices: list[str], seen: set[str]
+) -> None:
+    def onerror(exc: OSError) -> None:
+        notices.append(f"{exc.filename}: skipped: {exc.strerror or exc}")
+
+    for dirpath, dirnames, filenames in os.walk(top, onerror=onerror, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in ALWAYS_EXCLUDED_DIRS and d != "node_modules")
+        base = Path(dirpath)
+        for d in list(dirnames):
+            rel = _relative(base / d, root)
+            if any(glob_match(rel + "/", x) or glob_match(rel, x) for x in scope.exclude):
+                dirnames.remove(d)
+        for name in sorted(filenames):
+            full = base / name
+            if file_kind(name) is None:
+                continue
+            rel = _relative(full, root)
+            if not in_scope(rel, scope):
+                continue
+            if str(full) not in seen:
+                seen.add(str(full))
+                jobs.append(FileJob(str(full), rel))
+
+
+def read_source(job: FileJob, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, str | None, bool]:
+    """(text, notice, analysable-finding-worthy) for a file; never raises."""
+    try:
+        size = os.path.getsize(job.path)
+        if size > max_bytes:
+            return (
+                None,
+                f"{job.display}: skipped: {size / 1048576:.1f} MiB is over the {max_bytes // 1048576} MiB "
+                "limit",
+                True,
+            )
+        with open(job.path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return None, f"{job.display}: skipped: {exc.strerror or exc}", True
+    if not raw.strip():
+        return None, f"{job.display}: empty file, nothing to lint", False
+    if b"\x00" in raw[:8192]:
+        return None, f"{job.display}: skipped: binary file", False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"{job.display}: skipped: not UTF-8 (byte {exc.start})", True
+    if text.startswith("\ufeff"):
+        text = " " + text[1:]  # keep offsets: BOM becomes a space
+    return text, None, False
+
+
+# -- one file ----------------------------------------------------------------------
+
+
+def _sql_fragments(text: str) -> list[Fragment]:
+    return [Fragment(text[s:e], s, None, True, {}, ".sql file") for s, e in scan(text).statements]
+
+
+def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> FileResult:
+    """Lint one file's text (``kind`` sql|python|js) for ``hub``."""
+    res = FileResult()
+    idx = LineIndex(text)
+    checker = Checker(policy, hub)
+    hub_spec = policy.hubs.get(hub)
+    search_path = list(hub_spec.lint.search_path) if hub_spec else ["public"]
+    lines = text.split("\n") if kind != "sql" or len(text) < 2_000_000 else []
+
+    def locate(offset: int) -> Location:
+        line, col = idx.position(offset)
+        return Location(display, line, col)
+
+    def excerpt_at(offset: int) -> str:
+        line, _ = idx.position(offset)
+        src = lines[line - 1] if 0 < line <= len(lines) else ""
+        src = mask_secrets(src.strip())
+        return src if len(src) <= 160 else src[:157] + "..."
+
+    tokens = None
+    if kind == "sql":
+        frags = _sql_fragments(text)
+    elif kind == "python":
+        from ownaudit.lint import extract_python
+
+        frags, tokens = extract_python.extract(text)
+    else:
+        from ownaudit.lint import extract_js
+
+        frags, tokens = extract_js.extract(text)
+
+    findings: list[Finding] = []
+    for frag in frags:
+        statements = (
+            [(0, len(frag.text))] if kind == "sql" else scan(frag.text, meta_commands=False).statements
+        )
+        for s, e in statements:
+            ops = analyze_statement(frag.text[s:e])
+            if not frag.sql_context and any(op.action == UNANALYSABLE for op in ops):
+                continue  # prose that merely starts like SQL
+            res.statements += 1
+
+            def frag_locate(off: int, frag: Fragment = frag, s: int = s) -> Location:
+                return locate(frag.file_offset(s + off))
+
+            for op in ops:
+                if op.action == SEARCH_PATH:
+                    search_path = list(op.values) or search_path
+                    continue
+                file_off = frag.file_offset(s + op.offset)
+                found = checker.check(op, search_path, frag_locate, excerpt_at(file_off), frag.placeholders)
+                if found:
+                    first_line = frag_locate(0).line  # a suppression may sit above the statement
+                    for f in found:
+                        f.properties["statement_line"] = first_line
+                findings.extend(found)
+    if tokens is not None:
+        for op in client_writes(tokens):
+            findings.extend(checker.check(op, search_path, locate, excerpt_at(op.offset), {}))
+    findings.extend(_credentials(text, checker, locate))
+    findings = _dedupe_unknown(findings)
+    res.findings = _apply_suppressions(text, findings, display, hub, locate)
+    return res
+
+
+def _dedupe_unknown(findings: list[Finding]) -> list[Finding]:
+    """Report an unknown table once per file (its first use), not at every mention."""
+    seen: set[str] = set()
+    out: list[Finding] = []
+    for f in findings:
+        if f.rule_id == R.UNKNOWN_TABLE.id:
+            if f.object in seen:
+                continue
+            seen.add(f.object)
+        out.append(f)
+    return out
+
+
+def _credentials(text: str, checker: Checker, locate: object) -> list[Finding]:
+    out: list[Finding] = []
+    if "postgres" not in text.lower() and "password" not in text.lower() and "user" not in text.lower():
+        return out
+    assert callable(locate)
+    for hit in scan_credentials(text):
+        loc = locate(hit.offset)
+        if hit.kind == "password":
+            out.append(
+                checker._finding(
+                    R.LITERAL_PASSWORD,
+                    f"connection string with a literal password: {hit.masked}",
+                    f"{loc.path}:{loc.line}",
+                    loc,
+                    "connection string",
+                    hit.masked,
+                )
+            )
+        elif hit.user not in checker.hub_roles:
+            policy = checker.policy
+            whose = policy.hub_of_role(hit.user)
+            why = (
+                f"a role of {whose}"
+                if whose
+                else "the database owner role"
+                if hit.user == policy.database.owner_role
+                else "not a role of this hub"
+            )
+            out.append(
+                checker._finding(
+                    R.WRONG_ROLE,
+                    f"connects as {hit.user} ({why}); {checker.hub} connects as "
+                    f"{', '.join(sorted(checker.hub_roles)) or 'no declared role'}",
+                    hit.user,
+                    loc,
+                    "connection string",
+                    hit.masked,
+                    f"hubs.{checker.hub}.roles",
+                    role=hit.user,
+                )
+            )
+    return out
+
+
+def _apply_suppressions(
+    text: str, findings: list[Finding], display: str, hub: str, locate: object
+) -> list[Finding]:
+    sups = find_suppressions(text)
+    if not sups:
+        return findings
+    extra: list[Finding] = []
+    for f in findings:
+        line = f.location.line if f.location else 0
+        for s in sups:
+            if not s.rules or not s.reason:
+                continue
+            stmt_line = f.properties.get("statement_line")
+            if s.covers(f.rule_id, line) or (isinstance(stmt_line, int) and s.covers(f.rule_id, stmt_line)):
+                f.suppressed = True
+                f.suppression = f"inline: {s.reason}"
+                s.used = True
+                break
+    for s in sups:
+        loc = Location(display, s.line, s.column)
+        if not s.rules or not s.reason:
+            what = "no rule id" if not s.rules else "no reason"
+            extra.append(
+                Finding(
+                    R.SUPPRESSION_WITHOUT_REASON.id,
+                    R.SUPPRESSION_WITHOUT_REASON.severity,
+                    R.SUPPRESSION_WITHOUT_REASON.title,
+                    f"ownaudit: ignore comment with {what}; it suppresses nothing",
+                    f"{display}:{s.line}",
+                    hub,
+                    location=loc,
+                    kind="suppression",
+                    properties={"identity": display},
+                )
+            )
+        elif not s.used:
+            extra.append(
+                Finding(
+                    R.UNUSED_SUPPRESSION.id,
+                    R.UNUSED_SUPPRESSION.severity,
+                    R.UNUSED_SUPPRESSION.title,
+                    f"ownaudit: ignore[{', '.join(sorted(s.rules))}] matches no finding on line "
+                    f"{s.line} or {s.line + 1}",
+                    f"{display}:{s.line}",
+                    hub,
+                    location=loc,
+                    kind="suppression",
+                    properties={"identity": display},
+                )
+            )
+    return findings + extra
+
+
+def lint_file(job: FileJob, policy: Policy, hub: str, max_bytes: int = MAX_FILE_BYTES) -> FileResult:
+    kind = file_kind(job.path)
+    if kind is None:
+        return FileResult()
+    text, notice, worth_finding = read_source(job, max_bytes)
+    if text is None:
+        res = FileResult(notices=[notice] if notice else [])
+        if worth_finding and notice:
+            rule = R.FILE_NOT_ANALYSED
+            res.findings.append(
+                Finding(
+                    rule.id,
+                    rule.severity,
+                    rule.title,
+                    notice,
+                    job.display,
+                    hub,
+                    location=Location(job.display),
+                    kind="file",
+                    properties={"identity": job.display},
+                )
+            )
+        return res
+    try:
+        return lint_text(text, job.display, kind, policy, hub)
+    except RecursionError:
+        msg = f"{job.display}: skipped: nested too deeply to analyse"
+    except Exception as exc:  # one bad file must not end the run
+        msg = f"{job.display}: skipped: internal error {type(exc).__name__}: {exc}"[:300]
+    rule = R.FILE_NOT_ANALYSED
+    return FileResult(
+        [
+            Finding(
+                rule.id,
+                rule.severity,
+                rule.title,
+                msg,
+                job.display,
+                hub,
+                location=Location(job.display),
+                kind="file",
+                properties={"identity": job.display},
+            )
+        ],
+        [msg],
+    )
+
+
+# -- the run -----------------------------------------------------------------------
+
+_WORKER: tuple[Policy, str, int] | None = None
+
+
+def _init_worker(policy: Policy, hub: str, max_bytes: int) -> None:
+    global _WORKER
+    _WORKER = (policy, hub, max_bytes)
+
+
+def _work(job: FileJob) -> FileResult:
+    assert _WORKER is not None
+    policy, hub, max_bytes = _WORKER
+    return lint_file(job, policy, hub, max_bytes)
+
+
+def _total_bytes(jobs: list[FileJob]) -> int:
+    return sum(_size(j.path) for j in jobs)
+
+
+def run_jobs(
+    jobs: list[FileJob], policy: Policy, hub: str, n_jobs: int = 0, max_bytes: int = MAX_FILE_BYTES
+) -> list[FileResult]:
+    """Lint files, in parallel when ``n_jobs`` > 1 (0 = one per CPU, only for large inputs)."""
+    workers = n_jobs if n_jobs > 0 else (os.cpu_count() or 1)
+    if n_jobs == 0 and (len(jobs) < 4 or _total_bytes(jobs) < PARALLEL_MIN_BYTES):
+        workers = 1
+    workers = min(workers, max(1, len(jobs)))
+    if workers <= 1:
+        return [lint_file(j, policy, hub, max_bytes) for j in jobs]
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    # largest files first so the slowest work starts early
+    order = sorted(range(len(jobs)), key=lambda i: -_size(jobs[i].path))
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(policy, hub, max_bytes)) as pool:
+        results = pool.map(_work, [jobs[i] for i in order], chunksize=max(1, len(jobs) // (workers * 8)))
+    out: list[FileResult] = [FileResult()] * len(jobs)
+    for pos, i in enumerate(order):
+        out[i] = results[pos]
+    return out
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def apply_exceptions(findings: list[Finding], policy: Policy, today: _dt.date | None = None) -> list[Finding]:
+    """Policy exceptions: a valid one marks the finding suppressed, an expired one is its own finding."""
+    extra: list[Finding] = []
+    reported: set[int] = set()
+    for f in findings:
+        if f.suppressed:
+            continue
+        exc = policy.find_exception(f.rule_id, f.object, f.hub, f.role)
+        if exc is None:
+            continue
+        if exc.expired(today):
+            if id(exc) not in reported:
+                reported.add(id(exc))
+                rule = R.EXPIRED_EXCEPTION
+                loc = exc.location or Location(policy.path, 1, 1)
+                extra.append(
+                    Finding(
+                        rule.id,
+                        rule.severity,
+                        rule.title,
+                        f"exception for {exc.rule} on {exc.object} expired on {exc.expires} "
+                        f"({exc.reason}); the finding is reported again",
+                        exc.object,
+                        f.hub,
+                        location=loc,
+                        kind="exception",
+                        properties={"identity": exc.rule},
+                    )
+                )
+            continue
+        f.suppressed = True
+        f.suppression = f"policy exception until {exc.expires}: {exc.reason}" + (
+            f" ({exc.ticket})" if exc.ticket else ""
+        )
+    return findings + extra
+
+
+def lint(
+    policy: Policy,
+    hub: str,
+    root: Path,
+    paths: Iterable[str] = (),
+    n_jobs: int = 0,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> RunResult:
+    """Lint ``paths`` (or the hub's scope under ``root``) and return the run's result."""
+    started = _dt.datetime.now(_dt.timezone.utc)
+    t0 = time.perf_counter()
+    hub_spec = policy.hubs[hub]
+    jobs, notices = collect_files(root, hub_spec.lint, paths)
+    results = run_jobs(jobs, policy, hub, n_jobs, max_bytes)
+    findings: list[Finding] = []
+    statements = 0
+    for r in results:
+        findings.extend(r.findings)
+        notices.extend(r.notices)
+        statements += r.statements
+    findings = apply_exceptions(findings, policy)
+    return RunResult(
+        command="lint",
+        findings=sort_findings(findings),
+        policy_path=policy.path,
+        policy_digest=policy.digest,
+        target={"repository": str(root), "hub": hub, "files": len(jobs), "statements": statements},
+        started_at=started.isoformat(timespec="seconds"),
+        duration_seconds=round(time.perf_counter() - t0, 3),
+        complete=True,
+        notices=notices,
+    )
+
+
+def operations_of(text: str) -> list[Operation]:
+    """Every operation of a SQL script (a helper for tests and tools)."""
+    out: list[Operation] = []
+    for s, e in scan(text).statements:
+        for op in analyze_statement(text[s:e]):
+            op.offset += s
+            out.append(op)
+    return out

@@ -1,0 +1,121 @@
+"""Which hub a repository belongs to, and where the repository starts.
+
+``--hub`` wins; then ``[tool.ownaudit] hub = ...`` in the nearest
+``pyproject.toml``; then the repository's git remote URL matched against the
+hubs' ``repository`` in the policy. The git config is read directly (no git
+subprocess): a hook must start fast and work where git is not on PATH.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+
+from ownaudit.errors import UsageError
+from ownaudit.policy.model import Policy
+
+
+def repository_root(start: Path) -> Path:
+    """The hub repository's root: the nearest directory with ``.git`` or a pyproject.toml that has a
+    ``[tool.ownaudit]`` table (a hub folder inside a monorepo), else ``start``."""
+    start = start.resolve()
+    for d in (start, *start.parents):
+        if (d / ".git").exists():
+            return d
+        pp = d / "pyproject.toml"
+        try:
+            if pp.is_file() and "[tool.ownaudit]" in pp.read_text(encoding="utf-8", errors="replace"):
+                return d
+        except OSError:
+            pass
+    return start
+
+
+def _git_dir(root: Path) -> Path | None:
+    dot = root / ".git"
+    if dot.is_dir():
+        return dot
+    if dot.is_file():
+        m = re.match(r"gitdir:\s*(.+)", dot.read_text(encoding="utf-8", errors="replace").strip())
+        if m:
+            gd = Path(m.group(1).strip())
+            gd = gd if gd.is_absolute() else (root / gd)
+            common = gd / "commondir"
+            if common.is_file():
+                gd = (gd / common.read_text(encoding="utf-8").strip()).resolve()
+            return gd
+    return None
+
+
+def remote_urls(root: Path) -> list[str]:
+    """Remote URLs from the repository's git config, ``origin`` first."""
+    gd = _git_dir(root)
+    if gd is None or not (gd / "config").is_file():
+        return []
+    cp = configparser.ConfigParser(strict=False, interpolation=None)
+    try:
+        cp.read(gd / "config", encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return []
+    urls: list[tuple[int, str]] = []
+    for section in cp.sections():
+        m = re.fullmatch(r'remote\s+"(.+)"', section)
+        if m and cp.has_option(section, "url"):
+            urls.append((0 if m.group(1) == "origin" else 1, cp.get(section, "url")))
+    return [u for _, u in sorted(urls)]
+
+
+def pyproject_setting(start: Path, key: str) -> str | None:
+    """``[tool.ownaudit] key`` from the nearest pyproject.toml above ``start``."""
+    for d in (start.resolve(), *start.resolve().parents):
+        f = d / "pyproject.toml"
+        if f.is_file():
+            try:
+                text = f.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+            return _toml_value(text, key)
+    return None
+
+
+def _toml_value(text: str, key: str) -> str | None:
+    try:
+        import tomllib  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError:  # Python 3.10: a tiny reader is enough for one string key
+        section = re.search(r"^\[tool\.ownaudit\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+        if not section:
+            return None
+        m = re.search(rf"^\s*{re.escape(key)}\s*=\s*[\"']([^\"']*)[\"']", section.group(1), re.M)
+        return m.group(1) if m else None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    value = data.get("tool", {}).get("ownaudit", {}).get(key)
+    return value if isinstance(value, str) else None
+
+
+def resolve_hub(policy: Policy, explicit: str | None, root: Path) -> str:
+    """The hub id to lint for; a one-line UsageError when it cannot be determined."""
+    known = ", ".join(sorted(policy.hubs))
+    if explicit:
+        if explicit in policy.hubs:
+            return explicit
+        by_code = [h.id for h in policy.hubs.values() if h.code == explicit]
+        if by_code:
+            return by_code[0]
+        raise UsageError(f"--hub {explicit}: unknown hub (policy {policy.path} knows: {known})")
+    configured = pyproject_setting(root, "hub")
+    if configured:
+        if configured in policy.hubs:
+            return configured
+        raise UsageError(f"[tool.ownaudit] hub = {configured!r}: unknown hub (policy knows: {known})")
+    for url in remote_urls(root):
+        hub = policy.hub_for_repository(url)
+        if hub:
+            return hub
+    raise UsageError(
+        f"cannot tell which hub {root} is: pass --hub, set [tool.ownaudit] hub in pyproject.toml, "
+        f"or use a git remote listed in the policy (hubs: {known})"
+    )

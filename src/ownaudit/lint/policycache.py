@@ -1,0 +1,99 @@
+"""A per-user cache of the loaded policy, so a pre-commit hook does not re-parse YAML on every commit.
+
+The key is the policy file's SHA-256 plus the ownaudit version and the
+modification times of the policy model and loader, so an edited policy or an
+upgraded ownaudit never reads a stale entry. The cache lives in
+``$OWNAUDIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/ownaudit``, else
+``~/.cache/ownaudit``; ``OWNAUDIT_NO_CACHE=1`` turns it off. Entries are read only
+from a directory and file owned by the current user and not writable by others
+(they are pickles). Any problem with the cache falls back to a normal load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from ownaudit import __version__
+from ownaudit.policy.model import Policy
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("OWNAUDIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ownaudit"
+
+
+def _safe(path: Path) -> bool:
+    """Owned by us and not writable by group or others (POSIX); always true elsewhere."""
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _code_stamp() -> str:
+    here = Path(__file__).resolve().parents[1] / "policy"
+    parts = [__version__, sys.version.split()[0]]
+    for name in ("model.py", "loader.py", "semantic.py"):
+        try:
+            parts.append(str((here / name).stat().st_mtime_ns))
+        except OSError:
+            parts.append("-")
+    return "|".join(parts)
+
+
+def load_policy_cached(path: str | None) -> Policy:
+    """Like ``load_policy(path, check_schema=False)``, served from the cache when the file is unchanged."""
+    from ownaudit.policy.locate import resolve_policy_path
+
+    if os.environ.get("OWNAUDIT_NO_CACHE"):
+        return _load(path)
+    try:
+        p = resolve_policy_path(path)
+        raw = p.read_bytes()
+    except OSError:
+        return _load(path)  # the loader reports the problem in its own words
+    key = hashlib.sha256(raw + b"\0" + str(p.resolve()).encode() + b"\0" + _code_stamp().encode()).hexdigest()
+    d = cache_dir()
+    entry = d / f"policy-{key[:40]}.pickle"
+    if entry.is_file() and _safe(d) and _safe(entry):
+        try:
+            with entry.open("rb") as fh:
+                policy = pickle.load(fh)
+            if isinstance(policy, Policy):
+                return policy
+        except Exception:  # a corrupt or incompatible entry: load normally and overwrite it
+            pass
+    policy = _load(path)
+    _store(d, entry, policy)
+    return policy
+
+
+def _load(path: str | None) -> Policy:
+    from ownaudit.policy.loader import load_policy
+
+    return load_policy(path, check_schema=False)
+
+
+def _store(d: Path, entry: Path, policy: Policy) -> None:
+    try:
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _safe(d):
+            return
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=".policy-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(policy, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
