@@ -77,13 +77,17 @@ def test_clean_database_exits_zero(fresh_db: Any, tmp_path: Path, capsys: pytest
     assert code == 0, out + err
 
 
-def test_unreachable_database_exits_3_without_a_report(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreachable_database_exits_3_with_an_incomplete_report(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "audit.json"
     code, stdout, err = run(["audit", "--dsn", "postgresql://nobody:s3cret@127.0.0.1:1/db",
                              "--connect-timeout", "2", "--format", "json", "--output", str(out)], capsys)
     assert code == 3
-    assert not out.exists() and "clean" not in stdout.lower()
+    doc = json.loads(out.read_text())  # the nightly report says INCOMPLETE, never clean, never stale
+    assert doc["complete"] is False and doc["findings"] == []
+    assert any("could not complete" in n for n in doc["notices"])
+    assert "s3cret" not in out.read_text()
+    assert "clean" not in stdout.lower() and "clean" not in out.read_text().lower()
     assert err.startswith("ownaudit: error:") and len(err.strip().splitlines()) == 1 and "s3cret" not in err
 
 

@@ -130,7 +130,7 @@ def test_expired_exception_is_a_warning_not_an_error() -> None:
 
 def test_unsafe_yaml_tags_are_rejected() -> None:
     problems = problems_of("!!python/object/apply:os.system ['echo pwned']\n")
-    assert problems and "unsupported YAML tag" in problems[0] or "constructor" in problems[0]
+    assert (problems and "unsupported YAML tag" in problems[0]) or "constructor" in problems[0]
 
 
 def test_alias_bomb_is_bounded() -> None:

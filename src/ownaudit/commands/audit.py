@@ -1,20 +1,26 @@
 """``ownaudit audit``: read the catalog (live or from a snapshot file) and report drift from the policy.
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or policy
-error, 3 the catalog could not be read (no report is written then: an
-incomplete audit must never look clean).
+error, 3 the catalog could not be read. Then the requested report files are
+still written, marked INCOMPLETE with the cause and no findings, so a nightly
+job's ``reports/latest`` never keeps pointing at yesterday's clean run; an
+incomplete audit never looks clean.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
 import re
+import time
 from typing import Any
 
 import click
 
 from ownaudit.catalog.model import CatalogSnapshot
 from ownaudit.cli import run_exit
-from ownaudit.errors import UsageError
+from ownaudit.errors import IncompleteError, UsageError
+from ownaudit.policy.model import Policy
 from ownaudit.report.options import report_options
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|m)?\s*$", re.IGNORECASE)
@@ -58,6 +64,7 @@ def audit(dsn: str | None, snapshot_path: str | None, policy_path: str | None, s
     stmt_ms = parse_duration_ms(statement_timeout)
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     policy = load_policy(policy_path)
+    read_seconds = 0.0
     if snapshot_path:
         snapshot = _load_snapshot(snapshot_path)
         target = default_target(policy, snapshot) | {"snapshot": snapshot_path}
@@ -67,15 +74,59 @@ def audit(dsn: str | None, snapshot_path: str | None, policy_path: str | None, s
 
         resolved = resolve_dsn(dsn)
         parts = dsn_parts(resolved)  # validates the DSN before connecting (exit 2 when malformed)
-        snapshot = read_catalog(resolved, connect_timeout=connect_timeout, statement_timeout_ms=stmt_ms,
-                                lock_timeout_ms=lock_ms)
+        t0 = time.perf_counter()
+        try:
+            snapshot = read_catalog(resolved, connect_timeout=connect_timeout, statement_timeout_ms=stmt_ms,
+                                    lock_timeout_ms=lock_ms)
+        except IncompleteError as exc:
+            _report_incomplete(exc, policy, parts, time.perf_counter() - t0, report_opts)
+            raise
+        read_seconds = time.perf_counter() - t0
         target = default_target(policy, snapshot)
         if parts.get("host"):
             target["host"] = parts["host"]
         if parts.get("port"):
             target["port"] = parts["port"]
     result = run_audit(policy, snapshot, target=target)
+    result.duration_seconds = round(result.duration_seconds + read_seconds, 3)
     run_exit(emit(result, **report_opts))
+
+
+def _report_incomplete(exc: IncompleteError, policy: Policy, parts: dict[str, Any], seconds: float,
+                       report_opts: dict[str, Any]) -> None:
+    """Write the requested report files for an audit that could not read the catalog.
+
+    Only files (``--output`` paths, ``--report-dir``) are written; the console
+    report is skipped because the one-line error on stderr already says it.
+    """
+    from ownaudit.findings import RunResult
+    from ownaudit.report.emit import emit
+
+    outputs = tuple(report_opts.get("outputs") or ())
+    if not report_opts.get("report_dir") and not any(o != "-" for o in outputs):
+        return
+    formats = tuple(report_opts.get("formats") or ())
+    keep = [(f, o) for f, o in zip(formats, outputs) if o != "-"] if formats else [(None, o) for o in outputs
+                                                                                    if o != "-"]
+    opts = dict(report_opts)
+    if formats:
+        opts["formats"] = tuple(f for f, _ in keep)
+    opts["outputs"] = tuple(o for _, o in keep)
+    opts["quiet"] = True
+    result = RunResult(
+        command="audit",
+        findings=[],
+        policy_path=policy.path,
+        policy_digest=policy.digest,
+        target={"kind": "database", "database": parts.get("dbname") or policy.database.name,
+                "host": parts.get("host") or policy.database.host},
+        started_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        duration_seconds=round(seconds, 3),
+        complete=False,
+        notices=[f"the audit could not complete: {exc.message}"],
+    )
+    with open(os.devnull, "w") as devnull:
+        emit(result, **opts, stdout=devnull)
 
 
 def _load_snapshot(path: str) -> CatalogSnapshot:

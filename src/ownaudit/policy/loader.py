@@ -343,7 +343,7 @@ class _Builder:
     def _table(self, schema: SchemaSpec, tname: str, t: dict[str, Any]) -> TableSpec:
         kp = f"schemas.{schema.name}.tables.{tname}"
         ref = TableRef(schema.name, tname)
-        owner = t["owner"] if "owner" in t else schema.owner
+        owner = t.get("owner", schema.owner)
         if owner is not None and not isinstance(owner, str):
             self.bad(f"{kp}.owner", "expected a hub id")
             owner = None

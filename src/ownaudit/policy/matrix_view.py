@@ -32,7 +32,7 @@ def hub_schema_access(policy: Policy, hub: str, schema: str) -> SchemaAccess:
     reads = [any(Privilege.SELECT in policy.allowed_privileges(r, ref) for r in roles) or
              (not roles and hub in policy.reader_hubs(ref)) for ref in refs]
     writes = [any(policy.allowed_privileges(r, ref) & DML_WRITE == DML_WRITE for r in roles) or
-              (not roles and DML_WRITE <= policy.writer_hubs(ref).get(hub, frozenset())) for ref in refs]
+              (not roles and policy.writer_hubs(ref).get(hub, frozenset()) >= DML_WRITE) for ref in refs]
     some_write = [any(policy.allowed_privileges(r, ref) & DML_WRITE for r in roles) for ref in refs]
     write = _level(writes)
     if write == "none" and any(some_write):

@@ -24,11 +24,10 @@ DEFAULT_WRITER_PRIVILEGES = frozenset({Privilege.SELECT} | DML_WRITE)
 
 def quote_ident(name: str) -> str:
     """Quote an identifier the way PostgreSQL's quote_ident does (only when needed)."""
-    if name and (name[0].isalpha() and name[0].islower() or name[0] == "_") and all(
+    if name and ((name[0].isalpha() and name[0].islower()) or name[0] == "_") and all(
         c.islower() or c.isdigit() or c == "_" for c in name
-    ):
-        if name.upper() not in _RESERVED:
-            return name
+    ) and name.upper() not in _RESERVED:
+        return name
     return '"' + name.replace('"', '""') + '"'
 
 
