@@ -106,12 +106,12 @@ def _report_incomplete(exc: IncompleteError, policy: Policy, parts: dict[str, An
     if not report_opts.get("report_dir") and not any(o != "-" for o in outputs):
         return
     formats = tuple(report_opts.get("formats") or ())
-    keep = [(f, o) for f, o in zip(formats, outputs) if o != "-"] if formats else [(None, o) for o in outputs
-                                                                                    if o != "-"]
+    # Pair formats with outputs as emit does; drop the stdout ones (formats without a file, or "-").
+    pairs = [(formats[i] if i < len(formats) else None, out) for i, out in enumerate(outputs)]
+    keep = [(fmt, out) for fmt, out in pairs if out != "-"]
     opts = dict(report_opts)
-    if formats:
-        opts["formats"] = tuple(f for f, _ in keep)
-    opts["outputs"] = tuple(o for _, o in keep)
+    opts["formats"] = tuple(fmt for fmt, _ in keep if fmt is not None)
+    opts["outputs"] = tuple(out for _, out in keep)
     opts["quiet"] = True
     result = RunResult(
         command="audit",
