@@ -96,5 +96,5 @@ def test_quiet_summary_of_a_passing_run_says_clean_and_counts_what_is_below() ->
     out = io.StringIO()
     assert emit(result, quiet=True, stdout=out) == 0
     assert out.getvalue() == (
-        "ownaudit audit: CLEAN: no finding at or above high (1 below) (0 critical, 0 high, 1 medium, 0 low, 0 info)\n"
+        "ownaudit audit: PASSED: no finding at or above high, 1 below it (0 critical, 0 high, 1 medium, 0 low, 0 info)\n"
     )

@@ -55,10 +55,11 @@ def headline(result: RunResult, threshold: Severity) -> str:
                 f"{n_active} finding{plural} so far")
     elif st == DIRTY:
         lead = f"DIRTY: {n_failing} of {n_active} finding{plural} at or above {threshold.value}"
+    elif n_active:
+        # Below the threshold is a pass, not "clean": the reader must not miss the findings.
+        lead = f"PASSED: no finding at or above {threshold.value}, {n_active} below it"
     else:
-        lead = f"CLEAN: no finding at or above {threshold.value}"
-        if n_active:
-            lead += f" ({n_active} below)"
+        lead = "CLEAN: no finding"
     return f"ownaudit {result.command}: {lead} ({counts_text(result)}{supp})"
 
 
