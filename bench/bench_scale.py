@@ -40,11 +40,14 @@ BATCH = 2_000
 
 def timed(cmd: list[str], **kw: object) -> tuple[float, float, int]:
     """(wall seconds, peak RSS MiB, exit code) of one child process."""
-    began = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)  # type: ignore[call-overload]
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - began
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    with tempfile.TemporaryFile() as errfile:  # a file, not a pipe: a chatty child must never block
+        began = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errfile, **kw)  # type: ignore[call-overload]
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        errfile.seek(0)
+        err = errfile.read().decode(errors="replace")
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         print(f"  command failed ({code}): {' '.join(cmd[:3])} ... {err.strip()[-300:]}")
@@ -61,7 +64,13 @@ def bench_audit(tables: int) -> None:
     from ownaudit.demo_data import apply_seed
     from ownaudit.embedded import EmbeddedServer
 
-    settings = {"max_locks_per_transaction": "256", "shared_buffers": "128MB", "autovacuum": "off"}
+    # pg_dump locks every table in one transaction: the lock table must hold 100k+ entries.
+    settings = {
+        "max_connections": "20",
+        "max_locks_per_transaction": str(max(256, tables // 10)),
+        "shared_buffers": "128MB",
+        "autovacuum": "off",
+    }
     with EmbeddedServer(settings=settings) as srv:
         print(f"server: {srv!r}")
         with psycopg.connect(srv.admin_dsn, autocommit=True) as conn:
@@ -136,9 +145,7 @@ def bench_audit(tables: int) -> None:
                 cwd=work,
             )
             sdoc = json.loads(snap.read_text(encoding="utf-8")) if snap.exists() else {}
-            dump_s, _rss, _ = timed(
-                [str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, admin]
-            )
+            dump_s, _rss, _ = timed([str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, admin])
             print(
                 f"ownaudit audit        : {wall:7.2f} s, peak {rss:7.1f} MiB, exit {code}, "
                 f"{len(doc['findings']):,} findings, report {_mib(out):.1f} MiB"
@@ -199,8 +206,7 @@ def bench_lint(files: int) -> None:
                 (d / f"load_{i}.ts").write_text(TS_FILE.format(i=i), encoding="utf-8")
         size = sum(p.stat().st_size for p in repo.rglob("*") if p.is_file())
         print(
-            f"lint corpus: {files:,} files, {size / 1048576:.1f} MiB, "
-            f"generated in {time.perf_counter() - began:.1f} s"
+            f"lint corpus: {files:,} files, {size / 1048576:.1f} MiB, generated in {time.perf_counter() - began:.1f} s"
         )
         for jobs in ("1", "0"):
             out = repo.parent / f"{repo.name}-lint.json"
@@ -222,11 +228,7 @@ def bench_lint(files: int) -> None:
                 ],
                 cwd=repo,
             )
-            doc = (
-                json.loads(out.read_text(encoding="utf-8"))
-                if out.exists()
-                else {"findings": [], "summary": {}}
-            )
+            doc = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"findings": [], "summary": {}}
             out.unlink(missing_ok=True)
             label = "-j 1" if jobs == "1" else f"-j 0 ({os.cpu_count()} CPUs)"
             print(

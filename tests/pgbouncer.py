@@ -38,9 +38,7 @@ def find_pgbouncer() -> str | None:
 
 
 def pgbouncer_version(binary: str) -> tuple[int, int]:
-    out = subprocess.run(
-        [binary, "--version"], capture_output=True, text=True, timeout=10, check=False
-    ).stdout
+    out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10, check=False).stdout
     m = re.search(r"PgBouncer (\d+)\.(\d+)", out)
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 

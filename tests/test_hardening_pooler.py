@@ -43,13 +43,9 @@ def _findings(path: Path) -> set[tuple[str, str, str]]:
     return {(f["rule_id"], f["object"], f.get("role") or "") for f in doc["findings"]}
 
 
-def test_audit_through_pgbouncer_transaction_pooling(
-    srv: HardeningServer, bouncer: PgBouncer, tmp_path: Path
-) -> None:
+def test_audit_through_pgbouncer_transaction_pooling(srv: HardeningServer, bouncer: PgBouncer, tmp_path: Path) -> None:
     pooled_dsn = bouncer.dsn(DBNAME, AUDITOR, SECRET) + "?sslmode=disable"
-    direct = run_cli(
-        ["audit", "--dsn", srv.dsn(), "--format", "json", "-o", str(tmp_path / "direct.json")], tmp_path
-    )
+    direct = run_cli(["audit", "--dsn", srv.dsn(), "--format", "json", "-o", str(tmp_path / "direct.json")], tmp_path)
     assert direct.returncode in (0, 1), direct.stderr
     for n in range(2):  # twice: the second run reuses the server connection the first one left
         pooled = run_cli(
@@ -83,9 +79,7 @@ def test_audit_through_pgbouncer_transaction_pooling(
 
 
 def test_wrong_password_through_pgbouncer_is_a_one_line_fault(bouncer: PgBouncer, tmp_path: Path) -> None:
-    proc = run_cli(
-        ["audit", "--dsn", bouncer.dsn(DBNAME, AUDITOR, "Wr0ng-Pa55-abc") + "?sslmode=disable"], tmp_path
-    )
+    proc = run_cli(["audit", "--dsn", bouncer.dsn(DBNAME, AUDITOR, "Wr0ng-Pa55-abc") + "?sslmode=disable"], tmp_path)
     assert proc.returncode == 3, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "authentication failed" in lines[0], proc.stderr

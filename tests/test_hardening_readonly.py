@@ -64,9 +64,7 @@ def _audit_json(logsrv: HardeningServer, tmp_path: Path, dsn: str) -> tuple[int,
 
 def test_a_full_audit_sends_only_read_only_statements(logsrv: HardeningServer, tmp_path: Path) -> None:
     pos = logsrv.server.log_position()
-    proc = run_cli(
-        ["audit", "--dsn", logsrv.dsn(), "--format", "json", "-o", str(tmp_path / "a.json")], tmp_path
-    )
+    proc = run_cli(["audit", "--dsn", logsrv.dsn(), "--format", "json", "-o", str(tmp_path / "a.json")], tmp_path)
     assert proc.returncode in (0, 1), proc.stderr
     log = logsrv.server.log_text(pos)
     stmts = logged_statements(log, app="ownaudit")
@@ -132,7 +130,6 @@ def test_grantless_role_finds_exactly_what_a_superuser_finds(logsrv: HardeningSe
     code_s, as_super = _audit_json(logsrv, tmp_path, logsrv.server.dsn("Marketing DB"))
     assert as_auditor, "the seed as written has findings"
     assert as_auditor == as_super, (
-        f"only as auditor: {sorted(as_auditor - as_super)}\n"
-        f"only as superuser: {sorted(as_super - as_auditor)}"
+        f"only as auditor: {sorted(as_auditor - as_super)}\nonly as superuser: {sorted(as_super - as_auditor)}"
     )
     assert code_a == code_s

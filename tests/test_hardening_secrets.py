@@ -46,9 +46,7 @@ def _kv_dsn(srv: HardeningServer, password: str) -> str:
 
 
 @pytest.mark.catalog
-def test_no_output_report_snapshot_or_log_line_holds_the_password(
-    logsrv: HardeningServer, tmp_path: Path
-) -> None:
+def test_no_output_report_snapshot_or_log_line_holds_the_password(logsrv: HardeningServer, tmp_path: Path) -> None:
     log_from = logsrv.server.log_position()
     outputs: list[str] = []
     for n, dsn in enumerate((logsrv.dsn(), _kv_dsn(logsrv, SECRET))):
@@ -84,9 +82,7 @@ def test_no_output_report_snapshot_or_log_line_holds_the_password(
     for dsn in (logsrv.dsn(password=WRONG), logsrv.dsn("missing db"), _kv_dsn(logsrv, WRONG)):
         for cmd in (["audit", "--format", "json"], ["snapshot"]):
             p = run_cli([*cmd, "--dsn", dsn], tmp_path)
-            assert (
-                p.returncode == 3 and WRONG not in p.stderr + p.stdout and SECRET not in p.stderr + p.stdout
-            )
+            assert p.returncode == 3 and WRONG not in p.stderr + p.stdout and SECRET not in p.stderr + p.stdout
     # The server saw the audit's statements (log_statement = all) but no password in any of them.
     log = logsrv.server.log_text(log_from)
     assert "application_name" in log or "<ownaudit|" in log

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -108,9 +109,7 @@ class HardeningServer:
         with self.admin("postgres") as conn:
             conn.execute("SET log_statement = 'none'")
             conn.execute(
-                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
-                    sql.Identifier(name), sql.Literal(password)
-                )
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password))
             )
 
 
@@ -156,11 +155,7 @@ def logged_statements(log: str, *, app: str = "ownaudit", user: str | None = Non
             entries[-1][1].append(line[1:])
     out: list[LoggedStatement] = []
     for m, lines in entries:
-        if (
-            m.group("level") != "LOG"
-            or m.group("app") != app
-            or (user is not None and m.group("user") != user)
-        ):
+        if m.group("level") != "LOG" or m.group("app") != app or (user is not None and m.group("user") != user):
             continue
         s = _STATEMENT.match("\n".join(lines))
         if s:
@@ -196,10 +191,29 @@ def assert_fault(
     assert "Traceback" not in proc.stderr
     for secret in secrets:
         assert secret not in proc.stdout + proc.stderr
-    assert "clean" not in proc.stdout.lower(), proc.stdout
+    assert not _CLEAN.search(proc.stdout), proc.stdout
     for path in report_paths:
-        if path.is_dir():
-            assert not [p for p in path.rglob("*") if p.is_file()], f"report files written to {path}"
-        else:
-            assert not path.exists(), f"report {path} written by a failed run"
+        files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path] if path.exists() else []
+        for report in files:
+            assert_incomplete_report(report, secrets)
     return line
+
+
+_CLEAN = re.compile(r"\bclean\b", re.IGNORECASE)
+
+
+def assert_incomplete_report(path: Path, secrets: Sequence[str] = (SECRET,)) -> None:
+    """A report written by a failed run says INCOMPLETE, never "clean", and holds no secret."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for secret in secrets:
+        assert secret not in text, f"{secret!r} in {path}"
+    if path.name == "LATEST" or path.is_symlink():
+        return  # the report directory's pointer to its newest run
+    assert "incomplete" in text.lower(), f"{path} does not say the run was incomplete"
+    assert not _CLEAN.search(text), f"{path} says clean after a failed run"
+    if path.suffix == ".json" and not path.name.startswith("."):
+        doc = json.loads(text)
+        assert doc.get("complete") is False and doc.get("status") == "incomplete", path
+    if path.suffix == ".sarif":
+        runs = json.loads(text)["runs"]
+        assert all(inv.get("executionSuccessful") is False for run in runs for inv in run["invocations"]), path

@@ -37,22 +37,15 @@ def test_pg16_membership_options_decide_the_write_path(world: World) -> None:
     world.sql("GRANT outreach_writer TO ui_reader WITH INHERIT FALSE, SET FALSE")
     assert not _writes(world, "ui_reader"), "a membership with neither INHERIT nor SET grants nothing"
 
-    world.sql(
-        "REVOKE outreach_writer FROM ui_reader; "
-        "GRANT outreach_writer TO ui_reader WITH INHERIT FALSE, SET TRUE"
-    )
+    world.sql("REVOKE outreach_writer FROM ui_reader; GRANT outreach_writer TO ui_reader WITH INHERIT FALSE, SET TRUE")
     evidence = _writes(world, "ui_reader")
     assert f"{reader} -[member, SET]-> {writer} -[grant]-> INSERT on outreach.people" in evidence, evidence
 
-    world.sql(
-        "REVOKE outreach_writer FROM ui_reader; "
-        "GRANT outreach_writer TO ui_reader WITH INHERIT TRUE, SET FALSE"
-    )
+    world.sql("REVOKE outreach_writer FROM ui_reader; GRANT outreach_writer TO ui_reader WITH INHERIT TRUE, SET FALSE")
     evidence = _writes(world, "ui_reader")
     # inherited (usable without SET ROLE): the membership edge does not claim SET
     assert any(
-        re.match(rf"{reader} -\[member(, INHERIT)?\]-> {writer} -\[grant\]-> INSERT", line)
-        for line in evidence
+        re.match(rf"{reader} -\[member(, INHERIT)?\]-> {writer} -\[grant\]-> INSERT", line) for line in evidence
     ), evidence
 
 

@@ -109,8 +109,7 @@ CASES: list[tuple[str, set[str]]] = [
     ("WITH u AS (UPDATE cl.t SET a = 1 RETURNING id) SELECT * FROM u", {"W:cl.t:UPDATE"}),
     ('WITH x AS (SELECT 1) SELECT * FROM x JOIN "Cl"."T" ON true', {"R:Cl.T"}),
     (
-        "WITH ins AS (INSERT INTO cl.t VALUES (1) RETURNING id) UPDATE outreach.p SET t = "
-        "(SELECT id FROM ins)",
+        "WITH ins AS (INSERT INTO cl.t VALUES (1) RETURNING id) UPDATE outreach.p SET t = (SELECT id FROM ins)",
         {"W:cl.t:INSERT", "W:outreach.p:UPDATE"},
     ),
     # -- reads ---------------------------------------------------------------------------
@@ -199,8 +198,7 @@ CASES: list[tuple[str, set[str]]] = [
         {"D:outreach.x", "FK:outreach.x->cl.ci:cascade"},
     ),
     (
-        "CREATE TABLE outreach.x (id int, CONSTRAINT f FOREIGN KEY (id) REFERENCES cl.c (id) ON "
-        "DELETE SET NULL)",
+        "CREATE TABLE outreach.x (id int, CONSTRAINT f FOREIGN KEY (id) REFERENCES cl.c (id) ON DELETE SET NULL)",
         {"D:outreach.x", "FK:outreach.x->cl.c:set null"},
     ),
     ("CREATE TABLE outreach.x (id int REFERENCES cl.c)", {"D:outreach.x", "FK:outreach.x->cl.c:no action"}),
@@ -225,8 +223,7 @@ CASES: list[tuple[str, set[str]]] = [
         {"W:cl.t:UPDATE", "W:outreach.p:DELETE"},
     ),
     (
-        "CREATE FUNCTION cl.f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN UPDATE outreach.t SET "
-        "a = 1; END $$",
+        "CREATE FUNCTION cl.f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN UPDATE outreach.t SET a = 1; END $$",
         {"D:function:cl.f", "W:outreach.t:UPDATE"},
     ),
     (
@@ -236,8 +233,7 @@ CASES: list[tuple[str, set[str]]] = [
         {"D:function:f", "W:cl.t:DELETE"},
     ),
     (
-        "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC INSERT INTO cl.t VALUES (1); "
-        "SELECT 1; END",
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC INSERT INTO cl.t VALUES (1); SELECT 1; END",
         {"D:function:f", "W:cl.t:INSERT"},
     ),
     (

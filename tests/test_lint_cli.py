@@ -23,9 +23,7 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subpro
     e = {k: v for k, v in os.environ.items() if k not in ("OWNAUDIT_POLICY", "NO_COLOR")}
     e["OWNAUDIT_CACHE_DIR"] = str(cwd.parent / ".ownaudit-cache")
     e.update(env or {})
-    return subprocess.run(
-        [*OWNAUDIT, "lint", *args], cwd=cwd, env=e, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([*OWNAUDIT, "lint", *args], cwd=cwd, env=e, capture_output=True, text=True, timeout=120)
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -203,14 +201,10 @@ def test_pre_commit_hook_from_a_scratch_git_repository(repo: Path, tmp_path: Pat
         }
         (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(local))
         git(repo, "add", ".pre-commit-config.yaml")
-        ok = subprocess.run(
-            [pre_commit, "run"], cwd=repo, env=env, capture_output=True, text=True, timeout=300
-        )
+        ok = subprocess.run([pre_commit, "run"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
         assert ok.returncode == 0, ok.stdout + ok.stderr
         git(repo, "add", "db/bad.sql")
-        bad = subprocess.run(
-            [pre_commit, "run"], cwd=repo, env=env, capture_output=True, text=True, timeout=300
-        )
+        bad = subprocess.run([pre_commit, "run"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
         assert bad.returncode == 1 and "LNT001" in bad.stdout and "db/bad.sql:2:8" in bad.stdout, bad.stdout
         assert "vendor/x.sql" not in bad.stdout  # unstaged files are not linted
     else:  # pragma: no cover - depends on the environment

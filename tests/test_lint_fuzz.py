@@ -107,9 +107,7 @@ def test_analyser_survives_random_text(text: str) -> None:
         "SELECT " + "(" * 3000 + "1" + ")" * 3000,
         "SELECT " + "(" * 3000,
         "DO $$ BEGIN " + "IF true THEN " * 500 + "DELETE FROM cl.t;" + " END IF;" * 500 + " END $$",
-        "CREATE FUNCTION f() RETURNS int AS $a$ "
-        + "EXECUTE 'DO $b$ BEGIN EXECUTE ''x''; END $b$'; " * 50
-        + "$a$",
+        "CREATE FUNCTION f() RETURNS int AS $a$ " + "EXECUTE 'DO $b$ BEGIN EXECUTE ''x''; END $b$'; " * 50 + "$a$",
         "INSERT INTO " + "a." * 2000 + "t VALUES (1)",
         "'unterminated",
         "$$unterminated",
@@ -127,9 +125,7 @@ def test_analyser_and_splitter_on_pathological_input(text: str, policy: Policy) 
 
 
 @FAST
-@given(
-    st.text(alphabet=st.sampled_from(list("abcf'\"\\{}()+=\n #:rbuSELECT INSERT INTO cl.x")), max_size=300)
-)
+@given(st.text(alphabet=st.sampled_from(list("abcf'\"\\{}()+=\n #:rbuSELECT INSERT INTO cl.x")), max_size=300))
 def test_python_extractor_never_raises(text: str) -> None:
     frags, _toks = extract_python.extract(text)
     for f in frags:
@@ -137,9 +133,7 @@ def test_python_extractor_never_raises(text: str) -> None:
 
 
 @FAST
-@given(
-    st.text(alphabet=st.sampled_from(list("abc`'\"\\${}()/*+=\n #sql.query(SELECT FROM cl.x)")), max_size=300)
-)
+@given(st.text(alphabet=st.sampled_from(list("abc`'\"\\${}()/*+=\n #sql.query(SELECT FROM cl.x)")), max_size=300))
 def test_js_extractor_never_raises(text: str) -> None:
     frags, _toks = extract_js.extract(text)
     for f in frags:

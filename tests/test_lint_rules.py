@@ -34,8 +34,7 @@ def rules(policy: Policy, sql: str, hub: str = "hub-out") -> list[str]:
         ("WITH d AS (DELETE FROM cl.company_identity RETURNING *) SELECT * FROM d", ["LNT001"]),
         ("INSERT INTO outreach.people SELECT * FROM cl.company_identity", []),  # reads are reads
         (
-            "MERGE INTO cl.company_identity t USING outreach.people s ON t.id = s.id WHEN "
-            "MATCHED THEN DELETE",
+            "MERGE INTO cl.company_identity t USING outreach.people s ON t.id = s.id WHEN MATCHED THEN DELETE",
             ["LNT001"],
         ),
         ("TRUNCATE outreach.people, cl.company_identity", ["LNT001"]),
@@ -133,9 +132,7 @@ def test_search_path_resolution(policy: Policy) -> None:
     assert rules(policy, "INSERT INTO people VALUES (1)") == []
     assert rules(policy, "INSERT INTO shq_error_log VALUES (1)") == []
     assert rules(policy, "INSERT INTO company_identity VALUES (1)") == ["LNT009"]
-    assert rules(policy, "SET search_path TO cl, public;\nINSERT INTO company_identity VALUES (1)") == [
-        "LNT001"
-    ]
+    assert rules(policy, "SET search_path TO cl, public;\nINSERT INTO company_identity VALUES (1)") == ["LNT001"]
     assert rules(policy, "INSERT INTO company_identity VALUES (1)", hub="hub-cl") == []
 
 
@@ -192,10 +189,7 @@ def test_suppression_above_a_multi_line_statement(policy: Policy) -> None:
 def test_suppression_comment_styles_for_python_and_js(policy: Policy) -> None:
     py = 'cur.execute("DELETE FROM cl.company_identity")  # ownaudit: ignore[LNT001] one-off fix\n'
     assert [f.suppressed for f in lint_source(policy, py, "python", path="a.py")] == [True]
-    js = (
-        "// ownaudit: ignore[lnt001] migration helper, SEC-3\n"
-        'await db.query("DELETE FROM cl.company_identity");\n'
-    )
+    js = '// ownaudit: ignore[lnt001] migration helper, SEC-3\nawait db.query("DELETE FROM cl.company_identity");\n'
     assert [f.suppressed for f in lint_source(policy, js, "js", path="a.ts")] == [True]
 
 
@@ -213,3 +207,18 @@ def test_policy_exceptions_valid_and_expired(policy: Policy, tmp_path: Path) -> 
     assert "expired on 2020-01-01" in exp.message and exp.location is not None
     assert exp.location.path == policy.path and exp.location.line > 1
     assert res.counts() == {"critical": 0, "high": 1, "medium": 1, "low": 0, "info": 0}
+
+
+def test_parallel_run_gives_the_same_findings(policy: Policy, tmp_path: Path) -> None:
+    from ownaudit.lint.engine import lint
+
+    for i in range(12):
+        (tmp_path / f"m{i}.sql").write_text(
+            f"UPDATE cl.company_identity SET a = {i};\nSELECT * FROM marketing.people_master;\n"
+        )
+        (tmp_path / f"q{i}.py").write_text(f'cur.execute("DELETE FROM cl.lifecycle_state WHERE id = {i}")\n')
+    one = lint(policy, "hub-out", tmp_path, n_jobs=1)
+    two = lint(policy, "hub-out", tmp_path, n_jobs=2)
+    assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
+    assert one.target["statements"] == two.target["statements"] == 36
+    assert len(one.findings) == 36

@@ -55,11 +55,7 @@ def analyze_statement(text: str, *, plpgsql: bool = False, depth: int = 0) -> li
     """Operations of one statement; offsets are into ``text``. Never raises."""
     try:
         if len(text) > MAX_STATEMENT_CHARS:
-            return [
-                Operation(
-                    UNANALYSABLE, _kind_word(text), 0, detail="statement longer than 1,000,000 characters"
-                )
-            ]
+            return [Operation(UNANALYSABLE, _kind_word(text), 0, detail="statement longer than 1,000,000 characters")]
         return _analyze(text, plpgsql, depth)
     except RecursionError:
         return [Operation(UNANALYSABLE, _kind_word(text), 0, detail="statement nested too deeply")]
@@ -218,7 +214,7 @@ def _from_tree(root: Any, exp: Any, plpgsql: bool, first_word: str) -> list[Oper
             tbl, cols = _table_and_columns(node.this, exp)
             privs = [Privilege.INSERT]
             conflict = node.args.get("conflict")
-            if conflict is not None and "UPDATE" in str(conflict.args.get("action") or "").upper():
+            if conflict is not None and "UPDATE" in str(getattr(conflict.args.get("action"), "this", "")).upper():
                 privs.append(Privilege.UPDATE)
             add(WRITE, "INSERT", tbl, privs=tuple(privs), cols=cols)
         elif isinstance(node, exp.Update):
@@ -247,7 +243,7 @@ def _from_tree(root: Any, exp: Any, plpgsql: bool, first_word: str) -> list[Oper
             else:
                 add(WRITE, "SELECT INTO", node.this, privs=(Privilege.INSERT,))
         elif isinstance(node, exp.Create):
-            _create(node, exp, add, ops, seen)
+            _create(node, exp, add, ops, seen, _subtree(node, root, nodes, exp))
         elif isinstance(node, exp.Drop):
             kind = str(node.args.get("kind") or "").upper()
             for t in node.args.get("tables") or []:
@@ -259,8 +255,9 @@ def _from_tree(root: Any, exp: Any, plpgsql: bool, first_word: str) -> list[Oper
         elif isinstance(node, exp.Alter):
             kind = str(node.args.get("kind") or "TABLE").upper()
             add(DDL, f"ALTER {kind}", node.this, object_kind=_object_kind(kind))
-            _foreign_keys(node, node.this, exp, ops, seen)
-            for t in node.find_all(exp.Table):  # RENAME TO / SET SCHEMA targets are names, not reads
+            sub = _subtree(node, root, nodes, exp)
+            _foreign_keys(sub, node.this, exp, ops, seen)
+            for t in (n for n in sub if type(n) is exp.Table):  # RENAME TO / SET SCHEMA targets: names
                 seen.add(id(t))
         elif isinstance(node, exp.Comment):
             kind = str(node.args.get("kind") or "").upper()
@@ -298,21 +295,20 @@ def _init_interesting(exp: Any) -> None:
 
 
 def _all_nodes(root: Any, expression: type) -> list[Any]:
-    """Every node of the tree, pre-order (a plain loop: markedly cheaper than ``Expression.walk``)."""
+    """Every node of the tree (a plain loop: markedly cheaper than ``Expression.walk``)."""
     out: list[Any] = []
     stack = [root]
     pop, push, add = stack.pop, stack.append, out.append
     while stack:
         node = pop()
         add(node)
-        children: list[Any] = []
         for v in node.args.values():
             if type(v) is list:
-                children.extend(x for x in v if isinstance(x, expression))
+                for x in v:
+                    if isinstance(x, expression):
+                        push(x)
             elif isinstance(v, expression):
-                children.append(v)
-        for c in reversed(children):
-            push(c)
+                push(v)
     return out
 
 
@@ -381,21 +377,26 @@ def _comment_column(col: Any, exp: Any, ops: list[Operation], plpgsql: bool) -> 
     )
 
 
-def _create(node: Any, exp: Any, add: Any, ops: list[Operation], seen: set[int]) -> None:
+def _subtree(node: Any, root: Any, nodes: list[Any], exp: Any) -> list[Any]:
+    """Nodes under ``node``: the already-walked list when it is the statement itself (the usual case)."""
+    return nodes if node is root else _all_nodes(node, exp.Expression)
+
+
+def _create(node: Any, exp: Any, add: Any, ops: list[Operation], seen: set[int], sub: list[Any]) -> None:
     kind = str(node.args.get("kind") or "").upper()
     this = node.this
     if kind in ("TABLE", "VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"):
         tbl, _cols = _table_and_columns(this, exp)
-        if node.find(exp.TemporaryProperty) is not None:  # pg_temp: nobody else's table
+        if any(type(n) is exp.TemporaryProperty for n in sub):  # pg_temp: nobody else's table
             if isinstance(tbl, exp.Table):
                 seen.add(id(tbl))
             return
         add(DDL, f"CREATE {kind}", tbl)
-        _foreign_keys(node, tbl, exp, ops, seen)
+        _foreign_keys(sub, tbl, exp, ops, seen)
     elif kind == "INDEX" and isinstance(this, exp.Index):
         add(DDL, "CREATE INDEX", this.args.get("table"))
     elif kind == "TRIGGER":
-        for tp in node.find_all(exp.TriggerProperties):
+        for tp in (n for n in sub if type(n) is exp.TriggerProperties):
             add(DDL, "CREATE TRIGGER", tp.args.get("table"))
     elif kind == "SCHEMA":
         _schema_op(ops, this, exp, "CREATE SCHEMA")
@@ -407,9 +408,7 @@ def _create(node: Any, exp: Any, add: Any, ops: list[Operation], seen: set[int])
         add(DDL, f"CREATE {kind}", this.this, object_kind="function")
 
 
-_ON_DELETE = re.compile(
-    r"ON\s+DELETE\s+(CASCADE|RESTRICT|NO\s+ACTION|SET\s+NULL|SET\s+DEFAULT)", re.IGNORECASE
-)
+_ON_DELETE = re.compile(r"ON\s+DELETE\s+(CASCADE|RESTRICT|NO\s+ACTION|SET\s+NULL|SET\s+DEFAULT)", re.IGNORECASE)
 
 
 def _on_delete(ref: Any) -> str:
@@ -420,27 +419,25 @@ def _on_delete(ref: Any) -> str:
     return "no action"
 
 
-def _foreign_keys(node: Any, child_tbl: Any, exp: Any, ops: list[Operation], seen: set[int]) -> None:
+def _foreign_keys(sub: list[Any], child_tbl: Any, exp: Any, ops: list[Operation], seen: set[int]) -> None:
     """FKs declared inline on a column, at table level, or by ALTER TABLE ADD CONSTRAINT."""
     if not isinstance(child_tbl, exp.Table):
         return
     child = table_name(child_tbl, exp)
     if child is None:
         return
-    for fk in node.find_all(exp.ForeignKey):
+    for fk in (n for n in sub if type(n) is exp.ForeignKey):
         ref = fk.args.get("reference")
         cols = tuple(fold(c.this, bool(c.quoted)) for c in fk.expressions if isinstance(c, exp.Identifier))
         _fk_op(ref, cols, child, exp, ops, seen)
-    for cd in node.find_all(exp.ColumnDef):
+    for cd in (n for n in sub if type(n) is exp.ColumnDef):
         for cc in cd.args.get("constraints") or []:
             ref = cc.args.get("kind")
             if isinstance(ref, exp.Reference) and isinstance(cd.this, exp.Identifier):
                 _fk_op(ref, (fold(cd.this.this, bool(cd.this.quoted)),), child, exp, ops, seen)
 
 
-def _fk_op(
-    ref: Any, cols: tuple[str, ...], child: Name, exp: Any, ops: list[Operation], seen: set[int]
-) -> None:
+def _fk_op(ref: Any, cols: tuple[str, ...], child: Name, exp: Any, ops: list[Operation], seen: set[int]) -> None:
     if not isinstance(ref, exp.Reference):
         return
     ptbl, pcols = _table_and_columns(ref.this, exp)

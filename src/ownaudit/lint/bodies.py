@@ -107,9 +107,7 @@ def create_function(ctx: Context, i: int) -> list[Operation]:
         names = [p.ident for p in parts]
         nm = Name(names[-2] if len(names) > 1 else None, names[-1], parts[0].start, raw, is_placeholder(raw))
         detail = "SECURITY DEFINER" if find_word(toks, "DEFINER") >= 0 else ""
-        ops.append(
-            Operation(DDL, f"CREATE {kind}", nm.offset, nm, "function", detail=detail, plpgsql=ctx.plpgsql)
-        )
+        ops.append(Operation(DDL, f"CREATE {kind}", nm.offset, nm, "function", detail=detail, plpgsql=ctx.plpgsql))
     lang = _language(toks, ctx)
     atomic = find_word(toks, "ATOMIC")
     if atomic > 0 and toks[atomic - 1].up == "BEGIN":

@@ -284,8 +284,7 @@ class Checker:
             out.append(
                 self._finding(
                     R.RLS_WEAKENED,
-                    f"{op.statement} on {ref}, but the policy requires RLS "
-                    f"{'forced' if rls.forced else 'enabled'}",
+                    f"{op.statement} on {ref}, but the policy requires RLS {'forced' if rls.forced else 'enabled'}",
                     str(ref),
                     loc,
                     op.statement,
@@ -347,8 +346,7 @@ class Checker:
             return [
                 self._finding(
                     R.PRIVILEGE_STATEMENT,
-                    f"{op.statement} {ref}: {self.hub} {verb} privileges on "
-                    f"a table owned by {spec.owner or 'no hub'}",
+                    f"{op.statement} {ref}: {self.hub} {verb} privileges on a table owned by {spec.owner or 'no hub'}",
                     str(ref),
                     loc,
                     op.statement,
@@ -373,8 +371,7 @@ class Checker:
                     extra = [
                         p
                         for p in op.privileges
-                        if p not in allowed
-                        and not (op.columns and set(op.columns) <= set(cols.get(p, frozenset())))
+                        if p not in allowed and not (op.columns and set(op.columns) <= set(cols.get(p, frozenset())))
                     ]
                 else:  # PUBLIC or a role the policy does not know: no write
                     extra = [p for p in op.privileges if p in WRITE_PRIVS]
@@ -462,9 +459,9 @@ class Checker:
         if not self.policy.crosses_hubs(child, parent):
             return []
         obj = f"{child} -> {parent}"
-        declared = self.policy.declared_fk(
-            child, parent, list(op.columns) or None
-        ) or self.policy.declared_fk(child, parent)
+        declared = self.policy.declared_fk(child, parent, list(op.columns) or None) or self.policy.declared_fk(
+            child, parent
+        )
         action = op.on_delete
         if declared is None:
             out = [
@@ -515,8 +512,7 @@ class Checker:
         return [
             self._finding(
                 R.FK_ACTION_MISMATCH,
-                f"foreign key {child} -> {parent} ON DELETE {action.upper()}; "
-                f"the policy declares {declared.on_delete}",
+                f"foreign key {child} -> {parent} ON DELETE {action.upper()}; the policy declares {declared.on_delete}",
                 obj,
                 loc,
                 op.statement,

@@ -8,7 +8,7 @@ an unqualified SQL name, and a non-literal schema or table is unresolved.
 
 from __future__ import annotations
 
-from ownaudit.lint.extract_python import PyToken
+from ownaudit.lint.fragment import PyToken
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 from ownaudit.lint.operations import WRITE, Name, Operation
 from ownaudit.privileges import Privilege
@@ -139,8 +139,4 @@ def _to_sql(toks: list[PyToken], i: int) -> list[Operation]:
         return []
     at = table.start if table is not None else toks[i].start
     nm = _name(schema, schema_given, table, at)
-    return [
-        Operation(
-            WRITE, "pandas to_sql()", at, nm, privileges=(Privilege.INSERT,), extra={"client": "pandas"}
-        )
-    ]
+    return [Operation(WRITE, "pandas to_sql()", at, nm, privileges=(Privilege.INSERT,), extra={"client": "pandas"})]

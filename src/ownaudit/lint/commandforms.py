@@ -139,11 +139,7 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
     if first in ("DROP", "REASSIGN") and second == "OWNED":
         groups, _ = split_commas(toks, 3, {"CASCADE", "RESTRICT", "TO"})
         names = tuple(g[0].ident for g in groups if g)
-        return [
-            Operation(
-                ROLE, f"{first} OWNED BY", toks[0].start, None, "role", grantees=names, plpgsql=ctx.plpgsql
-            )
-        ]
+        return [Operation(ROLE, f"{first} OWNED BY", toks[0].start, None, "role", grantees=names, plpgsql=ctx.plpgsql)]
     if first in ("CREATE", "ALTER", "DROP") and second == "DATABASE":
         return [Operation(DDL, f"{first} DATABASE", toks[0].start, None, "database", plpgsql=ctx.plpgsql)]
     if first == "LOCK":
@@ -207,12 +203,8 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
     return None
 
 
-def _names_op(
-    ctx: Context, i: int, action: str, stmt: str, privs: tuple[Privilege, ...] = ()
-) -> list[Operation]:
-    groups, _ = split_commas(
-        ctx.toks, i, {"IN", "NOWAIT", "CASCADE", "RESTRICT", "RESTART", "CONTINUE", "WITH"}
-    )
+def _names_op(ctx: Context, i: int, action: str, stmt: str, privs: tuple[Privilege, ...] = ()) -> list[Operation]:
+    groups, _ = split_commas(ctx.toks, i, {"IN", "NOWAIT", "CASCADE", "RESTRICT", "RESTART", "CONTINUE", "WITH"})
     ops = []
     for g in groups:
         j = _skip(g, 0, "ONLY")
@@ -225,9 +217,7 @@ def _names_op(
 def _generic_ddl(ctx: Context, first: str, i: int) -> list[Operation] | None:
     toks = ctx.toks
     kind_words: list[str] = []
-    while (i < len(toks) and toks[i].up in _TABLE_KINDS) or (
-        i < len(toks) and toks[i].up in ("VIEW", "TABLE")
-    ):
+    while (i < len(toks) and toks[i].up in _TABLE_KINDS) or (i < len(toks) and toks[i].up in ("VIEW", "TABLE")):
         kind_words.append(toks[i].up)
         i += 1
     if not kind_words:
@@ -318,9 +308,7 @@ def _alter_table(ctx: Context, i: int) -> list[Operation] | None:
             prefix = ""
             if label == "ROW LEVEL SECURITY":
                 k = words.index("ROW")
-                prefix = (
-                    " ".join(words[max(0, k - 2) : k]) if k >= 2 and words[k - 2] == "NO" else words[k - 1]
-                )
+                prefix = " ".join(words[max(0, k - 2) : k]) if k >= 2 and words[k - 2] == "NO" else words[k - 1]
                 label = f"{prefix} ROW LEVEL SECURITY"
             stmt = f"ALTER TABLE ... {label}"
             break

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -160,9 +161,7 @@ def _relative(p: Path, root: Path) -> str:
             return p.as_posix()
 
 
-def _walk(
-    top: Path, root: Path, scope: LintScope, jobs: list[FileJob], notices: list[str], seen: set[str]
-) -> None:
+def _walk(top: Path, root: Path, scope: LintScope, jobs: list[FileJob], notices: list[str], seen: set[str]) -> None:
     def onerror(exc: OSError) -> None:
         notices.append(f"{exc.filename}: skipped: {exc.strerror or exc}")
 
@@ -188,12 +187,14 @@ def _walk(
 def read_source(job: FileJob, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, str | None, bool]:
     """(text, notice, analysable-finding-worthy) for a file; never raises."""
     try:
-        size = os.path.getsize(job.path)
+        st = os.stat(job.path)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            return None, f"{job.display}: skipped: not a regular file", False
+        size = st.st_size
         if size > max_bytes:
             return (
                 None,
-                f"{job.display}: skipped: {size / 1048576:.1f} MiB is over the {max_bytes // 1048576} MiB "
-                "limit",
+                f"{job.display}: skipped: {size / 1048576:.1f} MiB is over the {max_bytes // 1048576} MiB limit",
                 True,
             )
         with open(job.path, "rb") as fh:
@@ -227,17 +228,20 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
     checker = Checker(policy, hub)
     hub_spec = policy.hubs.get(hub)
     search_path = list(hub_spec.lint.search_path) if hub_spec else ["public"]
-    lines = text.split("\n") if kind != "sql" or len(text) < 2_000_000 else []
+    lines = text.split("\n")
 
     def locate(offset: int) -> Location:
         line, col = idx.position(offset)
         return Location(display, line, col)
 
     def excerpt_at(offset: int) -> str:
-        line, _ = idx.position(offset)
+        """The source line around ``offset``, at most ~160 characters (lines can be megabytes long)."""
+        line, col = idx.position(offset)
         src = lines[line - 1] if 0 < line <= len(lines) else ""
-        src = mask_secrets(src.strip())
-        return src if len(src) <= 160 else src[:157] + "..."
+        if len(src) > 160:
+            start = max(0, col - 1 - 40)
+            src = ("..." if start else "") + src[start : start + 154] + "..."
+        return mask_secrets(src.strip())
 
     tokens = None
     if kind == "sql":
@@ -253,9 +257,7 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
 
     findings: list[Finding] = []
     for frag in frags:
-        statements = (
-            [(0, len(frag.text))] if kind == "sql" else scan(frag.text, meta_commands=False).statements
-        )
+        statements = [(0, len(frag.text))] if kind == "sql" else scan(frag.text, meta_commands=False).statements
         for s, e in statements:
             ops = analyze_statement(frag.text[s:e])
             if not frag.sql_context and any(op.action == UNANALYSABLE for op in ops):
@@ -342,9 +344,7 @@ def _credentials(text: str, checker: Checker, locate: object) -> list[Finding]:
     return out
 
 
-def _apply_suppressions(
-    text: str, findings: list[Finding], display: str, hub: str, locate: object
-) -> list[Finding]:
+def _apply_suppressions(text: str, findings: list[Finding], display: str, hub: str, locate: object) -> list[Finding]:
     sups = find_suppressions(text)
     if not sups:
         return findings

@@ -11,8 +11,7 @@ or a ``.query(``/``.execute(`` call marks the literal as SQL by context.
 
 from __future__ import annotations
 
-from ownaudit.lint.extract_python import PyToken
-from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
+from ownaudit.lint.fragment import Fragment, PyToken, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 
 SQL_CALLS = frozenset(
@@ -302,9 +301,7 @@ def _string(text: str, pos: int, end: int) -> tuple[str, list[int], int]:
     return "".join(out), origin, end
 
 
-def _template(
-    text: str, pos: int, end: int, counter: list[int]
-) -> tuple[str, list[int], dict[str, str], int]:
+def _template(text: str, pos: int, end: int, counter: list[int]) -> tuple[str, list[int], dict[str, str], int]:
     j = pos + 1
     out: list[str] = []
     origin: list[int] = []

@@ -15,7 +15,7 @@ import io
 import re
 import tokenize
 
-from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
+from ownaudit.lint.fragment import Fragment, PyToken, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 from ownaudit.lint.positions import LineIndex
 
@@ -62,15 +62,6 @@ _SIMPLE_ESC = {
     "v": "\v",
 }
 _SKIP = (tokenize.NL, tokenize.COMMENT)
-
-
-class PyToken:
-    """A simplified token for client-call detection: kind name|op|string, file offset."""
-
-    __slots__ = ("end", "kind", "start", "value")
-
-    def __init__(self, kind: str, value: str, start: int, end: int) -> None:
-        self.kind, self.value, self.start, self.end = kind, value, start, end
 
 
 def decode_literal(
@@ -287,9 +278,9 @@ def extract(text: str) -> tuple[list[Fragment], list[PyToken]]:
         simple.append(PyToken("string", value, origin[0] if origin else off, off))
         prev = _prev_significant(toks, i)
         nxt = toks[k] if k < n else None
-        is_statement = (
-            prev is None or prev.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
-        ) and (nxt is None or nxt.type in (tokenize.NEWLINE, tokenize.ENDMARKER))
+        is_statement = (prev is None or prev.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)) and (
+            nxt is None or nxt.type in (tokenize.NEWLINE, tokenize.ENDMARKER)
+        )
         if value and not is_statement and looks_like_sql(value):
             ctx = _context(toks, i)
             sql_context = bool(ctx) or (triple and "\n" in value and strongly_sql(value))
@@ -330,19 +321,9 @@ def _context(toks: list[tokenize.TokenInfo], i: int) -> str:
     k = i - 1
     while k >= 0 and toks[k].type in _SKIP:
         k -= 1
-    if (
-        k >= 1
-        and toks[k].string == "("
-        and toks[k - 1].type == tokenize.NAME
-        and toks[k - 1].string in SQL_CALLS
-    ):
+    if k >= 1 and toks[k].string == "(" and toks[k - 1].type == tokenize.NAME and toks[k - 1].string in SQL_CALLS:
         return f"{toks[k - 1].string}()"
-    if (
-        k >= 1
-        and toks[k].string == "="
-        and toks[k - 1].type == tokenize.NAME
-        and _SQL_NAME.search(toks[k - 1].string)
-    ):
+    if k >= 1 and toks[k].string == "=" and toks[k - 1].type == tokenize.NAME and _SQL_NAME.search(toks[k - 1].string):
         return f"{toks[k - 1].string} ="
     if k >= 0 and toks[k].string == "=" and k >= 1 and toks[k - 1].string in ("query", "sql", "statement"):
         return f"{toks[k - 1].string}="

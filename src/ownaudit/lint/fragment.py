@@ -53,3 +53,12 @@ def strongly_sql(text: str) -> bool:
     if m is None or not m.group(1).isupper():
         return False
     return _SECOND.search(text, m.end()) is not None
+
+
+class PyToken:
+    """A simplified token for client-call detection: kind name|op|string, file offset."""
+
+    __slots__ = ("end", "kind", "start", "value")
+
+    def __init__(self, kind: str, value: str, start: int, end: int) -> None:
+        self.kind, self.value, self.start, self.end = kind, value, start, end

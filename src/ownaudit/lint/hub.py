@@ -8,7 +8,6 @@ subprocess): a hook must start fast and work where git is not on PATH.
 
 from __future__ import annotations
 
-import configparser
 import re
 from pathlib import Path
 
@@ -53,6 +52,8 @@ def remote_urls(root: Path) -> list[str]:
     gd = _git_dir(root)
     if gd is None or not (gd / "config").is_file():
         return []
+    import configparser
+
     cp = configparser.ConfigParser(strict=False, interpolation=None)
     try:
         cp.read(gd / "config", encoding="utf-8")

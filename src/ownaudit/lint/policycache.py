@@ -16,7 +16,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from ownaudit import __version__
@@ -91,6 +90,8 @@ def _store(d: Path, entry: Path, policy: Policy) -> None:
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _safe(d):
             return
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=d, prefix=".policy-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(policy, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -20,8 +20,7 @@ CROSS_HUB_WRITE = _r(
     "and pandas to_sql() whose target table belongs to another hub in the ownership matrix.",
     "Each table has exactly one owning hub. A write from another hub's code bypasses the owner's invariants "
     "and becomes a second source of truth; it works today only if the database grants too much.",
-    "-- in barton-outreach-core\nUPDATE cl.company_identity SET company_name = $1 WHERE "
-    "company_unique_id = $2;",
+    "-- in barton-outreach-core\nUPDATE cl.company_identity SET company_name = $1 WHERE company_unique_id = $2;",
     "Ask the owning hub for an API or a declared column exception in the policy, or move the write to the "
     "owning hub's repository.",
 )
@@ -46,8 +45,7 @@ PRIVILEGE_STATEMENT = _r(
     "GRANT/REVOKE (table, column, ON ALL TABLES IN SCHEMA, schema, sequence, function) and ALTER DEFAULT "
     "PRIVILEGES on objects the hub does not own, and grants on the hub's own objects that give a role more "
     "than the policy allows (for example write access to a reader).",
-    "Privileges are the enforcement of the ownership matrix; a grant in hub code quietly "
-    "rewrites the matrix.",
+    "Privileges are the enforcement of the ownership matrix; a grant in hub code quietly rewrites the matrix.",
     "GRANT INSERT ON outreach.people TO ui_reader;",
     "Change policy/ownership.yaml and let `ownaudit plan` produce the grants.",
 )
@@ -93,8 +91,7 @@ FK_ACTION_MISMATCH = _r(
     Severity.MEDIUM,
     "Cross-hub foreign key with another ON DELETE action than declared",
     "A declared cross-hub foreign key created with a different (non-destructive) ON DELETE action.",
-    "The declared action is what the owning hubs agreed on; drift makes deletes behave differently than "
-    "documented.",
+    "The declared action is what the owning hubs agreed on; drift makes deletes behave differently than documented.",
     "-- declared on_delete: restrict\nALTER TABLE outreach.company_target ADD FOREIGN KEY "
     "(company_unique_id)\n"
     "  REFERENCES cl.company_identity;",
@@ -170,8 +167,7 @@ SUPPRESSION_WITHOUT_REASON = _r(
     "suppression-without-reason",
     Severity.LOW,
     "Inline suppression without a rule id or reason",
-    "An `ownaudit: ignore[...]` comment that names no rule or gives no reason. It does not "
-    "suppress anything.",
+    "An `ownaudit: ignore[...]` comment that names no rule or gives no reason. It does not suppress anything.",
     "A suppression is a reviewed decision; without a reason the next reader cannot judge it.",
     "-- ownaudit: ignore[LNT001]",
     "Add the rule id and a reason: `-- ownaudit: ignore[LNT001] backfill approved by CL, SEC-12`.",
@@ -191,8 +187,7 @@ EXPIRED_EXCEPTION = _r(
     "expired-exception",
     Severity.MEDIUM,
     "A policy exception covering a lint finding has expired",
-    "A finding matched an exception in the policy whose expiry date has passed; the finding is reported "
-    "again.",
+    "A finding matched an exception in the policy whose expiry date has passed; the finding is reported again.",
     "Exceptions are time-boxed; once expired the waiver no longer applies.",
     "exceptions:\n  - {rule: LNT001, object: cl.company_identity, reason: backfill, expires: 2025-01-31}",
     "Fix the finding and remove the exception, or renew it with a new reason.",

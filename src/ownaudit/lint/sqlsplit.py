@@ -115,11 +115,7 @@ def scan(text: str, *, meta_commands: bool = True) -> Scan:
                 stmt_start = start
                 start = -1
                 pos = at + 1
-                if (
-                    meta_commands
-                    and _COPY_STDIN.match(text, stmt_start, at)
-                    and _is_copy_stdin(text, stmt_start, at)
-                ):
+                if meta_commands and _COPY_STDIN.match(text, stmt_start, at) and _is_copy_stdin(text, stmt_start, at):
                     pos = _skip_copy_data(text, pos, spans)
                     line_start = True
             else:
@@ -133,9 +129,7 @@ def scan(text: str, *, meta_commands: bool = True) -> Scan:
                 at += 1
             escapes = tok != "'"
             end = _quote_end(text, at + len(tok), "'", escapes)
-            spans.append(
-                Span("estring" if escapes else "string", at, end, at + len(tok), max(at + len(tok), end - 1))
-            )
+            spans.append(Span("estring" if escapes else "string", at, end, at + len(tok), max(at + len(tok), end - 1)))
             pos = end
             continue
         if tok == '"':
