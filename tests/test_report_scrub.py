@@ -53,3 +53,15 @@ def test_no_format_leaks_a_password(tmp_path: Path) -> None:
     assert secret not in out.getvalue()
     for p in files:
         assert secret not in p.read_text(encoding="utf-8"), p
+
+
+def test_scrubbing_serialised_json_keeps_it_valid() -> None:
+    """Regression: the bare-value pattern ate the backslash of an escaped quote, breaking JSON."""
+    import json
+
+    from ownaudit.report.scrub import scrub_text
+
+    for raw in ['conn = "host=h password=s3cret"', 'x password="s3cret" y', "password='s3cret'"]:
+        doc = json.dumps({"evidence": [raw]})
+        out = scrub_text(doc)
+        assert json.loads(out)["evidence"][0].count("s3cret") == 0, out

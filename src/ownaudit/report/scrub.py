@@ -19,7 +19,9 @@ _URL_PASSWORD = re.compile(r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s/:@\"'<>]*
 # password=secret / pwd = secret / passwd='secret' (libpq keyword DSNs, query strings)
 _KEY_PASSWORD = re.compile(
     r"(?P<pre>\b(?:password|passwd|pwd|sslpassword|secret|token)\s*=\s*)"
-    r"(?P<pw>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&;\"'<>,)]+)",
+    # quoted, JSON-escaped quoted (\"...\"), or bare up to a delimiter; never eat a backslash,
+    # which would break the JSON escape that follows (regression: lint --format json)
+    r"(?P<pw>'(?:[^'\\]|\\.)*'|\\\"(?:[^\"\\]|\\[^\"])*\\\"|\"(?:[^\"\\]|\\.)*\"|[^\s&;\"'<>,)\\]+)",
     re.IGNORECASE,
 )
 # SQL: PASSWORD 'secret' (CREATE/ALTER ROLE)
