@@ -147,15 +147,18 @@ class PgBouncer:
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
-                raise RuntimeError(f"pgbouncer exited {self._proc.returncode}: {self.log_tail()}")
+                detail = f"pgbouncer exited {self._proc.returncode}: {self.log_tail()}"
+                self.stop()
+                raise RuntimeError(detail)
             with (
                 contextlib.suppress(OSError),
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5),
             ):
                 return self
             time.sleep(0.05)
+        detail = f"pgbouncer did not listen on port {self.port}: {self.log_tail()}"
         self.stop()
-        raise RuntimeError(f"pgbouncer did not listen on port {self.port}: {self.log_tail()}")
+        raise RuntimeError(detail)
 
     def log_tail(self, lines: int = 5) -> str:
         if self.dir is None:

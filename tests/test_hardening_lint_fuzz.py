@@ -9,7 +9,6 @@ junk and huge single lines. Bounded and fast: each property runs a few dozen exa
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -31,7 +30,6 @@ CORPUS = "\n".join(
     p.read_text(encoding="utf-8") for p in sorted((ROOT / "src" / "ownaudit" / "demo_data").glob("*.sql"))
 )
 FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-_TMP = Path(tempfile.mkdtemp(prefix="ownaudit-lintfuzz-"))
 
 SQL_BITS = [
     "SELECT",
@@ -105,12 +103,10 @@ def _check_result(res: FileResult) -> None:
 
 
 def _lint_file(name: str, data: bytes) -> FileResult:
-    path = _TMP / name
-    path.write_bytes(data)
-    try:
+    with tempfile.TemporaryDirectory(prefix="ownaudit-lintfuzz-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
         return lint_file(FileJob(str(path), name), POLICY, HUB)
-    finally:
-        path.unlink()
 
 
 def _everything(text: str) -> None:
@@ -215,9 +211,3 @@ def test_huge_single_line() -> None:
     _check_result(_lint_file("giant.sql", giant.encode()))
     _check_result(_lint_file("giant.py", f"Q = {giant!r}\n".encode()))
     assert time.monotonic() - began < 90
-
-
-def teardown_module() -> None:
-    for p in _TMP.iterdir():
-        os.unlink(p)
-    _TMP.rmdir()
