@@ -75,8 +75,12 @@ def emit(result: RunResult, **opts: Any) -> int:
     if report_dir:
         root = Path(report_dir)
         try:
-            result = replace(result, comparison=history.compare_with_previous(root, result.findings))
+            if result.complete:
+                result = replace(result, comparison=history.compare_with_previous(root, result.findings))
+            # An incomplete run is compared with nothing: it would call every earlier finding "resolved".
             run_dir = history.new_run_dir(root, opts.get("now"))
+            if not result.complete:
+                history.mark_incomplete(run_dir)
             full = replace(settings, quiet=False)  # -q shortens the terminal, never the archive
             for fmt, name in history.FILE_NAMES.items():
                 _write_file(run_dir / name, render(fmt, result, full))

@@ -49,9 +49,18 @@ def runs(report_dir: Path) -> list[Path]:
                   and (p / FINDINGS_FILE).is_file())
 
 
+INCOMPLETE_MARKER = "INCOMPLETE"
+
+
 def previous_run(report_dir: Path) -> Path | None:
-    found = runs(report_dir)
+    """The newest earlier run that completed: an incomplete night is no baseline for the next."""
+    found = [p for p in runs(report_dir) if not (p / INCOMPLETE_MARKER).exists()]
     return found[-1] if found else None
+
+
+def mark_incomplete(run_dir: Path) -> None:
+    (run_dir / INCOMPLETE_MARKER).write_text("incomplete run: later runs are not compared with it\n",
+                                             encoding="utf-8")
 
 
 def new_run_dir(report_dir: Path, now: datetime | None = None) -> Path:
