@@ -76,7 +76,7 @@ def _definers(ctx: AuditContext) -> Iterator[Finding]:
                 f"{holder} can execute SECURITY DEFINER {sig}, which {what} as {fn.owner}"
                 + (" (PUBLIC's default EXECUTE)" if default and holder == PUBLIC else ""),
                 object=sig, hub=outside[0].hub, role=holder,
-                evidence=[f"{p} on {sig} -[security definer, as {fn.owner}]-> "
+                evidence=[f"{p}{'' if str(p).endswith(sig) else ' on ' + sig} -[security definer, as {fn.owner}]-> "
                           f"{'may write' if dynamic else 'writes'} {g.name}" for p in paths for g in shown],
                 keypath=outside[0].keypath,
                 fix_sql=f"REVOKE EXECUTE ON {_fn_sql(fn)} FROM {q(holder)};",

@@ -1,0 +1,1 @@
+"""``ownaudit demo``: the whole product on a throwaway embedded PostgreSQL."""
