@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,46 @@ from ownaudit.errors import UsageError
 STDIO = "-"
 
 
+def iter_snapshot_json(snapshot: CatalogSnapshot) -> Iterator[str]:
+    """The snapshot as JSON text in chunks, one record per line (readable diffs).
+
+    Streams record by record so a 100,000-table catalog never exists as one
+    giant dict plus one giant string in memory at once.
+    """
+    import dataclasses
+
+    from ownaudit.catalog.model import _plain
+
+    yield "{\n"
+    yield f' "format": {json.dumps(snapshot.format)},\n "version": {json.dumps(snapshot.version)}'
+    for f in dataclasses.fields(snapshot):
+        if f.name in ("format", "version"):
+            continue
+        value = getattr(snapshot, f.name)
+        yield f",\n {json.dumps(f.name)}: "
+        if isinstance(value, list):
+            if not value:
+                yield "[]"
+                continue
+            yield "[\n"
+            for i, item in enumerate(value):
+                yield ("  " if i == 0 else ",\n  ") + json.dumps(_plain(item), ensure_ascii=False)
+            yield "\n ]"
+        else:
+            yield json.dumps(_plain(value), ensure_ascii=False)
+    yield "\n}\n"
+
+
 def dumps_snapshot(snapshot: CatalogSnapshot) -> str:
-    """The snapshot as JSON text (stable key order, one object per line for readable diffs)."""
-    return json.dumps(snapshot.to_dict(), indent=1, ensure_ascii=False) + "\n"
+    """The snapshot as JSON text (stable key order, one record per line for readable diffs)."""
+    return "".join(iter_snapshot_json(snapshot))
 
 
 def write_snapshot(snapshot: CatalogSnapshot, path: str | Path) -> None:
     """Write atomically (a temporary file renamed into place), or to stdout for ``-``."""
-    text = dumps_snapshot(snapshot)
     if str(path) == STDIO:
-        sys.stdout.write(text)
+        for chunk in iter_snapshot_json(snapshot):
+            sys.stdout.write(chunk)
         sys.stdout.flush()
         return
     target = Path(path)
@@ -39,7 +70,8 @@ def write_snapshot(snapshot: CatalogSnapshot, path: str | Path) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
+                for chunk in iter_snapshot_json(snapshot):
+                    fh.write(chunk)
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; honour the user's umask like open()
             os.replace(tmp, target)
         except BaseException:
