@@ -68,32 +68,10 @@ def remote_urls(root: Path) -> list[str]:
 
 
 def pyproject_setting(start: Path, key: str) -> str | None:
-    """``[tool.ownaudit] key`` from the nearest pyproject.toml above ``start``."""
-    for d in (start.resolve(), *start.resolve().parents):
-        f = d / "pyproject.toml"
-        if f.is_file():
-            try:
-                text = f.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                return None
-            return _toml_value(text, key)
-    return None
+    """``[tool.ownaudit] key`` from the nearest pyproject.toml above ``start`` (one reader: ``policy.locate``)."""
+    from ownaudit.policy.locate import tool_config
 
-
-def _toml_value(text: str, key: str) -> str | None:
-    try:
-        import tomllib  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError:  # Python 3.10: a tiny reader is enough for one string key
-        section = re.search(r"^\[tool\.ownaudit\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
-        if not section:
-            return None
-        m = re.search(rf"^\s*{re.escape(key)}\s*=\s*[\"']([^\"']*)[\"']", section.group(1), re.M)
-        return m.group(1) if m else None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    value = data.get("tool", {}).get("ownaudit", {}).get(key)
+    value = tool_config(start)[0].get(key)
     return value if isinstance(value, str) else None
 
 

@@ -16,7 +16,7 @@ from ownaudit.errors import UsageError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    tomllib = None
+    import tomli as tomllib
 
 POLICY_ENV = "OWNAUDIT_POLICY"
 
@@ -34,7 +34,7 @@ def find_pyproject(start: Path | None = None) -> Path | None:
 def tool_config(start: Path | None = None) -> tuple[dict[str, object], Path | None]:
     """The ``[tool.ownaudit]`` table of the nearest pyproject.toml and that file's path."""
     pyproject = find_pyproject(start)
-    if pyproject is None or tomllib is None:
+    if pyproject is None:
         return {}, None
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
