@@ -292,9 +292,7 @@ class Checker:
                     key,
                 )
             )
-        if (not spec.declared and spec.owner == self.hub and not op.statement.startswith("CREATE")) or (
-            not spec.declared and spec.owner == self.hub
-        ):
+        if not spec.declared and spec.owner == self.hub:  # DDL on an own table the matrix does not list
             unknown = self._unknown(ref, op, loc, excerpt)
             if unknown:
                 out.append(unknown)
