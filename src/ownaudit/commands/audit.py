@@ -17,7 +17,6 @@ from typing import Any
 
 import click
 
-from ownaudit.catalog.model import CatalogSnapshot
 from ownaudit.cli import run_exit
 from ownaudit.errors import IncompleteError, UsageError
 from ownaudit.policy.model import Policy
@@ -56,29 +55,29 @@ def audit(dsn: str | None, snapshot_path: str | None, policy_path: str | None, s
           lock_timeout: str, connect_timeout: int, **report_opts: Any) -> None:
     """Audit a live database (or a snapshot) against the ownership policy."""
     from ownaudit.audit.engine import default_target, run_audit
+    from ownaudit.catalog.snapshotfile import read_snapshot
+    from ownaudit.catalog.source import check_exclusive, resolve_live
     from ownaudit.policy.loader import load_policy
     from ownaudit.report.emit import emit
 
-    if dsn and snapshot_path:
-        raise UsageError("--dsn and --snapshot are mutually exclusive")
+    check_exclusive(dsn, snapshot_path)
     stmt_ms = parse_duration_ms(statement_timeout)
     lock_ms = parse_duration_ms(lock_timeout, "--lock-timeout")
     policy = load_policy(policy_path)
     read_seconds = 0.0
     if snapshot_path:
-        snapshot = _load_snapshot(snapshot_path)
+        snapshot = read_snapshot(snapshot_path)
         # The policy's host says nothing about where the snapshot was taken: name the file instead.
         target = {k: v for k, v in default_target(policy, snapshot).items() if k != "host"}
         target["snapshot"] = snapshot_path
     else:
         from ownaudit.catalog.reader import read_catalog
-        from ownaudit.connect import dsn_parts, resolve_dsn
 
-        resolved = resolve_dsn(dsn)
-        parts = dsn_parts(resolved)  # validates the DSN before connecting (exit 2 when malformed)
+        live = resolve_live(dsn)  # validates the DSN before connecting (exit 2 when malformed)
+        parts = live.parts
         t0 = time.perf_counter()
         try:
-            snapshot = read_catalog(resolved, connect_timeout=connect_timeout, statement_timeout_ms=stmt_ms,
+            snapshot = read_catalog(live.dsn, connect_timeout=connect_timeout, statement_timeout_ms=stmt_ms,
                                     lock_timeout_ms=lock_ms)
         except IncompleteError as exc:
             _report_incomplete(exc, policy, parts, time.perf_counter() - t0, report_opts)
@@ -130,8 +129,3 @@ def _report_incomplete(exc: IncompleteError, policy: Policy, parts: dict[str, An
     with open(os.devnull, "w") as devnull:
         emit(result, **opts, stdout=devnull)
 
-
-def _load_snapshot(path: str) -> CatalogSnapshot:
-    from ownaudit.catalog.snapshotfile import read_snapshot
-
-    return read_snapshot(path)

@@ -49,23 +49,16 @@ def init(
 
     if output and output != "-" and Path(output).exists() and not force:
         raise UsageError(f"{output}: already exists; use --force to overwrite it")
-    if snapshot_path and dsn:
-        raise UsageError("give --dsn or --snapshot, not both")
+    from ownaudit.catalog.source import load_catalog
+
+    snapshot, live = load_catalog(dsn, snapshot_path)
     host: str | None = None
-    if snapshot_path:
-        from ownaudit.catalog.snapshotfile import read_snapshot
-
-        snapshot = read_snapshot(snapshot_path)
-        source = f"snapshot {Path(snapshot_path).name}"
+    if live is None:
+        source = f"snapshot {Path(str(snapshot_path)).name}"
     else:
-        from ownaudit.catalog.reader import read_catalog
-        from ownaudit.connect import dsn_parts, resolve_dsn
-
-        target = resolve_dsn(dsn)
-        host = dsn_parts(target).get("host")
+        host = live.parts.get("host")
         if host and host.startswith("/"):
             host = None  # a Unix socket directory says nothing to a reader
-        snapshot = read_catalog(target)
         source = f"database {snapshot.server.database!r}"
     draft = draft_policy(snapshot, source=source, host=host, baseline=not no_baseline)
     if output and output != "-":

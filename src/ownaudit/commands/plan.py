@@ -46,22 +46,16 @@ def plan(
     from ownaudit.policy.loader import load_policy
 
     policy = load_policy(policy_path)
-    if snapshot_path and dsn:
-        raise UsageError("give --dsn or --snapshot, not both")
-    if snapshot_path:
-        from ownaudit.diff.sources import load_snapshot_file
+    from ownaudit.catalog.source import load_catalog
+    from ownaudit.connect import display_dsn
 
-        snapshot = load_snapshot_file(snapshot_path)
+    snapshot, live = load_catalog(dsn, snapshot_path)
+    if live is None:
         where = f"snapshot {snapshot_path} of {snapshot.server.database!r}" + (
             f" taken {snapshot.taken_at}" if snapshot.taken_at else ""
         )
     else:
-        from ownaudit.catalog.reader import read_catalog
-        from ownaudit.connect import display_dsn, resolve_dsn
-
-        target = resolve_dsn(dsn)
-        snapshot = read_catalog(target)
-        where = f"{display_dsn(target)} (PostgreSQL {snapshot.server.major})"
+        where = f"{display_dsn(live.dsn)} (PostgreSQL {snapshot.server.major})"
     result = build_plan(policy, snapshot)
     text = render_sql(result, PlanHeader(where, policy.path, policy.digest))
     if output and output != "-":

@@ -93,13 +93,6 @@ def _json_object(text: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def load_snapshot_file(path: str) -> CatalogSnapshot:
-    """A snapshot JSON written by ``ownaudit snapshot``; one-line error otherwise."""
-    from ownaudit.catalog.snapshotfile import read_snapshot
-
-    return read_snapshot(path)
-
-
 def snapshot_from(text: str, spec: str) -> CatalogSnapshot:
     """Build a snapshot from its JSON text (the snapshot reader checks ``format`` and version)."""
     from ownaudit.catalog.snapshotfile import loads_snapshot
