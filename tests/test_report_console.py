@@ -41,6 +41,8 @@ hub cl (2)
 
 suppressed (1)
   HIGH     AUD011 outreach.people (exception EX-7: people data hidden from the UI until 2030-01-01)
+
+ownaudit audit: DIRTY: 2 of 3 findings at or above high (1 critical, 1 high, 1 medium, 0 low, 0 info; 1 suppressed)
 """
 
 
@@ -98,3 +100,41 @@ def test_quiet_summary_of_a_passing_run_says_clean_and_counts_what_is_below() ->
     assert out.getvalue() == (
         "ownaudit audit: PASSED: no finding at or above high, 1 below it (0 critical, 0 high, 1 medium, 0 low, 0 info)\n"
     )
+
+
+def test_findings_of_one_membership_are_one_cause_with_one_fix_and_the_listing_ends_with_the_verdict() -> None:
+    from ownaudit.findings import Finding, Severity
+
+    result = sample_result()
+    tables = ("outreach.people", "outreach.campaigns", "outreach.sequences")
+    result.findings += [
+        Finding("AUD001", Severity.CRITICAL, "Role can write a table its hub does not own", f"cl_writer can write {t}",
+                object=t, hub="cl", role="cl_writer",
+                evidence=[f"cl_writer -[member]-> outreach_writer -[grant]-> {p} on {t}" for p in ("INSERT", "DELETE")],
+                fix_sql="REVOKE outreach_writer FROM cl_writer;")
+        for t in tables
+    ]
+    out = io.StringIO()
+    emit(result, stdout=out)
+    text = out.getvalue()
+    assert "  CAUSE cl_writer is a member of outreach_writer: 3 findings (critical at worst), one fix\n" in text
+    assert text.count("REVOKE outreach_writer FROM cl_writer;") == 1
+    for t in tables:
+        assert f"    CRITICAL FAIL AUD001 {t}\n" in text
+    lines = text.splitlines()
+    assert lines[-1] == lines[0] and lines[-1].startswith("ownaudit audit: DIRTY: 5 of 6 findings")
+
+
+def test_root_cause_is_the_first_hop_of_every_path_else_the_finding_itself() -> None:
+    from ownaudit.findings import Finding, Severity
+
+    def f(*evidence: str) -> Finding:
+        return Finding("AUD001", Severity.HIGH, "t", "m", object="s.t", role="r", evidence=list(evidence))
+
+    assert f("a -[member, SET]-> b -[grant]-> INSERT on s.t").root_cause == "a -[member]-> b"
+    assert f("r -[grant]-> INSERT on s.t", "r -[grant]-> UPDATE on s.t").root_cause == "r -[grant]-> s.t"
+    assert f("r -[grant]-> INSERT on s.t", "r -[member]-> b -[grant]-> UPDATE on s.t").root_cause == (
+        "r -[grant]-> s.t + r -[member]-> b")
+    lone = f("r holds on s.t: nothing")
+    assert lone.root_cause == lone.key  # not a path: its own cause
+    assert Finding.from_dict(f("x").to_dict() | {"cause": "c"}).root_cause == "c"

@@ -57,29 +57,54 @@ def parse(text: str) -> Collector:
     return c
 
 
-def test_matrix_cells_show_policy_and_database_access_with_violations_highlighted() -> None:
+def test_matrix_cells_are_classified_by_meaning_and_link_to_their_findings() -> None:
     page = parse(render(sample_result(), ReportSettings()))
     cells = page.cells
     assert len(cells) == 3 * 4  # every role x table, even the empty ones
     cross = cells[("outreach_writer", "cl.company_identity")]
     assert show(cross) == ("r", "rw", "true")
-    assert "viol" in cross["class"] and cross["text"] == "r / rw"
+    assert "c-fw" in cross["class"] and cross["text"] == "✗w"  # a forbidden write
     assert "INSERT on cl.company_identity" in cross["title"] and "AUD001" in cross["title"]
+    assert cross["data-findings"] == "1"
     missing = cells[("cl_writer", "cl.lifecycle_state")]
     assert show(missing) == ("rw", "rw", "true")  # UPDATE missing: still "rw", flagged by AUD010
-    assert missing["text"] == "rw / rw*" and "database: SELECT, INSERT, DELETE" in missing["title"]
+    assert "c-miss" in missing["class"] and missing["text"] == "+w"
+    assert "database: SELECT, INSERT, DELETE" in missing["title"]
     ok = cells[("cl_writer", "cl.company_identity")]
-    assert (*show(ok), ok["class"]) == ("rw", "rw", "false", "")
-    hidden = cells[("ui_reader", "outreach.people")]  # suppressed finding: shown as a difference only
-    assert show(hidden) == ("r", "-", "false")
-    assert hidden["class"] == "differs"
-    assert cells[("cl_writer", "outreach.people")]["text"] == ""
+    assert (*show(ok), ok["class"], ok["text"]) == ("rw", "rw", "false", "c-ok", "rw")
+    hidden = cells[("ui_reader", "outreach.people")]  # a suppressed finding: the cell still shows the gap
+    assert show(hidden) == ("r", "-", "false") and "c-miss" in hidden["class"]
+    empty = cells[("cl_writer", "outreach.people")]
+    assert (empty["class"], empty["text"]) == ("c-na", "")
+    assert "#cell=outreach_writer%7Ccl.company_identity" in page.external  # in-page link, not a fetch
+
+
+def test_matrix_comes_before_the_findings_and_has_a_legend_of_every_meaning() -> None:
+    text = render(sample_result(), ReportSettings())
+    assert text.index('id="matrix"') < text.index('id="findings"')
+    for meaning in ("forbidden write", "forbidden read", "missing required access", "allowed", "not applicable"):
+        assert meaning in text
+
+
+def test_findings_sharing_a_membership_are_one_root_cause_with_one_fix() -> None:
+    result = sample_result()
+    result.findings += [
+        Finding("AUD001", Severity.CRITICAL, "Role can write a table its hub does not own", f"cl_writer can write {t}",
+                object=t, hub="cl", role="cl_writer",
+                evidence=[f"cl_writer -[member]-> outreach_writer -[grant]-> {p} on {t}" for p in ("INSERT", "DELETE")],
+                fix_sql="REVOKE outreach_writer FROM cl_writer;")
+        for t in ("outreach.people", "outreach.campaigns", "outreach.sequences")
+    ]
+    text = render(result, ReportSettings())
+    assert text.count("REVOKE outreach_writer FROM cl_writer;") == 1
+    assert "cl_writer is a member of outreach_writer" in text and "3 findings, one fix" in text
+    assert "1 cause produces more than one finding" in text
 
 
 def test_one_self_contained_file_with_summary_and_findings_table() -> None:
     text = render(sample_result(), ReportSettings())
     page = parse(text)
-    assert page.external == []  # no stylesheet, script or image fetched from anywhere
+    assert all(x.startswith("#") for x in page.external)  # no stylesheet, script or image fetched
     assert "script" in page.tags and "style" in page.tags
     assert "http://" not in text and "https://" not in text
     assert len(page.finding_keys) == 4
@@ -98,5 +123,5 @@ def test_everything_is_escaped() -> None:
     result.notices = [evil]
     page = parse(render(result, ReportSettings()))
     assert "img" not in page.tags
-    assert page.external == []
+    assert all(x.startswith("#") for x in page.external)
     assert evil in "".join(page.text)

@@ -82,6 +82,18 @@ class Finding:
     suppression: str | None = None
     kind: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)
+    cause: str | None = None  # what one fix removes; None: derived from the evidence path
+
+    @property
+    def root_cause(self) -> str:
+        """Stable key of the decisive edge: findings sharing it are fixed by one change.
+
+        ``cause`` when a check set it, else the first hop of every evidence path (the
+        hop a revoke cuts, e.g. ``cl_writer -[member]-> outreach_writer``), else ``key``.
+        """
+        from ownaudit.rootcause import derive
+
+        return self.cause or derive(self.evidence) or self.key
 
     @property
     def key(self) -> str:
@@ -101,6 +113,7 @@ class Finding:
         data["severity"] = self.severity.value
         data["location"] = asdict(self.location) if self.location else None
         data["fingerprint"] = self.fingerprint
+        data["root_cause"] = self.root_cause
         return data
 
     @classmethod
@@ -122,6 +135,7 @@ class Finding:
             suppression=data.get("suppression"),
             kind=data.get("kind"),
             properties=dict(data.get("properties") or {}),
+            cause=data.get("cause"),
         )
 
 

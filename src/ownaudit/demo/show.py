@@ -54,26 +54,30 @@ class Progress:
 
 
 def top_findings(result: RunResult, limit: int = 8) -> list[str]:
-    """Critical findings (up to ``limit``, two per rule and role) with their first evidence line,
-    then the other findings counted by rule: the full list is in the report files."""
+    """Critical findings by root cause (a cause shared by several findings once, with its one fix;
+    up to ``limit`` lines), then the other findings counted by rule: the full list is in the files."""
+    from ownaudit.rootcause import group
+
     out = []
     active = [f for f in result.findings if not f.suppressed]
-    shown: Counter[tuple[str, str]] = Counter()
-    hidden: Counter[tuple[str, str]] = Counter()
-    for f in active:
-        if f.severity is not Severity.CRITICAL:
+    label = "path" if result.command == "audit" else "code"
+    hidden = 0
+    for g in group([f for f in active if f.severity is Severity.CRITICAL]):
+        if len(out) >= limit:
+            hidden += len(g.findings)
             continue
-        group = (f.rule_id, f.role or "")
-        if shown[group] >= 2 or sum(shown.values()) >= limit:
-            hidden[group] += 1
+        if g.shared:
+            objects = ", ".join(f.object for f in g.findings[:3]) + (", ..." if len(g.findings) > 3 else "")
+            rules = "/".join(sorted({f.rule_id for f in g.findings}))
+            fix = f"\n             fix: {g.fixes[0]}" if len(g.fixes) == 1 else ""
+            out.append(f"  CRITICAL {rules} x{len(g.findings)}, one cause: {g.label} ({objects}){fix}")
             continue
-        shown[group] += 1
+        f = g.findings[0]
         where = f" at {f.location}" if f.location and result.command == "lint" else ""
-        label = "path" if result.command == "audit" else "code"
         evidence = f"\n             {label}: {f.evidence[0]}" if f.evidence else ""
         out.append(f"  CRITICAL {f.rule_id} {f.object}{where}: {f.message}{evidence}")
-    for (rule_id, role), n in sorted(hidden.items()):
-        out.append(f"  CRITICAL {rule_id} x{n} more" + (f" for {role}" if role else ""))
+    if hidden:
+        out.append(f"  CRITICAL x{hidden} more (see the report files)")
     rest = Counter((f.severity, f.rule_id, f.title) for f in active if f.severity is not Severity.CRITICAL)
     for (sev, rule_id, title), n in sorted(rest.items(), key=lambda kv: (-kv[0][0].rank, kv[0][1])):
         only = [f for f in active if f.rule_id == rule_id] if n == 1 else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TextIO
 
+from ownaudit import rootcause
 from ownaudit.findings import Finding, RunResult, Severity, sort_findings
 from ownaudit.report import summary
 from ownaudit.report.settings import ReportSettings
@@ -53,8 +54,13 @@ def lines(result: RunResult, settings: ReportSettings) -> list[Line]:
     for label, items in groups:
         out.append([])
         out.append([(f"{label} ({len(items)})", "bold underline")])
-        for f in items:
-            out.extend(_finding_lines(f, f.key in new, settings))
+        for cause in rootcause.group(items):
+            if not cause.shared:
+                out.extend(_finding_lines(cause.findings[0], cause.findings[0].key in new, settings))
+                continue
+            out.extend(_cause_lines(cause))
+            for f in cause.findings:
+                out.extend([("  ", ""), *line] for line in _consequence_lines(f, f.key in new, settings))
     supp = sort_findings(summary.suppressed(result))
     if supp:
         out.append([])
@@ -63,6 +69,40 @@ def lines(result: RunResult, settings: ReportSettings) -> list[Line]:
             reason = f" ({f.suppression})" if f.suppression else ""
             out.append([("  ", ""), (f"{f.severity.value.upper():<8}", "dim"),
                         (f" {f.rule_id} {f.object}{reason}", "dim")])
+    if len(out) > 1:  # a long listing ends where the reader's eye lands: the verdict and its counts
+        out.append([])
+        out.append(out[0])
+    return out
+
+
+def _cause_lines(cause: rootcause.CauseGroup) -> list[Line]:
+    """The cause once, with the fix its consequences share (SQL and advice)."""
+    n = len(cause.findings)
+    fix = "one fix" if len(cause.fixes) == 1 else f"{len(cause.fixes)} fixes"
+    out: list[Line] = [[("  ", ""), ("CAUSE ", "bold"), (cause.label, "bold"),
+                        (f": {n} findings ({cause.severity.value} at worst), {fix}", "")]]
+    advice = {f.fix for f in cause.findings if f.fix}
+    if len(advice) == 1:
+        out.append([("      fix: ", "green"), (advice.pop(), "")])
+    for sql in cause.fixes:
+        for i, sql_line in enumerate(sql.splitlines()):
+            out.append([("      sql: " if i == 0 else "           ", "green"), (sql_line, "")])
+    return out
+
+
+def _consequence_lines(f: Finding, is_new: bool, settings: ReportSettings) -> list[Line]:
+    """A finding under its cause: what it reaches and the first path (the fix is the cause's)."""
+    mark = "FAIL" if f.severity.at_least(settings.fail_on) else "note"
+    head: Line = [("  ", ""), (f"{f.severity.value.upper():<8}", SEVERITY_STYLE[f.severity]), (f" {mark} ", ""),
+                  (f.rule_id, "bold"), (f" {f.object}", "")]
+    if is_new:
+        head.append((" [new]", "bold yellow"))
+    out: list[Line] = [head, [("      ", ""), (f.message or f.title, "")]]
+    if f.location:
+        out.append([("      at ", "dim"), (str(f.location), "")])
+    if f.evidence:
+        more = f" (+{len(f.evidence) - 1} more)" if len(f.evidence) > 1 else ""
+        out.append([("      evidence: ", "dim"), (f.evidence[0] + more, "")])
     return out
 
 
