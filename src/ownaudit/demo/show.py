@@ -58,7 +58,7 @@ def top_findings(result: RunResult, limit: int = 8) -> list[str]:
     up to ``limit`` lines), then the other findings counted by rule: the full list is in the files."""
     from ownaudit.rootcause import group
 
-    out = []
+    out: list[str] = []
     active = [f for f in result.findings if not f.suppressed]
     label = "path" if result.command == "audit" else "code"
     hidden = 0
