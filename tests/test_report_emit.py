@@ -69,7 +69,8 @@ def test_incomplete_run_never_says_clean_in_any_format(tmp_path: Path) -> None:
     texts = [out.getvalue(), out2.getvalue()]
     texts += [Path(p).read_text(encoding="utf-8") for p in outputs]
     texts += [p.read_text(encoding="utf-8") for p in (tmp_path / "reports").rglob("*") if p.is_file()]
-    assert len(texts) == 2 + 6 + 6 + 3  # stdout twice, six outputs, six report files, INCOMPLETE, LATEST, index
+    assert len(texts) == 2 + 6 + 6 + 2  # stdout twice, six outputs, six report files, INCOMPLETE, index
+    assert not (tmp_path / "reports" / "LATEST").exists()  # latest never names an incomplete run
     for text in texts:
         assert "clean" not in text.lower()
     assert "INCOMPLETE" in out2.getvalue()

@@ -92,3 +92,28 @@ def test_comparison_ignores_suppressed_findings_and_wording() -> None:
     cmp_ = compare(prev, cur, "x")
     assert cmp_["counts"] == {"new": 0, "resolved": 0, "unchanged": 3}
     assert compare(None, cur)["previous_run"] is None
+
+
+def test_a_night_the_database_is_down_never_moves_latest_or_leaves_a_sarif_saying_nothing_found(
+        tmp_path: Path, capsys: object) -> None:
+    from ownaudit.findings import RunResult
+
+    reports = tmp_path / "reports"
+    T3 = datetime(2025, 1, 3, 2, 0, 0, tzinfo=timezone.utc)
+    assert emit(sample_result(), report_dir=str(reports), now=T1, stdout=io.StringIO()) == 1
+    down = RunResult("audit", [], complete=False, notices=["could not connect: connection refused"])
+    assert emit(down, report_dir=str(reports), now=T2, stdout=io.StringIO()) == 3
+    assert (reports / "LATEST").read_text(encoding="utf-8").strip() == "20250101T020000Z"
+    if (reports / "latest").is_symlink():
+        assert os.readlink(reports / "latest") == "20250101T020000Z"
+    night = reports / "20250102T020000Z"
+    assert (night / "INCOMPLETE").is_file() and not (night / "findings.sarif").exists()
+    kept = json.loads((night / "findings.incomplete.sarif").read_text(encoding="utf-8"))
+    assert kept["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    assert [p.parent.name for p in reports.glob("2*/findings.sarif")] == ["20250101T020000Z"]  # complete only
+    assert "INCOMPLETE" in (reports / "index.html").read_text(encoding="utf-8")
+    # the next night compares with the last complete run, not with the night that saw nothing
+    out = io.StringIO()
+    emit(sample_result(), report_dir=str(reports), now=T3, stdout=out)
+    assert "Since previous run 20250101T020000Z: 0 new, 0 resolved" in out.getvalue()
+    assert (reports / "LATEST").read_text(encoding="utf-8").strip() == "20250103T020000Z"

@@ -27,8 +27,7 @@ def test_one_suite_per_rule_and_cases_for_checked_objects_and_findings() -> None
     names = [c.get("name") for c in cases]
     # the finding's object plus the three objects AUD001 checked and found nothing on
     assert len(cases) == 4 and aud001.get("tests") == "4"
-    assert names[0] == ("cl.company_identity at policy/ownership.yaml:12:5 "
-                        "[hub outreach, role outreach_writer]")
+    assert names[0] == "cl.company_identity"  # the object alone: the same name when it passes
     assert sorted(names[1:]) == ["cl.lifecycle_history", "cl.lifecycle_state", "outreach.people"]
     assert cases[0].find("failure") is not None
     assert all(c.find("failure") is None for c in cases[1:])
@@ -64,3 +63,30 @@ def test_text_that_xml_cannot_carry_is_dropped_not_fatal() -> None:
     root = parse(render(result, ReportSettings()))
     failure = next(root.iter("failure"))
     assert failure.get("message") == 'bad  <&> "chars"'
+
+
+def test_a_check_keeps_its_test_case_name_between_a_failing_and_a_passing_run() -> None:
+    def cases(result: object) -> dict[tuple[str, str], bool]:
+        root = parse(render(result, ReportSettings()))  # type: ignore[arg-type]
+        return {(s.get("name", ""), c.get("name", "")): c.find("failure") is not None
+                for s in root.iter("testsuite") for c in s.iter("testcase")}
+
+    failing = sample_result()
+    passing = sample_result()
+    passing.findings = [f for f in passing.findings if f.rule_id != "AUD001"]  # the grant was revoked
+    before, after = cases(failing), cases(passing)
+    assert before[("AUD001", "cl.company_identity")] is True
+    assert after[("AUD001", "cl.company_identity")] is False
+    assert {k for k in before if k[0] == "AUD001"} == {k for k in after if k[0] == "AUD001"}
+
+
+def test_several_findings_on_one_object_are_one_case_naming_every_role() -> None:
+    result = sample_result()
+    extra = Finding("AUD001", Severity.CRITICAL, "Role can write a table its hub does not own", "ui can write",
+                    object="cl.company_identity", hub="ui", role="ui_reader")
+    result.findings.append(extra)
+    root = parse(render(result, ReportSettings()))
+    cases = [c for c in suites(root)["AUD001"].iter("testcase") if c.get("name") == "cl.company_identity"]
+    assert len(cases) == 1
+    text = cases[0].find("failure").text or ""  # type: ignore[union-attr]
+    assert "role outreach_writer" in text and "role ui_reader" in text

@@ -125,3 +125,48 @@ def test_absolute_paths_outside_the_checkout_become_file_uris(path: str) -> None
     result = RunResult("lint", [Finding("LNT001", Severity.HIGH, "t", "m", location=Location(path, 2, 1))])
     res = sarif(result)["runs"][0]["results"][0]
     assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file:///")
+
+
+def test_inline_suppressions_are_in_source_and_policy_exceptions_external() -> None:
+    result = RunResult("lint", [
+        Finding("LNT009", Severity.HIGH, "t", "m", location=Location("migrations/002.sql", 3, 1),
+                suppressed=True, suppression="inline: staging table, SEC-42"),
+        Finding("LNT001", Severity.HIGH, "t", "m", location=Location("a.sql", 1, 1),
+                suppressed=True, suppression="policy exception until 2030-01-01: migration"),
+    ])
+    kinds = {r["ruleId"]: r["suppressions"][0] for r in sarif(result)["runs"][0]["results"]}
+    assert kinds["LNT009"] == {"kind": "inSource", "status": "accepted", "justification": "staging table, SEC-42"}
+    assert kinds["LNT001"]["kind"] == "external"
+
+
+def test_policy_locations_are_relative_to_the_repository_wherever_the_policy_lives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ownaudit.policy.locate import shipped_policy_path
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "policy").mkdir()
+    policy = repo / "policy" / "ownership.yaml"
+    policy.write_text("x: 1\n")
+    (repo / "sub").mkdir()
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    monkeypatch.chdir(repo / "sub")  # the job runs from a subdirectory: still relative to the repository
+    f = Finding("AUD001", Severity.HIGH, "t", "m", location=Location(str(policy), 7, 3))
+    run = sarif(RunResult("audit", [f], policy_path=str(policy)))["runs"][0]
+    art = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert art == {"uri": "policy/ownership.yaml", "uriBaseId": "%SRCROOT%"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
+    monkeypatch.chdir(tmp_path)
+    art = sarif(RunResult("audit", [f]))["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert art["artifactLocation"]["uri"] == "policy/ownership.yaml"
+    # the policy shipped inside the installed package: where it belongs, with a notice saying so
+    shipped = str(shipped_policy_path())
+    g = Finding("AUD001", Severity.HIGH, "t", "m", location=Location(shipped, 7, 3))
+    run = sarif(RunResult("audit", [g], policy_path=shipped))["runs"][0]
+    uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert not uri.startswith("file:")
+    if "_policy" in Path(shipped).parts:  # an installed wheel, not a source checkout
+        assert uri == "policy/ownership.yaml"
+        notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+        assert any("repository that runs the job" in n for n in notes)

@@ -82,13 +82,20 @@ def emit(result: RunResult, **opts: Any) -> int:
             if not result.complete:
                 history.mark_incomplete(run_dir)
             full = replace(settings, quiet=False)  # -q shortens the terminal, never the archive
-            for fmt, name in history.FILE_NAMES.items():
+            for fmt, name in history.run_file_names(result.complete).items():
                 _write_file(run_dir / name, render(fmt, result, full))
-            history.point_latest(root, run_dir)
+            if result.complete:
+                history.point_latest(root, run_dir)
             history.write_index(root)
         except OSError as exc:
             raise UsageError(f"--report-dir {report_dir}: cannot write ({exc.strerror or exc})") from None
-        if not settings.quiet:
+        if not result.complete and not settings.quiet:
+            # latest keeps naming the last complete run: what CI uploads never says "nothing found"
+            kept = history.latest_complete(root)
+            print(f"ownaudit: INCOMPLETE run written to {run_dir}{os.sep}; {history.LATEST_LINK} "
+                  + (f"still points at the last complete run {kept}" if kept else "was not created"),
+                  file=sys.stderr)
+        elif not settings.quiet:
             print(f"ownaudit: reports written to {run_dir}{os.sep}", file=sys.stderr)
 
     if not targets:

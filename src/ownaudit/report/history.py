@@ -4,6 +4,11 @@
 symlink to the newest and ``DIR/LATEST`` a one-line index file naming it (for
 filesystems or artifact stores without symlinks); ``DIR/index.html`` lists every
 kept run. Earlier runs are kept (pruning is left to the job's retention policy).
+
+``latest`` only ever moves to a complete run: a night the database is down writes
+its run directory (marked ``INCOMPLETE``, its SARIF named ``findings.incomplete.sarif``)
+and the index, but what CI uploads from ``latest`` stays the last complete audit,
+which also stays the baseline the next run is compared with.
 """
 
 from __future__ import annotations
@@ -32,6 +37,26 @@ FILE_NAMES = {
     "markdown": "report.md",
     "html": "report.html",
 }
+
+
+INCOMPLETE_SARIF = "findings.incomplete.sarif"
+
+
+def run_file_names(complete: bool) -> dict[str, str]:
+    """The files of one run. An incomplete run's SARIF gets another name, so a job that uploads
+    ``findings.sarif`` never sends code scanning a log that saw nothing (it would close every alert)."""
+    if complete:
+        return dict(FILE_NAMES)
+    return FILE_NAMES | {"sarif": INCOMPLETE_SARIF}
+
+
+def latest_complete(report_dir: Path) -> str | None:
+    """The run ``latest`` names, or None when there is none yet."""
+    try:
+        name = (report_dir / LATEST_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return name or None
 
 
 def run_name(now: datetime | None = None) -> str:

@@ -1,9 +1,12 @@
 """JUnit XML so CI dashboards show the audit like a test run.
 
-One test suite per rule; one test case per checked object (passing when the rule
-found nothing there) or per finding (failing at or above the threshold,
-skipped when suppressed, passing with a note below the threshold). An
-incomplete run adds an erroring case, so no dashboard shows it green.
+One test suite per rule; one test case per object the rule checked, named for the
+object alone (no line, role or message), so the same check keeps its name in a
+failing and a passing run and dashboards can track it. A case fails when a
+finding on it is at or above the threshold (all its findings in the failure),
+is skipped when every finding on it is suppressed, and passes otherwise (with a
+note for findings below the threshold). An incomplete run adds an erroring case,
+so no dashboard shows it green.
 """
 
 from __future__ import annotations
@@ -26,15 +29,15 @@ def _x(text: str) -> str:
 
 
 def _case_name(f: Finding) -> str:
-    who = ", ".join(x for x in (f"hub {f.hub}" if f.hub else "", f"role {f.role}" if f.role else "") if x)
-    name = f.object or (str(f.location) if f.location else f.rule_id)
-    if f.location and f.object and f.location.line:
-        name += f" at {f.location}"
-    return f"{name} [{who}]" if who else name
+    """The checked object: what a passing run names the same case (never a line number)."""
+    if f.object:
+        return f.object
+    return f.location.path if f.location else f.rule_id
 
 
 def _details(f: Finding) -> str:
-    lines = [f.message or f.title]
+    who = ", ".join(x for x in (f"hub {f.hub}" if f.hub else "", f"role {f.role}" if f.role else "") if x)
+    lines = [f.message or f.title] + ([who] if who else [])
     lines += [f"evidence: {e}" for e in f.evidence]
     if f.location:
         lines.append(f"at: {f.location}")
@@ -69,22 +72,31 @@ def document(result: RunResult, settings: ReportSettings) -> ET.Element:
             ET.SubElement(props, "property", name="title", value=_x(rule.title))
             ET.SubElement(props, "property", name="severity", value=rule.severity.value)
         s_fail = s_skip = 0
+        by_case: dict[str, list[Finding]] = {}
         for f in mine:
-            case = ET.SubElement(suite, "testcase", name=_x(_case_name(f)), classname=f"{TOOL_NAME}.{rid}")
-            if f.suppressed:
-                reason = f.suppression or "policy exception"
-                ET.SubElement(case, "skipped", message=_x(f"suppressed: {reason}"))
-                s_skip += 1
-            elif f.severity.at_least(settings.fail_on):
-                fail = ET.SubElement(case, "failure", message=_x(f.title or f.message), type=f.severity.value)
-                fail.text = _x(_details(f))
+            by_case.setdefault(_case_name(f), []).append(f)
+        for name, fs in by_case.items():
+            case = ET.SubElement(suite, "testcase", name=_x(name), classname=f"{TOOL_NAME}.{rid}")
+            failing = [f for f in fs if not f.suppressed and f.severity.at_least(settings.fail_on)]
+            if failing:
+                worst = failing[0]
+                fail = ET.SubElement(case, "failure", message=_x(worst.title or worst.message),
+                                     type=worst.severity.value)
+                fail.text = _x("\n\n".join(_details(f) for f in failing))
                 s_fail += 1
-            else:
+            elif all(f.suppressed for f in fs):
+                reasons = "; ".join(sorted({f.suppression or "policy exception" for f in fs}))
+                ET.SubElement(case, "skipped", message=_x(f"suppressed: {reasons}"))
+                s_skip += 1
+            notes = [f for f in fs if not f.suppressed and f not in failing]
+            if notes:
                 out = ET.SubElement(case, "system-out")
-                out.text = _x(f"{f.severity.value} (below --fail-on {settings.fail_on.value}): {_details(f)}")
+                out.text = _x("\n\n".join(f"{f.severity.value} (below --fail-on {settings.fail_on.value}): "
+                                          f"{_details(f)}" for f in notes))
+        clean_objects = [o for o in clean_objects if o not in by_case]
         for obj in sorted(clean_objects):
             ET.SubElement(suite, "testcase", name=_x(obj), classname=f"{TOOL_NAME}.{rid}")
-        n = len(mine) + len(clean_objects)
+        n = len(by_case) + len(clean_objects)
         suite.set("tests", str(n))
         suite.set("failures", str(s_fail))
         suite.set("errors", "0")

@@ -9,6 +9,7 @@ fix or the rule to revisit. ``partialFingerprints`` come from ``Finding.key``
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -40,6 +41,7 @@ LEVEL = {
 }
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
 DEFAULT_POLICY = "policy/ownership.yaml"
+INLINE_PREFIX = "inline:"  # how the linter marks a suppression written in the source file
 
 
 def _rule_descriptor(rule_id: str, rule: Rule | None, example: Finding) -> dict[str, Any]:
@@ -74,15 +76,57 @@ def _rule_descriptor(rule_id: str, rule: Rule | None, example: Finding) -> dict[
     return descriptor
 
 
-def _uri(path: str) -> tuple[str, bool]:
-    """A SARIF artifact URI: relative POSIX path against %SRCROOT% when possible, else file:// URI."""
+def source_root() -> Path:
+    """The repository the SARIF is uploaded for: $GITHUB_WORKSPACE, else the git work tree of cwd, else cwd."""
+    ws = os.environ.get("GITHUB_WORKSPACE")
+    if ws and Path(ws).is_dir():
+        return Path(ws).resolve()
+    cwd = Path.cwd().resolve()
+    return _work_tree(cwd) or cwd
+
+
+def _work_tree(path: Path) -> Path | None:
+    for d in (path, *path.parents):
+        if (d / ".git").exists():
+            return d
+    return None
+
+
+def is_shipped_policy(path: str) -> bool:
+    """The policy copy inside the installed package (not a file of any repository)."""
+    from ownaudit.policy.locate import shipped_policy_path
+
     p = Path(path)
-    if p.is_absolute():
+    if not p.is_absolute():
+        return False
+    try:
+        return p.resolve() == shipped_policy_path().resolve() and "_policy" in p.resolve().parts
+    except OSError:
+        return False
+
+
+def _uri(path: str, root: Path | None = None) -> tuple[str, bool]:
+    """A SARIF artifact URI relative to the repository (%SRCROOT%) wherever the file lives.
+
+    Relative paths are already relative to the repository. An absolute path is made
+    relative to the source root, else to its own git work tree; the policy shipped in
+    the package maps to ``policy/ownership.yaml``, where the policy belongs. Only a
+    file outside every repository stays a ``file://`` URI.
+    """
+    p = Path(path)
+    if not p.is_absolute():
+        return (PurePosixPath(*p.parts).as_posix() if p.parts else path), True
+    if is_shipped_policy(path):
+        return DEFAULT_POLICY, True
+    resolved = p.resolve()
+    for base in (root or source_root(), _work_tree(resolved.parent)):
+        if base is None:
+            continue
         try:
-            return PurePosixPath(p.resolve().relative_to(Path.cwd().resolve())).as_posix(), True
+            return PurePosixPath(resolved.relative_to(base)).as_posix(), True
         except ValueError:
-            return p.as_uri(), False
-    return PurePosixPath(*p.parts).as_posix() if p.parts else path, True
+            continue
+    return p.as_uri(), False
 
 
 def _region(loc: Location) -> dict[str, Any]:
@@ -99,9 +143,9 @@ def _region(loc: Location) -> dict[str, Any]:
     return region
 
 
-def _location(f: Finding, policy_path: str) -> dict[str, Any]:
+def _location(f: Finding, policy_path: str, root: Path | None = None) -> dict[str, Any]:
     loc = f.location or Location(policy_path or DEFAULT_POLICY, 1)
-    uri, relative = _uri(loc.path)
+    uri, relative = _uri(loc.path, root)
     artifact: dict[str, Any] = {"uri": uri}
     if relative:
         artifact["uriBaseId"] = "%SRCROOT%"
@@ -120,7 +164,8 @@ def _message(f: Finding) -> str:
     return "\n".join([text, *extra])
 
 
-def _result(f: Finding, rule_index: int, policy_path: str, new: set[str]) -> dict[str, Any]:
+def _result(f: Finding, rule_index: int, policy_path: str, new: set[str], root: Path | None = None
+            ) -> dict[str, Any]:
     props: dict[str, Any] = {"severity": f.severity.value, "key": f.key}
     for name in ("object", "hub", "role", "kind", "fix_sql", "fix"):
         value = getattr(f, name)
@@ -135,14 +180,16 @@ def _result(f: Finding, rule_index: int, policy_path: str, new: set[str]) -> dic
         "ruleIndex": rule_index,
         "level": LEVEL[f.severity],
         "message": {"text": _message(f)},
-        "locations": [_location(f, policy_path)],
+        "locations": [_location(f, policy_path, root)],
         "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
         "properties": props,
     }
     if f.suppressed:
-        supp: dict[str, Any] = {"kind": "external", "status": "accepted"}
+        # an inline "-- ownaudit: ignore[...] why" lives in the source; a policy exception outside it
+        inline = (f.suppression or "").startswith(INLINE_PREFIX)
+        supp: dict[str, Any] = {"kind": "inSource" if inline else "external", "status": "accepted"}
         if f.suppression:
-            supp["justification"] = f.suppression
+            supp["justification"] = f.suppression.removeprefix(INLINE_PREFIX).strip() if inline else f.suppression
         res["suppressions"] = [supp]
     return res
 
@@ -158,6 +205,10 @@ def document(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
     if result.started_at:
         invocation["startTimeUtc"] = result.started_at
     notes = list(result.notices)
+    if result.policy_path and is_shipped_policy(result.policy_path):
+        notes.append(f"the policy is the copy shipped in the ownaudit package ({result.policy_path}): alerts "
+                     f"point at {DEFAULT_POLICY}; keep the policy in the repository that runs the job and pass "
+                     f"--policy {DEFAULT_POLICY}")
     if not result.complete:
         notes.insert(0, summary.headline(result, settings.fail_on))
     if notes:
@@ -165,12 +216,14 @@ def document(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
             {"level": "error" if not result.complete and i == 0 else "warning", "message": {"text": n}}
             for i, n in enumerate(notes)
         ]
+    root = source_root()
     run: dict[str, Any] = {
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
         "tool": {"driver": {"name": TOOL_NAME, "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFORMATION_URI, "rules": rules}},
         "automationDetails": {"id": f"{TOOL_NAME}/{result.command}/"},
         "invocations": [invocation],
-        "results": [_result(f, index[f.rule_id], result.policy_path, new) for f in findings],
+        "results": [_result(f, index[f.rule_id], result.policy_path, new, root) for f in findings],
         "properties": {
             "status": summary.status(result, settings.fail_on),
             "complete": result.complete,
