@@ -65,7 +65,7 @@ def _module_exists(name: str) -> bool:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ownaudit")
+@click.version_option(__version__, "-V", "--version", prog_name="ownaudit", message="%(prog)s %(version)s")
 def cli() -> None:
     """ownaudit: enforce table ownership of a shared PostgreSQL database.
 
