@@ -195,3 +195,34 @@ def test_demo_that_cannot_complete_exits_3(tmp_path: Path) -> None:
     assert r.returncode == 3
     assert r.stderr.strip().splitlines()[-1].startswith("ownaudit: error: PostgreSQL 99 is not installed")
     assert "Traceback" not in r.stderr
+
+
+def test_demo_says_up_front_what_running_as_root_does_on_this_host(
+        demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    r, _ = demo_run
+    lines = r.stderr.splitlines()
+    starting = next(i for i, line in enumerate(lines) if "starting PostgreSQL" in line)
+    notes = [i for i, line in enumerate(lines) if "running as root" in line]
+    if os.geteuid() != 0:
+        assert notes == []
+        return
+    assert notes and notes[0] < starting
+    assert "no user is created and no permission on this host is changed" in lines[notes[0]]
+
+
+def test_demo_in_a_directory_it_cannot_write_says_so_in_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    targets = [blocker / "reports"]  # under a regular file: unwritable even for root
+    if os.geteuid() != 0:
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o555)
+        targets.append(ro / "reports")
+    for target in targets:
+        r = subprocess.run(_demo_cmd(target), capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                           env=_env())
+        assert r.returncode == 2, r.stderr
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"ownaudit: error: demo: cannot write the reports to {target}")
+        assert "--report-dir" in lines[0] and "internal error" not in r.stderr

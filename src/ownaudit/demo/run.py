@@ -71,9 +71,12 @@ def drifts_sql() -> str:
 @contextmanager
 def started_server(pg: str | None, say: Say) -> Iterator[EmbeddedServer]:
     """An EmbeddedServer from the wheels, started with a progress line and always stopped."""
-    from ownaudit.embedded import EmbeddedServer, select_installation
+    from ownaudit.embedded import EmbeddedServer, root_note, select_installation
 
     inst = select_installation(pg)
+    note = root_note(inst)
+    if note:  # say up front what running as root does (and does not do) on this host
+        say(note)
     say(f"starting PostgreSQL {inst.major} ({inst.source}) ...")
     t0 = time.perf_counter()
     server = EmbeddedServer(inst)
@@ -114,6 +117,22 @@ def build_database(server: EmbeddedServer, say: Say) -> str:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise IncompleteError(f"demo: {step} failed: {first}") from None
     return server.dsn(DATABASE, user=AUDIT_ROLE, password=password)
+
+
+def check_writable(report_dir: Path) -> None:
+    """Fail before starting anything when the report directory cannot be written (a read-only checkout)."""
+    from ownaudit.errors import UsageError
+
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        probe = report_dir / f".ownaudit-write-test-{os.getpid()}"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(
+            f"demo: cannot write the reports to {report_dir} ({exc.strerror or exc}); "
+            "run it from a writable directory or pass --report-dir DIR"
+        ) from None
 
 
 def write_reports(result: RunResult, report_dir: Path, stem: str) -> list[Path]:
@@ -163,6 +182,7 @@ def run_demo(report_dir: Path, pg: str | None, say: Say, keep: Keep | None = Non
     from ownaudit.policy.locate import shipped_policy_path
 
     t0 = time.perf_counter()
+    check_writable(report_dir)
     outcome = DemoOutcome(report_dir=report_dir)
     # The shipped policy, whatever OWNAUDIT_POLICY or a pyproject.toml says: the drifts are made for it.
     policy = load_policy(shipped_policy_path())
