@@ -83,7 +83,7 @@ def test_dsn_resolution_order() -> None:
     assert resolve_dsn("host=c", env) == "host=c"
     assert resolve_dsn(None, env) == "host=a"
     assert resolve_dsn(None, {"DATABASE_URL": "host=b"}) == "host=b"
-    assert resolve_dsn(None, {}) == ""  # libpq's PG* environment
+    assert resolve_dsn(None, {"PGHOST": "db.example"}) == ""  # libpq's PG* environment
 
 
 def test_display_dsn_decodes_names_and_hides_the_password() -> None:

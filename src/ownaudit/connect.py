@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +33,16 @@ _DISPLAY_KEYS = ("host", "port", "dbname", "user")
 _LIBPQ_ENV = {"host": "PGHOST", "port": "PGPORT", "dbname": "PGDATABASE", "user": "PGUSER"}
 
 
+LIBPQ_TARGET_ENV = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE", "PGSERVICEFILE")
+"""libpq variables that say which server or database to reach (PGPASSWORD alone says neither)."""
+
+
 def resolve_dsn(dsn: str | None = None, env: Mapping[str, str] | None = None) -> str:
-    """The DSN to use: ``--dsn``, then OWNAUDIT_DSN, then DATABASE_URL, else "" (libpq's PG* env)."""
+    """The DSN to use: ``--dsn``, then OWNAUDIT_DSN, then DATABASE_URL, else "" (libpq's PG* env).
+
+    With none of them set, a usage error names everything that was looked at, rather
+    than a connection error about libpq's default socket that nobody asked for.
+    """
     if dsn:
         return dsn
     env = os.environ if env is None else env
@@ -41,6 +50,12 @@ def resolve_dsn(dsn: str | None = None, env: Mapping[str, str] | None = None) ->
         value = env.get(name, "").strip()
         if value:
             return value
+    if not any(env.get(name, "").strip() for name in LIBPQ_TARGET_ENV):
+        raise UsageError(
+            "no database to connect to: looked at --dsn, then OWNAUDIT_DSN and DATABASE_URL, then libpq's "
+            f"{', '.join(LIBPQ_TARGET_ENV)} (none set); pass --dsn 'postgresql://ROLE@HOST/DB' or export "
+            "OWNAUDIT_DSN"
+        )
     return ""
 
 
@@ -117,10 +132,28 @@ def open_readonly(
             sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(int(statement_timeout_ms)))
         )
         conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(int(lock_timeout_ms))))
+        row = conn.execute(
+            "SELECT current_user, r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user"
+        ).fetchone()
     except Exception as exc:
         conn.close()
         raise connection_error(exc, dsn, where) from None
+    if row is not None and row[1]:
+        warn_superuser(str(row[0]))
     return conn
+
+
+_warned: set[str] = set()
+
+
+def warn_superuser(role: str) -> None:
+    """One line on stderr: a superuser audit works, but it proves nothing about a grant-less role."""
+    if role in _warned:
+        return
+    _warned.add(role)
+    print(f"ownaudit: warning: connected as {role}, a superuser: the audit works, but production should "
+          "audit as a role with LOGIN and no grants at all (see 'Auditing a Neon database' in the README)",
+          file=sys.stderr, flush=True)
 
 
 def connection_error(exc: BaseException, dsn: str = "", where: str | None = None) -> IncompleteError:

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ownaudit.commands.timeouts import catalog_reads_with, read_options, timeout_options
 from ownaudit.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 
@@ -38,8 +39,10 @@ from ownaudit.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
     help="Exit 1 when B grants any write access that A did not.",
 )
 @click.option("--no-color", "no_color", is_flag=True, default=False, help="Plain console output.")
+@timeout_options
 def diff(
-    a: str, b: str, policy_path: str | None, fmt: str, output: str | None, exit_code: bool, no_color: bool
+    a: str, b: str, policy_path: str | None, fmt: str, output: str | None, exit_code: bool, no_color: bool,
+    statement_timeout: str, lock_timeout: str, connect_timeout: int,
 ) -> None:
     """Show who gains or loses which access from A to B, most dangerous first.
 
@@ -60,7 +63,8 @@ def diff(
     from ownaudit.diff.render import DiffResult, print_console, render
     from ownaudit.diff.sources import load_states
 
-    sa, sb, policy = load_states(a, b, policy_path)
+    with catalog_reads_with(read_options(statement_timeout, lock_timeout, connect_timeout)):
+        sa, sb, policy = load_states(a, b, policy_path)
     result = DiffResult(sa.source, sb.source, compare(sa, sb, policy), policy.path if policy else None)
     fmt = fmt.lower()
     if output and output != "-":

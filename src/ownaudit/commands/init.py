@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ownaudit.commands.timeouts import read_options, timeout_options
 from ownaudit.errors import EXIT_CLEAN, UsageError
 
 
@@ -41,8 +42,10 @@ from ownaudit.errors import EXIT_CLEAN, UsageError
     default=False,
     help="Do not record remaining audit findings as time-boxed exceptions.",
 )
+@timeout_options
 def init(
-    dsn: str | None, snapshot_path: str | None, output: str | None, force: bool, no_baseline: bool
+    dsn: str | None, snapshot_path: str | None, output: str | None, force: bool, no_baseline: bool,
+    statement_timeout: str, lock_timeout: str, connect_timeout: int,
 ) -> None:
     """Draft a policy from a live database; hub assignments are marked '# TODO confirm'."""
     from ownaudit.draft.build import draft_policy
@@ -51,7 +54,8 @@ def init(
         raise UsageError(f"{output}: already exists; use --force to overwrite it")
     from ownaudit.catalog.source import load_catalog
 
-    snapshot, live = load_catalog(dsn, snapshot_path)
+    snapshot, live = load_catalog(dsn, snapshot_path,
+                                  **read_options(statement_timeout, lock_timeout, connect_timeout))
     host: str | None = None
     if live is None:
         source = f"snapshot {Path(str(snapshot_path)).name}"

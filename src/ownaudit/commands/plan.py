@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from ownaudit.commands.timeouts import read_options, timeout_options
 from ownaudit.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 
@@ -37,8 +38,10 @@ from ownaudit.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
     default=False,
     help="Exit 1 when the script contains any SQL (the database has drifted).",
 )
+@timeout_options
 def plan(
-    dsn: str | None, snapshot_path: str | None, policy_path: str | None, output: str | None, exit_code: bool
+    dsn: str | None, snapshot_path: str | None, policy_path: str | None, output: str | None, exit_code: bool,
+    statement_timeout: str, lock_timeout: str, connect_timeout: int,
 ) -> None:
     """Print SQL converging the database to the policy (REVOKE/GRANT, owners, defaults, RLS, roles)."""
     from ownaudit.plan.build import build_plan
@@ -49,7 +52,8 @@ def plan(
     from ownaudit.catalog.source import load_catalog
     from ownaudit.connect import display_dsn
 
-    snapshot, live = load_catalog(dsn, snapshot_path)
+    snapshot, live = load_catalog(dsn, snapshot_path,
+                                  **read_options(statement_timeout, lock_timeout, connect_timeout))
     if live is None:
         where = f"snapshot {snapshot_path} of {snapshot.server.database!r}" + (
             f" taken {snapshot.taken_at}" if snapshot.taken_at else ""
