@@ -165,7 +165,7 @@ def _finding_row(f: Finding, settings: ReportSettings, new: set[str], n: int, in
     if f.key in new:
         flags.append('<span class="new">new</span>')
     if f.suppressed:
-        flags.append(e(f"suppressed: {f.suppression or 'policy exception'}"))
+        flags.append("suppressed")
     elif f.severity.at_least(settings.fail_on):
         flags.append("FAIL")
     else:
@@ -179,6 +179,9 @@ def _finding_row(f: Finding, settings: ReportSettings, new: set[str], n: int, in
         body = (f"<p>{e(f.fix)}</p>" if f.fix else "") + (f"<pre>{e(fix_sql)}</pre>" if fix_sql else "")
         details.append(f"<details><summary>Fix</summary>{body}</details>")
     where = f'<div class="muted small">at {e(f.location)}</div>' if f.location else ""
+    if f.suppressed:  # the reason is read in the wide column, not squeezed into Status
+        where += f'<div class="small">suppressed: {e(f.suppression or "policy exception")}</div>'
+
     who = " · ".join(x for x in (f"role {e(f.role)}" if f.role else "", f"hub {e(f.hub)}" if f.hub else "") if x)
     classes = ["finding"] + (["suppressed"] if f.suppressed else []) + (["in-cause"] if in_cause is not None else [])
     return (
