@@ -41,6 +41,7 @@ from ownaudit.report import history, summary
 from ownaudit.report.options import pair_outputs
 from ownaudit.report.scrub import scrub_result, scrub_text
 from ownaudit.report.settings import ReportSettings
+from ownaudit.safewrite import write_text
 
 OPTION_NAMES = frozenset({"formats", "outputs", "report_dir", "fail_on", "no_color", "quiet", "group_by",
                           "stdout", "now"})
@@ -98,10 +99,7 @@ def emit(result: RunResult, **opts: Any) -> int:
             _write_stdout(fmt, result, settings, stdout, no_color=bool(opts.get("no_color")))
         else:
             try:
-                path = Path(dest)
-                if path.parent != Path():
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(render(fmt, result, settings), encoding="utf-8")
+                write_text(dest, render(fmt, result, settings), mkdir=True)
             except OSError as exc:
                 raise UsageError(f"--output {dest}: cannot write ({exc.strerror or exc})") from None
     return summary.exit_code(result, threshold)
@@ -143,6 +141,4 @@ def _write_stdout(fmt: str, result: RunResult, settings: ReportSettings, stream:
 
 def _write_file(path: Path, text: str) -> None:
     """Atomic write inside a report directory: a reader never sees half a report."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, text)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ownaudit.findings import Finding, sort_findings
+from ownaudit.safewrite import write_text
 
 RUN_NAME = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 FINDINGS_FILE = "findings.json"
@@ -59,8 +60,7 @@ def previous_run(report_dir: Path) -> Path | None:
 
 
 def mark_incomplete(run_dir: Path) -> None:
-    (run_dir / INCOMPLETE_MARKER).write_text("incomplete run: later runs are not compared with it\n",
-                                             encoding="utf-8")
+    write_text(run_dir / INCOMPLETE_MARKER, "incomplete run: later runs are not compared with it\n")
 
 
 def new_run_dir(report_dir: Path, now: datetime | None = None) -> Path:
@@ -77,8 +77,10 @@ def new_run_dir(report_dir: Path, now: datetime | None = None) -> Path:
 
 def point_latest(report_dir: Path, run_dir: Path) -> None:
     """Update ``latest`` (symlink when possible) and the ``LATEST`` index file."""
-    (report_dir / LATEST_FILE).write_text(run_dir.name + "\n", encoding="utf-8")
+    write_text(report_dir / LATEST_FILE, run_dir.name + "\n")
     link = report_dir / LATEST_LINK
+    if link.exists() and not link.is_symlink():
+        return  # something else lives there: 'latest' is a convenience, never worth replacing it
     tmp = report_dir / f".{LATEST_LINK}.tmp"
     with contextlib.suppress(OSError):
         if tmp.is_symlink() or tmp.exists():
@@ -167,5 +169,5 @@ def write_index(report_dir: Path) -> Path:
         + "".join(rows) + "</tbody></table></body></html>\n"
     )
     path = report_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
+    write_text(path, page)
     return path
