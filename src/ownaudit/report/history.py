@@ -94,17 +94,32 @@ def _brief(f: Finding) -> dict[str, Any]:
             "hub": f.hub, "role": f.role, "title": f.title}
 
 
+def _by_key(findings: list[Finding]) -> dict[str, Finding]:
+    """Unsuppressed findings by identity key, one per object (an aggregated finding counts each)."""
+    out: dict[str, Finding] = {}
+    for f in sort_findings(findings):
+        if f.suppressed:
+            continue
+        if f.aggregated:
+            out.update((m.key, m) for m in f.members())
+        else:
+            out[f.key] = f
+    return out
+
+
 def compare(previous: list[Finding] | None, current: list[Finding], previous_run: str | None = None,
             previous_started_at: str | None = None) -> dict[str, Any]:
     """New / resolved / unchanged by ``Finding.key`` (suppressed findings count as absent).
 
-    ``previous`` None means there was no earlier run: nothing is called new.
+    Objects of an aggregated finding count one by one, with their own keys, so a
+    run that aggregates compares exactly with one that does not. ``previous`` None
+    means there was no earlier run: nothing is called new.
     """
-    cur = {f.key: f for f in sort_findings(current) if not f.suppressed}
+    cur = _by_key(current)
     if previous is None:
         return {"previous_run": None, "previous_started_at": None, "new": [], "resolved": [],
                 "unchanged": [], "counts": {"new": 0, "resolved": 0, "unchanged": 0}}
-    prev = {f.key: f for f in sort_findings(previous) if not f.suppressed}
+    prev = _by_key(previous)
     new = [_brief(f) for k, f in cur.items() if k not in prev]
     resolved = [_brief(f) for k, f in prev.items() if k not in cur]
     unchanged = [k for k in cur if k in prev]

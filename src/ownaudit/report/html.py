@@ -74,8 +74,9 @@ def e(value: Any) -> str:
 
 def _finding_row(f: Finding, settings: ReportSettings, new: set[str]) -> str:
     flags = []
-    if f.key in new:
-        flags.append('<span class="new">new</span>')
+    fresh = summary.new_count(f, new)
+    if fresh:
+        flags.append('<span class="new">new</span>' if not f.aggregated else f'<span class="new">{fresh} new</span>')
     if f.suppressed:
         flags.append(e(f"suppressed: {f.suppression or 'policy exception'}"))
     elif f.severity.at_least(settings.fail_on):
@@ -86,10 +87,17 @@ def _finding_row(f: Finding, settings: ReportSettings, new: set[str]) -> str:
     return (
         f'<tr{cls} data-rank="{f.severity.rank}" data-key="{e(f.key)}">'
         f'<td class="sev-{e(f.severity.value)}" data-sort="{4 - f.severity.rank}">{e(f.severity.value)}</td>'
-        f"<td>{e(f.rule_id)}</td><td>{e(f.object)}</td><td>{e(f.hub)}</td><td>{e(f.role)}</td>"
+        f"<td>{e(f.rule_id)}</td><td>{_object_cell(f)}</td><td>{e(f.hub)}</td><td>{e(f.role)}</td>"
         f"<td><strong>{e(f.title)}</strong><br>{e(f.message)}</td><td>{evidence}</td><td>{fix}</td>"
         f"<td>{e(f.location or '')}</td><td>{' '.join(flags)}</td></tr>"
     )
+
+
+def _object_cell(f: Finding) -> str:
+    if not f.aggregated:
+        return e(f.object)
+    items = "".join(f"<li>{e(o)}</li>" for o in f.objects)
+    return f"{e(f.object)}<details><summary>{f.count} objects</summary><ul>{items}</ul></details>"
 
 
 def _matrix(matrix: dict[str, Any]) -> str:

@@ -27,7 +27,7 @@ def _x(text: str) -> str:
 
 def _case_name(f: Finding) -> str:
     who = ", ".join(x for x in (f"hub {f.hub}" if f.hub else "", f"role {f.role}" if f.role else "") if x)
-    name = f.object or (str(f.location) if f.location else f.rule_id)
+    name = summary.object_label(f) or (str(f.location) if f.location else f.rule_id)
     if f.location and f.object and f.location.line:
         name += f" at {f.location}"
     return f"{name} [{who}]" if who else name
@@ -35,6 +35,8 @@ def _case_name(f: Finding) -> str:
 
 def _details(f: Finding) -> str:
     lines = [f.message or f.title]
+    if f.aggregated:
+        lines.append(f"objects ({f.count}): {', '.join(f.objects)}")
     lines += [f"evidence: {e}" for e in f.evidence]
     if f.location:
         lines.append(f"at: {f.location}")
@@ -61,7 +63,7 @@ def document(result: RunResult, settings: ReportSettings) -> ET.Element:
     for rid in rule_ids:
         rule = get_rule(rid)
         mine = [f for f in findings if f.rule_id == rid]
-        with_findings = {f.object for f in mine}
+        with_findings = {o for f in mine for o in (f.objects or [f.object])}
         clean_objects = [o for o in result.checked_objects.get(rid, []) if o not in with_findings]
         suite = ET.SubElement(root, "testsuite", name=rid)
         if rule is not None:
