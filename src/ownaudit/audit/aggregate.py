@@ -17,12 +17,15 @@ and exceptions keep working object by object.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 
 from ownaudit.findings import Finding, ObjectDetail
 
 MIN_OBJECTS = 10  # a group smaller than this reads fine one finding per object
-_PLACEHOLDER = "\x00obj\x00"
+_OBJ = "\x00obj\x00"  # the finding's own object
+_REL = "\x00rel\x00"  # another relation of the same schema named with it (a sequence's table)
+_NAME_TAIL = r"\.(?:\"(?:[^\"]|\"\")+\"|[A-Za-z0-9_$]+)"
 
 
 def _schema_of(obj: str) -> str | None:
@@ -30,14 +33,32 @@ def _schema_of(obj: str) -> str | None:
     return schema if dot and schema and name else None
 
 
+def _template(text: str, obj: str, others: re.Pattern[str]) -> str:
+    return others.sub(_REL, text.replace(obj, _OBJ))
+
+
+_patterns: dict[str, re.Pattern[str]] = {}
+
+
+def _others(schema: str) -> re.Pattern[str]:
+    got = _patterns.get(schema)
+    if got is None:
+        got = _patterns[schema] = re.compile(r"(?<![\w.\"])" + re.escape(schema) + _NAME_TAIL)
+    return got
+
+
 def _cause(f: Finding, schema: str) -> tuple[object, ...] | None:
-    """What every object of one aggregate shares; None when ``f`` never aggregates."""
+    """What every object of one aggregate shares; None when ``f`` never aggregates.
+
+    The object's name, and names of other relations of its schema (a sequence's table),
+    are what differs from table to table; the rest of the words must be the same.
+    """
     if f.aggregated or f.properties or f.object not in f.message:
         return None
-    obj = f.object
+    obj, others = f.object, _others(schema)
     return (f.rule_id, f.severity, f.hub or "", f.role or "", schema, f.suppressed, f.suppression or "",
-            f.kind or "", f.title, f.fix or "", f.message.replace(obj, _PLACEHOLDER),
-            tuple(e.replace(obj, _PLACEHOLDER) for e in f.evidence))
+            f.kind or "", f.title, f.fix or "", _template(f.message, obj, others),
+            tuple(_template(e, obj, others) for e in f.evidence))
 
 
 def aggregate(findings: Iterable[Finding], min_objects: int = MIN_OBJECTS) -> list[Finding]:
@@ -77,18 +98,20 @@ def _merge(cause: tuple[object, ...], members: list[Finding]) -> Finding:
     n = len(members)
     plural = f"{n} relations of schema {schema}"
     each = f"{schema}.<each of the {n}>"
+    other = f"{schema}.<its relation>"
     location = first.location
     digest = hashlib.sha256(repr(cause).encode("utf-8")).hexdigest()[:12]
-    fixes = [m.fix_sql for m in members if m.fix_sql]
+    # One script: every object's statements, each statement once (a membership revoke is shared).
+    fixes = list(dict.fromkeys(line for m in members if m.fix_sql for line in m.fix_sql.splitlines()))
     return Finding(
         rule_id=first.rule_id,
         severity=first.severity,
         title=first.title,
-        message=str(cause[10]).replace(_PLACEHOLDER, plural),
+        message=str(cause[10]).replace(_OBJ, plural).replace(_REL, other),
         object=f"{schema}.*",
         hub=first.hub,
         role=first.role,
-        evidence=[e.replace(_PLACEHOLDER, each) for e in cause[11]],  # type: ignore[attr-defined]
+        evidence=[e.replace(_OBJ, each).replace(_REL, other) for e in cause[11]],  # type: ignore[attr-defined]
         location=location,
         fix_sql="\n".join(fixes) if fixes else None,
         fix=first.fix,
