@@ -1,19 +1,28 @@
-"""Benchmark: ``ownaudit audit`` on a large synthetic catalog vs ``pg_dump --schema-only``.
+"""Benchmark: ``ownaudit audit`` of a large governed catalog vs ``pg_dump --schema-only``.
 
 Builds, in a throwaway embedded PostgreSQL, 10,000 tables over 20 schemas (each
 with a bigserial sequence and a primary key), 50 roles with memberships (per
 schema a writer and a reader, group roles, a NOINHERIT app role using SET ROLE),
-2,000 row-level-security policies and 5,000 foreign keys. Then, in the same run:
+2,000 row-level-security policies and 5,000 foreign keys, and a policy that
+governs every table: one hub per schema owning it, with that schema's writer and
+reader roles. The catalog drifts the way real ones do (group roles hand reader
+roles other hubs' schemas, an app role outside the policy reaches three writers
+by membership, row-level-security policies the matrix does not list), so the
+audit has tens of thousands of findings to report. Then, in the same run:
 
 * ``ownaudit audit`` as a grant-less audit role, in a subprocess: wall time and
-  peak RSS (``ru_maxrss`` of the child);
+  peak RSS (``ru_maxrss`` of the child), JSON report written to a file;
 * a worker subprocess that times the phases (catalog read, effective matrix,
   audit rules) and reports the number of catalog queries, on this database and
   on an empty one (the count must not depend on size);
 * ``pg_dump --schema-only`` of the same database: the baseline.
 
-Targets (issue 3): audit <= 1.0x pg_dump's wall time, peak memory <= 300 MiB,
-query count independent of size. Run: ``python bench/bench_audit.py [--tables N]``.
+Targets: audit <= 1.0x pg_dump's wall time, peak memory <= 300 MiB at 10,000
+governed tables; query count independent of size. ``--readers all`` lets every
+hub read every schema (more paths, fewer findings); ``--baseline-src DIR`` also
+times the audit of another source tree (e.g. ``git archive main``) in the same
+run, so a change is measured against what it replaces under the same load.
+Run: ``python bench/bench_audit.py [--tables N] [--readers own|all] [--baseline-src DIR]``.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,7 +56,7 @@ audit_s, findings = None, None
 try:
     from ownaudit.audit.engine import run_audit
     from ownaudit.policy.loader import load_policy
-    result = run_audit(load_policy(None), snap, matrix=matrix)
+    result = run_audit(load_policy(sys.argv[3]), snap, matrix=matrix)
     audit_s, findings = time.perf_counter() - t3, len(result.findings)
 except ImportError:
     pass
@@ -118,6 +128,26 @@ def build(conn: object, tables: int, schemas: int) -> None:
     ex("GRANT g1 TO g2")
 
 
+def governed_policy(schemas: int, readers: str = "own", database: str = "bench",
+                    owner: str = "bench_owner", auditor: str = AUDITOR, prefix: str = "") -> str:
+    """A policy governing every table: per schema ``{prefix}sNN`` a hub ``{prefix}hNN`` owning it,
+    with its writer ``{prefix}wNN`` and reader ``{prefix}rNN``; readers ``own`` (the owning hub
+    only) or ``all``."""
+    lines = ["version: 1", "database:", f"  name: {database}", f"  owner_role: {owner}",
+             f"  audit_roles: [{auditor}]", "hubs:"]
+    ids = [f"{s:02d}" for s in range(schemas)]
+    lines += [f"  {prefix}h{i}:\n    roles: [{prefix}w{i}, {prefix}r{i}]" for i in ids]
+    lines.append("roles:")
+    for i in ids:
+        lines += [f"  {prefix}w{i}:\n    hub: {prefix}h{i}\n    kind: writer",
+                  f"  {prefix}r{i}:\n    hub: {prefix}h{i}\n    kind: reader"]
+    lines.append("schemas:")
+    for i in ids:
+        who = "all" if readers == "all" else f"[{prefix}h{i}]"
+        lines.append(f"  {prefix}s{i}:\n    owner: {prefix}h{i}\n    readers: {who}")
+    return "\n".join(lines) + "\n"
+
+
 def timed(
     cmd: list[str], env: dict[str, str] | None = None
 ) -> tuple[float, float, subprocess.CompletedProcess[str]]:
@@ -139,6 +169,11 @@ def main() -> int:
     ap.add_argument("--tables", type=int, default=10_000)
     ap.add_argument("--schemas", type=int, default=20)
     ap.add_argument("--major", default=None, help="PostgreSQL major version to use (default: newest found)")
+    ap.add_argument("--readers", choices=("own", "all"), default="own",
+                    help="who may read a schema: its owning hub only (default) or every hub")
+    ap.add_argument("--baseline-src", default=None, metavar="DIR",
+                    help="also audit with the ownaudit package under DIR/src (same run, same database)")
+    ap.add_argument("--repeat", type=int, default=1, help="measure pg_dump and the audit(s) N times, alternating")
     args = ap.parse_args()
 
     import psycopg
@@ -160,40 +195,57 @@ def main() -> int:
         )
         audit_dsn = srv.dsn("bench", user=AUDITOR, password=AUDITOR_PASSWORD)
         empty_dsn = srv.dsn("postgres", user=AUDITOR, password=AUDITOR_PASSWORD)
-        env = dict(os.environ, OWNAUDIT_DSN=audit_dsn)
+        work = Path(tempfile.mkdtemp(prefix="ownaudit-bench-audit-"))
+        policy = work / "ownership.yaml"
+        policy.write_text(governed_policy(args.schemas, args.readers), encoding="utf-8")
+        env = dict(os.environ, OWNAUDIT_DSN=audit_dsn, OWNAUDIT_POLICY=str(policy))
+        variants = {"current": env}
+        if args.baseline_src:
+            variants = {"baseline": dict(env, PYTHONPATH=str(Path(args.baseline_src).resolve() / "src")), **variants}
         ownaudit = [sys.executable, "-m", "ownaudit.cli"]
+        dump_cmd = [str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, srv.dsn("bench")]
         # Warm the OS caches once for both tools, then measure.
-        subprocess.run(
-            [str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, srv.dsn("bench")],
-            check=True,
-            capture_output=True,
-        )
-        dump_s, _, dump = timed(
-            [str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, srv.dsn("bench")]
-        )
-        if dump.returncode != 0:
-            print(f"pg_dump failed: {dump.stderr.strip()}")
-            return 3
-        audit_s, audit_mib, audit = timed(
-            [*ownaudit, "audit", "--format", "json", "--output", os.devnull, "-q"], env
-        )
-        if audit.returncode not in (0, 1):
-            print(f"ownaudit audit failed (exit {audit.returncode}): {audit.stderr.strip()[-300:]}")
-        _, _, worker = timed([sys.executable, "-c", WORKER, audit_dsn, empty_dsn])
+        subprocess.run(dump_cmd, check=True, capture_output=True)
+        dumps: list[float] = []
+        audits: dict[str, list[tuple[float, float, int, float, int]]] = {k: [] for k in variants}
+        for _ in range(args.repeat):
+            dump_s, _, dump = timed(dump_cmd)
+            if dump.returncode != 0:
+                print(f"pg_dump failed: {dump.stderr.strip()}")
+                return 3
+            dumps.append(dump_s)
+            for name, venv in variants.items():
+                out = work / f"audit-{name}.json"
+                audit_s, audit_mib, audit = timed(
+                    [*ownaudit, "audit", "--format", "json", "--output", str(out), "-q"], venv
+                )
+                if audit.returncode not in (0, 1):
+                    print(f"ownaudit audit ({name}) failed (exit {audit.returncode}): {audit.stderr.strip()[-300:]}")
+                    return 3
+                size = out.stat().st_size / 1048576
+                doc = json.loads(out.read_text(encoding="utf-8"))
+                audits[name].append((audit_s, audit_mib, audit.returncode, size, len(doc["findings"])))
+                del doc
+        _, _, worker = timed([sys.executable, "-c", WORKER, audit_dsn, empty_dsn, str(policy)])
         if worker.returncode != 0:
             print(f"worker failed: {worker.stderr.strip()[-500:]}")
             return 3
         stats = json.loads(worker.stdout.strip().splitlines()[-1])
+        shutil.rmtree(work, ignore_errors=True)
 
     print(
         f"catalog: {stats['relations']} relations, {stats['roles']} roles, {stats['policies']} policies, "
         f"{stats['foreign_keys']} foreign keys; matrix {stats['cells']} role x relation cells"
     )
-    print(f"pg_dump --schema-only : {dump_s:7.2f} s")
-    print(
-        f"ownaudit audit (CLI)  : {audit_s:7.2f} s  = {audit_s / dump_s:.2f}x pg_dump  (target <= 1.0x), "
-        f"exit {audit.returncode}"
-    )
+    print(f"policy: {args.schemas} hubs, one per schema, readers {args.readers}; governs every table")
+    print("pg_dump --schema-only : " + ", ".join(f"{d:.2f}s" for d in dumps))
+    for name, runs in audits.items():
+        for i, (audit_s, mib, code, size, n) in enumerate(runs):
+            print(
+                f"ownaudit audit {name:<8}: {audit_s:7.2f} s = {audit_s / dumps[i]:.2f}x pg_dump (target <= 1.0x), "
+                f"peak {mib:.1f} MiB = {mib / 300:.2f}x the 300 MiB budget, exit {code}, "
+                f"{n} findings, JSON {size:.1f} MiB"
+            )
     print(
         f"  phases (worker)     : import {stats['import_s']:.2f}s, catalog read {stats['read_s']:.2f}s, "
         f"effective matrix {stats['matrix_s']:.2f}s, audit rules "
@@ -203,10 +255,7 @@ def main() -> int:
             else "n/a (ownaudit.audit not available)"
         )
     )
-    print(
-        f"peak memory (audit)   : {audit_mib:7.1f} MiB = {audit_mib / 300:.2f}x the 300 MiB budget; "
-        f"worker {stats['maxrss_mib']:.1f} MiB"
-    )
+    print(f"  worker peak memory  : {stats['maxrss_mib']:.1f} MiB")
     print(
         f"catalog queries       : {stats['queries']} on this database, "
         f"{stats['queries_empty_db']} on an empty one "

@@ -2,22 +2,27 @@
 
 Not a test: run it by hand and quote the figures.
 
-1. **Audit at 100k tables.** A throwaway embedded PostgreSQL gets the seed's database plus
-   100,000 extra tables (95,000 in 19 ungoverned schemas, 5,000 unlisted tables in the
-   governed schema ``outreach`` so the audit has real findings to build), each with a
-   column; every 10th table grants SELECT to a role, every 50th enables RLS. The build
-   runs server-side in batches of ``DO`` loops (each batch one transaction, so the lock
-   table never overflows) and is timed separately. Then ``ownaudit audit`` (CLI subprocess,
-   JSON report to a file) runs as a grant-less role: wall time, peak RSS of exactly that
-   process (``os.wait4``), number of findings and catalog queries; ``pg_dump --schema-only``
-   of the same database is the baseline. (``bench/bench_audit.py`` is the 10k-table version
-   with FKs and policies; this one is about size.)
+1. **Audit at 100k governed tables.** A throwaway embedded PostgreSQL gets the seed's
+   database plus 100,000 extra tables (95,000 in 19 schemas ``bench_sNN``, 5,000 unlisted
+   tables in the seed's schema ``outreach``), each with a column; every 10th table grants
+   SELECT to a role outside the policy, every 50th enables RLS. The shipped policy plus one
+   hub per bench schema (owning it, with its writer ``bench_wNN`` and reader ``bench_rNN``,
+   readers: the owning hub) governs every one of them. Drift, as a grant gone wide: each
+   reader also reads the next hub's schema, so tens of thousands of findings exist. The
+   build runs server-side in batches of ``DO`` loops (each batch one transaction, so the
+   lock table never overflows) and is timed separately. Then ``ownaudit audit`` (CLI
+   subprocess, JSON report to a file) runs as a grant-less role: wall time, peak RSS of
+   exactly that process (``os.wait4``), number of findings and catalog queries;
+   ``pg_dump --schema-only`` of the same database, in the same run, is the baseline.
+   (``bench/bench_audit.py`` is the 10k-table version with FKs and policies; this one is
+   about size.)
 2. **Lint of 10,000 files.** A generated hub repository of 10,000 small files (.sql
    migrations, .py and .ts modules with embedded SQL), linted by the CLI once with ``-j 1``
    and once with the default parallelism: wall time, files/s, peak RSS (``ru_maxrss`` from
    ``os.wait4`` covers the process and the workers it waited for).
 
-Run: ``python bench/bench_scale.py [--tables 100000] [--files 10000] [--skip-audit] [--skip-lint]``.
+Run: ``python bench/bench_scale.py [--tables 100000] [--files 10000] [--skip-audit] [--skip-lint]
+[--baseline-src DIR]`` (``--baseline-src`` also audits with the package under ``DIR/src``, same run).
 """
 
 from __future__ import annotations
@@ -36,6 +41,23 @@ AUDITOR = "ownaudit_auditor"
 AUDITOR_PASSWORD = "bench-scale-pw"
 HUB = "company-lifecycle-cl"
 BATCH = 2_000
+SCHEMAS = 19
+
+
+def scale_policy(schemas: int = SCHEMAS) -> str:
+    """The shipped policy plus one hub per bench schema, owning it, with a writer and a reader role."""
+    import yaml
+
+    from ownaudit.policy.loader import policy_from_path_or_default
+
+    doc = yaml.safe_load(Path(policy_from_path_or_default(None)).read_text(encoding="utf-8"))
+    for s in range(schemas):
+        i = f"{s:02d}"
+        doc["hubs"][f"bench-h{i}"] = {"roles": [f"bench_w{i}", f"bench_r{i}"]}
+        doc["roles"][f"bench_w{i}"] = {"hub": f"bench-h{i}", "kind": "writer"}
+        doc["roles"][f"bench_r{i}"] = {"hub": f"bench-h{i}", "kind": "reader"}
+        doc["schemas"][f"bench_s{i}"] = {"owner": f"bench-h{i}", "readers": [f"bench-h{i}"]}
+    return str(yaml.safe_dump(doc, sort_keys=False))
 
 
 def timed(cmd: list[str], **kw: object) -> tuple[float, float, int]:
@@ -58,7 +80,7 @@ def _mib(path: Path) -> float:
     return path.stat().st_size / 1048576 if path.exists() else 0.0
 
 
-def bench_audit(tables: int) -> None:
+def bench_audit(tables: int, baseline_src: str | None = None) -> None:
     import psycopg
 
     from ownaudit.demo_data import apply_seed
@@ -85,10 +107,11 @@ def bench_audit(tables: int) -> None:
         began = time.perf_counter()
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute("SET synchronous_commit = off")
-            for s in range(19):
+            for s in range(SCHEMAS):
                 conn.execute(
                     f'CREATE SCHEMA bench_s{s:02d} AUTHORIZATION "Marketing DB_owner"; '
-                    f"GRANT USAGE ON SCHEMA bench_s{s:02d} TO bench_reader"
+                    f"GRANT USAGE ON SCHEMA bench_s{s:02d} TO bench_reader; "
+                    f"CREATE ROLE bench_w{s:02d}; CREATE ROLE bench_r{s:02d}"
                 )
             conn.execute('SET ROLE "Marketing DB_owner"')
             for start in range(0, tables, BATCH):
@@ -99,7 +122,7 @@ def bench_audit(tables: int) -> None:
                 BEGIN
                   FOR i IN {start}..{stop - 1} LOOP
                     IF i < {governed} THEN sch := 'outreach';
-                    ELSE sch := 'bench_s' || lpad((i % 19)::text, 2, '0');
+                    ELSE sch := 'bench_s' || lpad((i % {SCHEMAS})::text, 2, '0');
                     END IF;
                     tbl := format('%I.%I', sch, 'bench_t' || i);
                     EXECUTE format('CREATE TABLE %s (id int, note text)', tbl);
@@ -109,6 +132,16 @@ def bench_audit(tables: int) -> None:
                     END IF;
                   END LOOP;
                 END $$""")
+            conn.execute("RESET ROLE")
+            for s in range(SCHEMAS):
+                sch, nxt = f"bench_s{s:02d}", f"bench_s{(s + 1) % SCHEMAS:02d}"
+                conn.execute(
+                    f"GRANT USAGE ON SCHEMA {sch} TO bench_w{s:02d}, bench_r{s:02d}; "
+                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {sch} TO bench_w{s:02d}; "
+                    f"GRANT SELECT ON ALL TABLES IN SCHEMA {sch} TO bench_r{s:02d}; "
+                    f"GRANT USAGE ON SCHEMA {nxt} TO bench_r{s:02d}; "
+                    f"GRANT SELECT ON ALL TABLES IN SCHEMA {nxt} TO bench_r{s:02d}"
+                )
         build_s = time.perf_counter() - began
         with psycopg.connect(admin) as conn:
             row = conn.execute("SELECT count(*) FROM pg_class WHERE relkind = 'r'").fetchone()
@@ -120,43 +153,41 @@ def bench_audit(tables: int) -> None:
         dsn = srv.dsn("Marketing DB", user=AUDITOR, password=AUDITOR_PASSWORD)
         work = Path(tempfile.mkdtemp(prefix="ownaudit-bench-scale-"))
         try:
-            out = work / "audit.json"
-            wall, rss, code = timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "ownaudit.cli",
-                    "audit",
-                    "--dsn",
-                    dsn,
-                    "--format",
-                    "json",
-                    "-o",
-                    str(out),
-                    "--statement-timeout",
-                    "10min",
-                ],
-                cwd=work,
-            )
-            doc = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"findings": []}
+            policy = work / "ownership.yaml"
+            policy.write_text(scale_policy(), encoding="utf-8")
+            variants: dict[str, dict[str, str]] = {"current": dict(os.environ)}
+            if baseline_src:
+                variants = {"baseline": dict(os.environ, PYTHONPATH=str(Path(baseline_src).resolve() / "src")),
+                            **variants}
+            dump_s, _rss, _ = timed([str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, admin])
+            for name, env in variants.items():
+                out = work / f"audit-{name}.json"
+                wall, rss, code = timed(
+                    [sys.executable, "-m", "ownaudit.cli", "audit", "--dsn", dsn, "--policy", str(policy),
+                     "--format", "json", "-o", str(out), "--statement-timeout", "10min"],
+                    cwd=work, env=env,
+                )
+                doc = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"findings": []}
+                n = len(doc["findings"])
+                del doc
+                print(
+                    f"ownaudit audit {name:<8}: {wall:7.2f} s = {wall / dump_s:.2f}x pg_dump, peak {rss:7.1f} MiB, "
+                    f"exit {code}, {n:,} findings, report {_mib(out):.1f} MiB",
+                    flush=True,
+                )
             snap = work / "snap.json"
             swall, srss, _ = timed(
                 [sys.executable, "-m", "ownaudit.cli", "snapshot", "--dsn", dsn, "-o", str(snap), "-q"],
                 cwd=work,
             )
             sdoc = json.loads(snap.read_text(encoding="utf-8")) if snap.exists() else {}
-            dump_s, _rss, _ = timed([str(srv.installation.exe("pg_dump")), "--schema-only", "-f", os.devnull, admin])
-            print(
-                f"ownaudit audit        : {wall:7.2f} s, peak {rss:7.1f} MiB, exit {code}, "
-                f"{len(doc['findings']):,} findings, report {_mib(out):.1f} MiB"
-            )
             print(
                 f"ownaudit snapshot     : {swall:7.2f} s, peak {srss:7.1f} MiB, "
                 f"{len(sdoc.get('relations', [])):,} relations, "
                 f"{sdoc.get('query_count', '?')} catalog queries, "
                 f"file {_mib(snap):.1f} MiB"
             )
-            print(f"pg_dump --schema-only : {dump_s:7.2f} s (baseline); audit = {wall / dump_s:.2f}x pg_dump")
+            print(f"pg_dump --schema-only : {dump_s:7.2f} s (the baseline of the ratios above)")
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -245,11 +276,13 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=10_000)
     ap.add_argument("--skip-audit", action="store_true")
     ap.add_argument("--skip-lint", action="store_true")
+    ap.add_argument("--baseline-src", default=None, metavar="DIR",
+                    help="also audit with the ownaudit package under DIR/src (same run, same database)")
     args = ap.parse_args()
     if not args.skip_lint:
         bench_lint(args.files)
     if not args.skip_audit:
-        bench_audit(args.tables)
+        bench_audit(args.tables, args.baseline_src)
     return 0
 
 

@@ -43,7 +43,7 @@ def test_document_carries_version_policy_target_timing_and_summary() -> None:
     assert doc["policy"] == {"path": "policy/ownership.yaml", "digest": "0f" * 32}
     assert doc["target"] == {"host": "db.example.test", "port": 5432, "database": "shared"}
     assert doc["timing"] == {"started_at": "2025-01-02T03:04:05Z", "duration_seconds": 1.25}
-    assert doc["summary"] == {"total": 3, "failing": 2, "suppressed": 1,
+    assert doc["summary"] == {"total": 3, "failing": 2, "suppressed": 1, "objects": 3,
                               "by_severity": {"critical": 1, "high": 1, "medium": 1, "low": 0, "info": 0}}
     assert doc["status"] == "dirty" and doc["complete"] is True
     assert doc["findings"][0]["rule_id"] == "AUD001"  # most serious first

@@ -7,7 +7,8 @@ so run-to-run comparison and SARIF fingerprints stay stable when wording changes
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -62,10 +63,31 @@ class Location:
             return f"{self.path}:{self.line}:{self.column or 1}"
         return self.path
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column}
 
-@dataclass
+
+@dataclass(frozen=True, slots=True)
+class ObjectDetail:
+    """What one object of an aggregated finding says on its own (see ``Finding.objects``).
+
+    ``location`` is None when it is the aggregated finding's own.
+    """
+
+    object: str
+    message: str
+    evidence: tuple[str, ...] = ()
+    fix_sql: str | None = None
+    location: Location | None = None
+
+
+@dataclass(slots=True)
 class Finding:
-    """One drift from the policy, found by the audit, the linter or the validator."""
+    """One drift from the policy, found by the audit, the linter or the validator.
+
+    Slotted: a 100,000-table audit holds hundreds of thousands before aggregation.
+    """
 
     rule_id: str
     severity: Severity
@@ -95,6 +117,39 @@ class Finding:
 
         return self.cause or derive(self.evidence) or self.key
 
+    # An aggregated finding stands for one finding per object (same rule, role, hub and cause
+    # across the relations of a schema): every object, in order, and what each says on its own.
+    objects: list[str] = field(default_factory=list)
+    details: list[ObjectDetail] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """How many objects this finding covers (1 unless aggregated)."""
+        return len(self.objects) or 1
+
+    @property
+    def aggregated(self) -> bool:
+        return bool(self.objects)
+
+    def members(self) -> Iterator[Finding]:
+        """The per-object findings an aggregated finding stands for; a plain finding is its own."""
+        if not self.details:
+            yield self
+            return
+        for d in self.details:
+            yield Finding(rule_id=self.rule_id, severity=self.severity, title=self.title, message=d.message,
+                          object=d.object, hub=self.hub, role=self.role, evidence=list(d.evidence),
+                          location=d.location or self.location, fix_sql=d.fix_sql, fix=self.fix,
+                          suppressed=self.suppressed, suppression=self.suppression, kind=self.kind,
+                          cause=self.cause)
+
+    def member_keys(self) -> list[str]:
+        """Identity keys of every object covered: what run-to-run comparison counts."""
+        if not self.details:
+            return [self.key]
+        tail = f"|{self.hub or ''}|{self.role or ''}"
+        return [f"{self.rule_id}|{d.object}{tail}" for d in self.details]
+
     @property
     def key(self) -> str:
         """Stable identity across runs: rule + object + hub + role (+ lint path)."""
@@ -109,16 +164,38 @@ class Finding:
         return hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        data["location"] = asdict(self.location) if self.location else None
-        data["fingerprint"] = self.fingerprint
-        data["root_cause"] = self.root_cause
+        """The JSON record, built field by field (no deep copies); aggregated ones add their objects."""
+        data: dict[str, Any] = {
+            "rule_id": self.rule_id, "severity": self.severity.value, "title": self.title,
+            "message": self.message, "object": self.object, "hub": self.hub, "role": self.role,
+            "evidence": list(self.evidence), "location": self.location.to_dict() if self.location else None,
+            "fix_sql": self.fix_sql, "fix": self.fix, "suppressed": self.suppressed,
+            "suppression": self.suppression, "kind": self.kind, "properties": dict(self.properties),
+            "fingerprint": self.fingerprint, "cause": self.cause, "root_cause": self.root_cause,
+        }
+        if self.objects:
+            data["count"] = len(self.objects)
+            data["objects"] = list(self.objects)
+            keys = self.member_keys() if self.details else []
+            data["details"] = [self.detail_dict(d, k) for d, k in zip(self.details, keys, strict=True)]
         return data
+
+    @staticmethod
+    def detail_dict(d: ObjectDetail, key: str) -> dict[str, Any]:
+        return {"object": d.object, "key": key,
+                "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
+                "message": d.message, "evidence": list(d.evidence), "fix_sql": d.fix_sql,
+                "location": d.location.to_dict() if d.location else None}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         loc = data.get("location")
+        details = []
+        for d in data.get("details") or []:
+            dloc = d.get("location")
+            details.append(ObjectDetail(object=d["object"], message=d.get("message", ""),
+                                        evidence=tuple(d.get("evidence") or ()), fix_sql=d.get("fix_sql"),
+                                        location=Location(**dloc) if dloc else None))
         return cls(
             rule_id=data["rule_id"],
             severity=Severity(data["severity"]),
@@ -136,6 +213,8 @@ class Finding:
             kind=data.get("kind"),
             properties=dict(data.get("properties") or {}),
             cause=data.get("cause"),
+            objects=list(data.get("objects") or []),
+            details=details,
         )
 
 
@@ -175,6 +254,10 @@ class RunResult:
     checked_objects: dict[str, list[str]] = field(default_factory=dict)  # rule id -> objects checked
     matrix: dict[str, Any] | None = None  # role x table access matrix (audit)
     comparison: dict[str, Any] | None = None  # new/resolved/unchanged vs previous run
+
+    def object_count(self, include_suppressed: bool = False) -> int:
+        """Objects the findings cover (an aggregated finding counts each of its objects)."""
+        return sum(f.count for f in self.findings if include_suppressed or not f.suppressed)
 
     def counts(self, include_suppressed: bool = False) -> dict[str, int]:
         out = {s.value: 0 for s in Severity}

@@ -15,6 +15,7 @@ from typing import Any
 
 from ownaudit.access import AccessMatrix
 from ownaudit.audit import exceptions
+from ownaudit.audit.aggregate import aggregate
 from ownaudit.audit.checks import CHECKS
 from ownaudit.audit.context import AuditContext
 from ownaudit.catalog.model import CatalogSnapshot
@@ -52,7 +53,8 @@ def run_audit(policy: Policy, snapshot: CatalogSnapshot, *, today: _dt.date | No
         complete=True,
         checked_objects=ctx.checked,
     )
-    result.matrix = _matrix_view(ctx, result)
+    result.matrix = _matrix_view(ctx, result)  # per object: the matrix marks every cell a finding names
+    result.findings = sort_findings(aggregate(result.findings))
     result.duration_seconds = round(time.perf_counter() - t0, 3)
     return result
 

@@ -20,6 +20,8 @@ class RoleGraph:
 
     snapshot: CatalogSnapshot
     edges: dict[str, list[MembershipInfo]] = field(default_factory=dict)
+    # Walks memoised per (role, edge kind): checks ask them per role x table, the answer is per role.
+    _walks: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, snapshot: CatalogSnapshot) -> RoleGraph:
@@ -33,7 +35,16 @@ class RoleGraph:
         return bool(info and info.superuser)
 
     def _walk(self, role: str, follow: str) -> dict[str, str]:
-        """Roles reachable from ``role`` over edges with option ``follow`` set, with the chain text."""
+        """Roles reachable from ``role`` over edges with option ``follow`` set, with the chain text.
+
+        A copy of the memoised walk: callers may extend what they get.
+        """
+        got = self._walks.get((role, follow))
+        if got is None:
+            got = self._walks[(role, follow)] = self._bfs(role, follow)
+        return dict(got)
+
+    def _bfs(self, role: str, follow: str) -> dict[str, str]:
         seen: dict[str, str] = {role: role}
         queue = deque([role])
         while queue:

@@ -9,15 +9,14 @@ a file is a one-line ``UsageError`` naming the file.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ownaudit.catalog.model import SNAPSHOT_FORMAT, SNAPSHOT_VERSION, CatalogSnapshot
 from ownaudit.errors import UsageError
+from ownaudit.safewrite import write_text
 
 STDIO = "-"
 
@@ -58,33 +57,16 @@ def dumps_snapshot(snapshot: CatalogSnapshot) -> str:
 
 
 def write_snapshot(snapshot: CatalogSnapshot, path: str | Path) -> None:
-    """Write atomically (a temporary file renamed into place), or to stdout for ``-``."""
+    """Stream to ``path`` (atomically for a regular file, in place for a device or FIFO) or stdout for ``-``."""
     if str(path) == STDIO:
         for chunk in iter_snapshot_json(snapshot):
             sys.stdout.write(chunk)
         sys.stdout.flush()
         return
-    target = Path(path)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                for chunk in iter_snapshot_json(snapshot):
-                    fh.write(chunk)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; honour the user's umask like open()
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(path, iter_snapshot_json(snapshot), mkdir=True)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write snapshot: {exc.strerror or exc}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def read_snapshot(path: str | Path) -> CatalogSnapshot:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -50,7 +49,8 @@ def init(
     """Draft a policy from a live database; hub assignments are marked '# TODO confirm'."""
     from ownaudit.draft.build import draft_policy
 
-    if output and output != "-" and Path(output).exists() and not force:
+    # A device or FIFO (-o /dev/stdout, a pipe) is a stream, not a file a draft could overwrite.
+    if output and output != "-" and Path(output).is_file() and not force:
         raise UsageError(f"{output}: already exists; use --force to overwrite it")
     from ownaudit.catalog.source import load_catalog
 
@@ -66,10 +66,10 @@ def init(
         source = f"database {snapshot.server.database!r}"
     draft = draft_policy(snapshot, source=source, host=host, baseline=not no_baseline)
     if output and output != "-":
-        tmp = f"{output}.tmp-{os.getpid()}"
+        from ownaudit.safewrite import write_text
+
         try:
-            Path(tmp).write_text(draft.text, encoding="utf-8")
-            os.replace(tmp, output)
+            write_text(output, draft.text)
         except OSError as exc:
             raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
         click.echo(f"ownaudit: wrote {output}; review every '# TODO confirm' line", err=True)

@@ -48,7 +48,8 @@ def draft_policy(
 
         result = run_audit(policy, snapshot, today=today)
         seen: set[tuple[str, str, str | None]] = set()
-        for f in result.findings:
+        # One exception per object, never a schema-wide pattern: a table added later is audited.
+        for f in (m for found_f in result.findings for m in found_f.members()):
             key = (f.rule_id, f.object, f.role if f.role in policy.roles else None)
             if f.suppressed or f.rule_id == EXPIRED_EXCEPTION_RULE or key in seen:
                 continue

@@ -287,6 +287,16 @@ def _object_matches(pattern: str, obj: str) -> bool:
 
 
 @dataclass
+class _Memo:
+    """Memoised policy answers (see ``Policy._memo``)."""
+
+    tables: dict[tuple[str, str], TableSpec] = field(default_factory=dict)
+    readers: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
+    writers: dict[tuple[str, ...], dict[str, frozenset[Privilege]]] = field(default_factory=dict)
+    allowed: dict[tuple[str, ...], frozenset[Privilege]] = field(default_factory=dict)
+
+
+@dataclass
 class Policy:
     """The whole ownership matrix, validated.
 
@@ -305,6 +315,20 @@ class Policy:
     exceptions: list[ExceptionSpec] = field(default_factory=list)
     locations: dict[str, Location] = field(default_factory=dict)
     source_text: str = ""
+    # Answers for tables the matrix does not list are the same for every table of a schema:
+    # memoised per schema / (role, schema), so a 100,000-table audit asks each question once
+    # per schema. A policy is read-only once loaded; ``dataclasses.replace`` starts a new memo.
+    _memo: _Memo = field(default_factory=lambda: _Memo(), init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickles (the linter's policy cache) carry the policy, never the memo."""
+        state = dict(self.__dict__)
+        state.pop("_memo", None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._memo = _Memo()
 
     # -- lookups -----------------------------------------------------------
     def location(self, keypath: str) -> Location:
@@ -333,6 +357,13 @@ class Policy:
     def schema(self, name: str) -> SchemaSpec | None:
         return self.schemas.get(name)
 
+    def _implied_schema(self, ref: TableRef) -> SchemaSpec | None:
+        """The governed schema that implies ``ref``'s spec, when the matrix does not list ``ref``."""
+        schema = self.schemas.get(ref.schema)
+        if schema is None or ref.name in schema.tables or not schema.governed:
+            return None
+        return schema
+
     def table(self, ref: TableRef) -> TableSpec | None:
         """The table's spec, listed or implied by an owned governed schema; None if ungoverned."""
         schema = self.schemas.get(ref.schema)
@@ -343,7 +374,12 @@ class Policy:
             return spec
         if not schema.governed:
             return None
-        return TableSpec(ref=ref, owner=schema.owner, declared=False, location=schema.location)
+        key = (ref.schema, ref.name)
+        got = self._memo.tables.get(key)
+        if got is None:
+            got = self._memo.tables[key] = TableSpec(ref=ref, owner=schema.owner, declared=False,
+                                                     location=schema.location)
+        return got
 
     def tables(self) -> list[TableSpec]:
         """Every listed table, in file order."""
@@ -356,6 +392,9 @@ class Policy:
         return f"schemas.{ref.schema}"
 
     def owner_hub(self, ref: TableRef) -> str | None:
+        implied = self._implied_schema(ref)
+        if implied is not None:
+            return implied.owner
         spec = self.table(ref)
         return spec.owner if spec else None
 
@@ -369,8 +408,21 @@ class Policy:
             return schema.owner_role
         return self.database.owner_role
 
+    def _memo_key(self, ref: TableRef, role: str = "") -> tuple[str, ...]:
+        """Per schema for an implied table (one answer for all of them), else per table."""
+        if self._implied_schema(ref) is not None:
+            return (role, ref.schema)
+        return (role, ref.schema, ref.name)
+
     def reader_hubs(self, ref: TableRef) -> set[str]:
         """Hubs that may read the table (the owner and extra writers always may)."""
+        key = self._memo_key(ref)
+        got = self._memo.readers.get(key)
+        if got is None:
+            got = self._memo.readers[key] = frozenset(self._reader_hubs(ref))
+        return set(got)  # a copy: callers may add to it
+
+    def _reader_hubs(self, ref: TableRef) -> set[str]:
         spec = self.table(ref)
         if spec is None:
             return set()
@@ -384,6 +436,13 @@ class Policy:
 
     def writer_hubs(self, ref: TableRef) -> dict[str, frozenset[Privilege]]:
         """Hubs that may write the whole table, with their write privileges."""
+        key = self._memo_key(ref)
+        got = self._memo.writers.get(key)
+        if got is None:
+            got = self._memo.writers[key] = self._writer_hubs(ref)
+        return dict(got)
+
+    def _writer_hubs(self, ref: TableRef) -> dict[str, frozenset[Privilege]]:
         spec = self.table(ref)
         if spec is None:
             return {}
@@ -402,6 +461,13 @@ class Policy:
         hub's write privileges. Column grants are answered by
         ``allowed_column_privileges``.
         """
+        key = self._memo_key(ref, role)
+        got = self._memo.allowed.get(key)
+        if got is None:
+            got = self._memo.allowed[key] = self._allowed_privileges(role, ref)
+        return got
+
+    def _allowed_privileges(self, role: str, ref: TableRef) -> frozenset[Privilege]:
         spec = self.roles.get(role)
         if spec is None or self.table(ref) is None:
             return frozenset()
@@ -413,6 +479,8 @@ class Policy:
         return frozenset(privs)
 
     def allowed_column_privileges(self, role: str, ref: TableRef) -> dict[Privilege, frozenset[str]]:
+        if self._implied_schema(ref) is not None:
+            return {}  # column grants live on listed tables only
         spec = self.roles.get(role)
         table = self.table(ref)
         if spec is None or table is None or spec.kind != "writer":

@@ -56,11 +56,11 @@ def lines(result: RunResult, settings: ReportSettings) -> list[Line]:
         out.append([(f"{label} ({len(items)})", "bold underline")])
         for cause in rootcause.group(items):
             if not cause.shared:
-                out.extend(_finding_lines(cause.findings[0], cause.findings[0].key in new, settings))
+                out.extend(_finding_lines(cause.findings[0], summary.new_count(cause.findings[0], new), settings))
                 continue
             out.extend(_cause_lines(cause))
             for f in cause.findings:
-                out.extend([("  ", ""), *line] for line in _consequence_lines(f, f.key in new, settings))
+                out.extend([("  ", ""), *line] for line in _consequence_lines(f, summary.new_count(f, new), settings))
     supp = sort_findings(summary.suppressed(result))
     if supp:
         out.append([])
@@ -68,7 +68,7 @@ def lines(result: RunResult, settings: ReportSettings) -> list[Line]:
         for f in supp:
             reason = f" ({f.suppression})" if f.suppression else ""
             out.append([("  ", ""), (f"{f.severity.value.upper():<8}", "dim"),
-                        (f" {f.rule_id} {f.object}{reason}", "dim")])
+                        (f" {f.rule_id} {summary.object_label(f)}{reason}", "dim")])
     if len(out) > 1:  # a long listing ends where the reader's eye lands: the verdict and its counts
         out.append([])
         out.append(out[0])
@@ -90,13 +90,13 @@ def _cause_lines(cause: rootcause.CauseGroup) -> list[Line]:
     return out
 
 
-def _consequence_lines(f: Finding, is_new: bool, settings: ReportSettings) -> list[Line]:
+def _consequence_lines(f: Finding, is_new: int, settings: ReportSettings) -> list[Line]:
     """A finding under its cause: what it reaches and the first path (the fix is the cause's)."""
     mark = "FAIL" if f.severity.at_least(settings.fail_on) else "note"
     head: Line = [("  ", ""), (f"{f.severity.value.upper():<8}", SEVERITY_STYLE[f.severity]), (f" {mark} ", ""),
-                  (f.rule_id, "bold"), (f" {f.object}", "")]
+                  (f.rule_id, "bold"), (f" {summary.object_label(f)}", "")]
     if is_new:
-        head.append((" [new]", "bold yellow"))
+        head.append((" [new]" if not f.aggregated else f" [{is_new} new]", "bold yellow"))
     out: list[Line] = [head, [("      ", ""), (f.message or f.title, "")]]
     if f.location:
         out.append([("      at ", "dim"), (str(f.location), "")])
@@ -106,13 +106,16 @@ def _consequence_lines(f: Finding, is_new: bool, settings: ReportSettings) -> li
     return out
 
 
-def _finding_lines(f: Finding, is_new: bool, settings: ReportSettings) -> list[Line]:
+FIX_SQL_LINES = 5  # an aggregated finding's script is in the JSON report; the console shows its start
+
+
+def _finding_lines(f: Finding, is_new: int, settings: ReportSettings) -> list[Line]:
     sev_style = SEVERITY_STYLE[f.severity]
     mark = "FAIL" if f.severity.at_least(settings.fail_on) else "note"
     head: Line = [("  ", ""), (f"{f.severity.value.upper():<8}", sev_style), (f" {mark} ", ""),
-                  (f.rule_id, "bold"), (f" {f.object}", "")]
+                  (f.rule_id, "bold"), (f" {summary.object_label(f)}", "")]
     if is_new:
-        head.append((" [new]", "bold yellow"))
+        head.append((" [new]" if not f.aggregated else f" [{is_new} new]", "bold yellow"))
     out: list[Line] = [head, [("      ", ""), (f.title or f.message, "")]]
     if f.message and f.message != f.title:
         out.append([("      ", ""), (f.message, "")])
@@ -121,13 +124,20 @@ def _finding_lines(f: Finding, is_new: bool, settings: ReportSettings) -> list[L
         out.append([("      ", ""), (who, "dim")])
     if f.location:
         out.append([("      at ", "dim"), (str(f.location), "")])
+    if f.aggregated:
+        out.append([("      objects: ", "dim"), (summary.object_preview(f), "")])
     for ev in f.evidence:
         out.append([("      evidence: ", "dim"), (ev, "")])
     if f.fix:
         out.append([("      fix: ", "green"), (f.fix, "")])
     if f.fix_sql:
-        for i, sql_line in enumerate(f.fix_sql.strip().splitlines()):
+        sql_lines = f.fix_sql.strip().splitlines()
+        shown = sql_lines[:FIX_SQL_LINES] if f.aggregated else sql_lines
+        for i, sql_line in enumerate(shown):
             out.append([("      sql: " if i == 0 else "           ", "green"), (sql_line, "")])
+        if len(shown) < len(sql_lines):
+            out.append([("           ", ""), (f"... {len(sql_lines) - len(shown)} more statements "
+                                              "(every one in the JSON report)", "dim")])
     return out
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -41,6 +42,7 @@ from ownaudit.report import history, summary
 from ownaudit.report.options import pair_outputs
 from ownaudit.report.scrub import scrub_result, scrub_text
 from ownaudit.report.settings import ReportSettings
+from ownaudit.safewrite import write_text
 
 OPTION_NAMES = frozenset({"formats", "outputs", "report_dir", "fail_on", "no_color", "quiet", "group_by",
                           "stdout", "now"})
@@ -83,7 +85,7 @@ def emit(result: RunResult, **opts: Any) -> int:
                 history.mark_incomplete(run_dir)
             full = replace(settings, quiet=False)  # -q shortens the terminal, never the archive
             for fmt, name in history.run_file_names(result.complete).items():
-                _write_file(run_dir / name, render(fmt, result, full))
+                write_text(run_dir / name, chunks(fmt, result, full))
             if result.complete:
                 history.point_latest(root, run_dir)
             history.write_index(root)
@@ -105,10 +107,7 @@ def emit(result: RunResult, **opts: Any) -> int:
             _write_stdout(fmt, result, settings, stdout, no_color=bool(opts.get("no_color")))
         else:
             try:
-                path = Path(dest)
-                if path.parent != Path():
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(render(fmt, result, settings), encoding="utf-8")
+                write_text(dest, chunks(fmt, result, settings), mkdir=True)
             except OSError as exc:
                 raise UsageError(f"--output {dest}: cannot write ({exc.strerror or exc})") from None
     return summary.exit_code(result, threshold)
@@ -116,9 +115,18 @@ def emit(result: RunResult, **opts: Any) -> int:
 
 def render(fmt: str, result: RunResult, settings: ReportSettings) -> str:
     """One format as text, scrubbed once more as a last line of defence."""
+    return "".join(chunks(fmt, result, settings))
+
+
+def chunks(fmt: str, result: RunResult, settings: ReportSettings) -> Iterator[str]:
+    """One format as text chunks. JSON streams record by record: every string in it went through
+    ``scrub_result`` already, so it needs no pass over the whole text; the other formats get one."""
     module = importlib.import_module(WRITERS[fmt])
+    if fmt == "json":
+        yield from module.iter_render(result, settings)
+        return
     text: str = module.render(result, settings)
-    return scrub_text(text)
+    yield scrub_text(text)
 
 
 def _threshold(value: str | Severity) -> Severity:
@@ -148,8 +156,3 @@ def _write_stdout(fmt: str, result: RunResult, settings: ReportSettings, stream:
     stream.flush()
 
 
-def _write_file(path: Path, text: str) -> None:
-    """Atomic write inside a report directory: a reader never sees half a report."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

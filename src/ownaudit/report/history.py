@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ownaudit.findings import Finding, sort_findings
+from ownaudit.safewrite import write_text
 
 RUN_NAME = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 FINDINGS_FILE = "findings.json"
@@ -84,8 +85,7 @@ def previous_run(report_dir: Path) -> Path | None:
 
 
 def mark_incomplete(run_dir: Path) -> None:
-    (run_dir / INCOMPLETE_MARKER).write_text("incomplete run: later runs are not compared with it\n",
-                                             encoding="utf-8")
+    write_text(run_dir / INCOMPLETE_MARKER, "incomplete run: later runs are not compared with it\n")
 
 
 def new_run_dir(report_dir: Path, now: datetime | None = None) -> Path:
@@ -102,8 +102,10 @@ def new_run_dir(report_dir: Path, now: datetime | None = None) -> Path:
 
 def point_latest(report_dir: Path, run_dir: Path) -> None:
     """Update ``latest`` (symlink when possible) and the ``LATEST`` index file."""
-    (report_dir / LATEST_FILE).write_text(run_dir.name + "\n", encoding="utf-8")
+    write_text(report_dir / LATEST_FILE, run_dir.name + "\n")
     link = report_dir / LATEST_LINK
+    if link.exists() and not link.is_symlink():
+        return  # something else lives there: 'latest' is a convenience, never worth replacing it
     tmp = report_dir / f".{LATEST_LINK}.tmp"
     with contextlib.suppress(OSError):
         if tmp.is_symlink() or tmp.exists():
@@ -117,17 +119,32 @@ def _brief(f: Finding) -> dict[str, Any]:
             "hub": f.hub, "role": f.role, "title": f.title}
 
 
+def _by_key(findings: list[Finding]) -> dict[str, Finding]:
+    """Unsuppressed findings by identity key, one per object (an aggregated finding counts each)."""
+    out: dict[str, Finding] = {}
+    for f in sort_findings(findings):
+        if f.suppressed:
+            continue
+        if f.aggregated:
+            out.update((m.key, m) for m in f.members())
+        else:
+            out[f.key] = f
+    return out
+
+
 def compare(previous: list[Finding] | None, current: list[Finding], previous_run: str | None = None,
             previous_started_at: str | None = None) -> dict[str, Any]:
     """New / resolved / unchanged by ``Finding.key`` (suppressed findings count as absent).
 
-    ``previous`` None means there was no earlier run: nothing is called new.
+    Objects of an aggregated finding count one by one, with their own keys, so a
+    run that aggregates compares exactly with one that does not. ``previous`` None
+    means there was no earlier run: nothing is called new.
     """
-    cur = {f.key: f for f in sort_findings(current) if not f.suppressed}
+    cur = _by_key(current)
     if previous is None:
         return {"previous_run": None, "previous_started_at": None, "new": [], "resolved": [],
                 "unchanged": [], "counts": {"new": 0, "resolved": 0, "unchanged": 0}}
-    prev = {f.key: f for f in sort_findings(previous) if not f.suppressed}
+    prev = _by_key(previous)
     new = [_brief(f) for k, f in cur.items() if k not in prev]
     resolved = [_brief(f) for k, f in prev.items() if k not in cur]
     unchanged = [k for k in cur if k in prev]
@@ -192,5 +209,5 @@ def write_index(report_dir: Path) -> Path:
         + "".join(rows) + "</tbody></table></body></html>\n"
     )
     path = report_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
+    write_text(path, page)
     return path

@@ -162,8 +162,9 @@ def _matrix(matrix: dict[str, Any], findings: list[Finding]) -> str:
 
 def _finding_row(f: Finding, settings: ReportSettings, new: set[str], n: int, in_cause: str | None) -> str:
     flags = []
-    if f.key in new:
-        flags.append('<span class="new">new</span>')
+    fresh = summary.new_count(f, new)
+    if fresh:
+        flags.append('<span class="new">new</span>' if not f.aggregated else f'<span class="new">{fresh} new</span>')
     if f.suppressed:
         flags.append("suppressed")
     elif f.severity.at_least(settings.fail_on):
@@ -189,10 +190,17 @@ def _finding_row(f: Finding, settings: ReportSettings, new: set[str], n: int, in
         f'data-role="{e(f.role or "")}" data-object="{e(f.object)}" data-cause="{e(f.root_cause)}">'
         f'<td><span class="sev sev-{e(f.severity.value)}">{e(f.severity.value)}</span></td>'
         f"<td>{e(f.rule_id)}</td>"
-        f'<td><code>{e(f.object)}</code><div class="muted small">{who}</div></td>'
+        f'<td>{_object_cell(f)}<div class="muted small">{who}</div></td>'
         f'<td><strong>{e(f.title)}</strong><div class="msg">{e(f.message)}</div>{"".join(details)}{where}</td>'
         f"<td>{' '.join(flags)}</td></tr>"
     )
+
+
+def _object_cell(f: Finding) -> str:
+    if not f.aggregated:
+        return f"<code>{e(f.object)}</code>"
+    items = "".join(f"<li>{e(o)}</li>" for o in f.objects)
+    return f"<code>{e(f.object)}</code><details><summary>{f.count} objects</summary><ul>{items}</ul></details>"
 
 
 def _findings(result: RunResult, settings: ReportSettings) -> str:

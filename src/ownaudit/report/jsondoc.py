@@ -7,6 +7,7 @@ package); ``FORMAT_VERSION`` changes when a consumer would need to change.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ownaudit import TOOL_NAME, __version__
@@ -18,8 +19,7 @@ from ownaudit.report.settings import ReportSettings
 FORMAT_VERSION = "1.0"
 
 
-def document(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
-    """The findings document as a dict (what ``render`` serialises)."""
+def _head(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
     counts = result.counts()
     return {
         "format_version": FORMAT_VERSION,
@@ -35,18 +35,48 @@ def document(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
             "total": sum(counts.values()),
             "failing": len(result.failing(settings.fail_on)),
             "suppressed": len(summary.suppressed(result)),
+            "objects": result.object_count(),
             "by_severity": counts,
         },
         "comparison": result.comparison,
         "notices": list(result.notices),
-        "findings": [f.to_dict() for f in sort_findings(result.findings)],
-        "checked_objects": {k: list(v) for k, v in sorted(result.checked_objects.items())},
-        "matrix": result.matrix,
     }
 
 
+def document(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
+    """The findings document as a dict (what ``render`` writes)."""
+    doc = _head(result, settings)
+    doc["findings"] = [f.to_dict() for f in sort_findings(result.findings)]
+    doc["checked_objects"] = {k: list(v) for k, v in sorted(result.checked_objects.items())}
+    doc["matrix"] = result.matrix
+    return doc
+
+
+def iter_render(result: RunResult, settings: ReportSettings) -> Iterator[str]:
+    """The document as text chunks, one finding record at a time (a file never waits for the whole).
+
+    Each finding is one line, so memory holds one record, not the document, and the
+    file diffs line by line.
+    """
+    head = _head(result, settings)
+    yield "{\n"
+    for name, value in head.items():
+        yield f"  {json.dumps(name)}: {_indented(value)},\n"
+    yield '  "findings": ['
+    for i, f in enumerate(sort_findings(result.findings)):
+        yield ("\n    " if i == 0 else ",\n    ") + json.dumps(f.to_dict(), default=str)
+    yield "\n  ],\n" if result.findings else "],\n"
+    checked = {k: list(v) for k, v in sorted(result.checked_objects.items())}
+    yield f'  "checked_objects": {json.dumps(checked)},\n'
+    yield f'  "matrix": {json.dumps(result.matrix, default=str)}\n}}\n'
+
+
+def _indented(value: Any) -> str:
+    return json.dumps(value, indent=2, default=str).replace("\n", "\n  ")
+
+
 def render(result: RunResult, settings: ReportSettings) -> str:
-    return json.dumps(document(result, settings), indent=2, sort_keys=False, default=str) + "\n"
+    return "".join(iter_render(result, settings))
 
 
 def schema() -> dict[str, Any]:

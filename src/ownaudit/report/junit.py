@@ -31,13 +31,15 @@ def _x(text: str) -> str:
 def _case_name(f: Finding) -> str:
     """The checked object: what a passing run names the same case (never a line number)."""
     if f.object:
-        return f.object
+        return summary.object_label(f)
     return f.location.path if f.location else f.rule_id
 
 
 def _details(f: Finding) -> str:
     who = ", ".join(x for x in (f"hub {f.hub}" if f.hub else "", f"role {f.role}" if f.role else "") if x)
     lines = [f.message or f.title] + ([who] if who else [])
+    if f.aggregated:
+        lines.append(f"objects ({f.count}): {', '.join(f.objects)}")
     lines += [f"evidence: {e}" for e in f.evidence]
     if f.location:
         lines.append(f"at: {f.location}")
@@ -64,7 +66,7 @@ def document(result: RunResult, settings: ReportSettings) -> ET.Element:
     for rid in rule_ids:
         rule = get_rule(rid)
         mine = [f for f in findings if f.rule_id == rid]
-        with_findings = {f.object for f in mine}
+        with_findings = {o for f in mine for o in (f.objects or [f.object])}
         clean_objects = [o for o in result.checked_objects.get(rid, []) if o not in with_findings]
         suite = ET.SubElement(root, "testsuite", name=rid)
         if rule is not None:

@@ -11,6 +11,7 @@ from ownaudit.report import summary
 from ownaudit.report.settings import ReportSettings
 
 MAX_ROWS = 50
+FIX_SQL_LINES = 5  # per aggregated finding: a comment stays readable and under GitHub's size limit
 MARK = {summary.CLEAN: "✅", summary.DIRTY: "❌", summary.INCOMPLETE: "⚠️"}
 
 
@@ -33,9 +34,12 @@ def code(text: str | None) -> str:
 
 def _row(f: Finding, settings: ReportSettings, new: set[str]) -> str:
     mark = "FAIL" if f.severity.at_least(settings.fail_on) else "note"
-    title = cell(f.title or f.message) + (" **(new)**" if f.key in new else "")
+    fresh = summary.new_count(f, new)
+    title = cell(f.title or f.message) + (
+        "" if not fresh else " **(new)**" if not f.aggregated else f" **({fresh} new)**")
     where = code(str(f.location)) if f.location else ""
-    cols = [mark, f.severity.value, f.rule_id, code(f.object), cell(f.hub), cell(f.role), title, where]
+    obj = code(f.object) + (f" ({f.count} objects: {cell(summary.object_preview(f, 3))})" if f.aggregated else "")
+    cols = [mark, f.severity.value, f.rule_id, obj, cell(f.hub), cell(f.role), title, where]
     return "| " + " | ".join(cols) + " |"
 
 
@@ -66,7 +70,11 @@ def render(result: RunResult, settings: ReportSettings) -> str:
             for f in fixes:
                 lines.append(f"- **{f.rule_id}** {code(f.object)}: {cell(f.fix)}".rstrip())
                 if f.fix_sql:
-                    lines += ["", "  ```sql", *("  " + x for x in f.fix_sql.strip().splitlines()), "  ```"]
+                    sql = f.fix_sql.strip().splitlines()
+                    shown = sql[:FIX_SQL_LINES] if f.aggregated else sql
+                    if len(shown) < len(sql):
+                        shown = [*shown, f"-- ... {len(sql) - len(shown)} more statements in the JSON report"]
+                    lines += ["", "  ```sql", *("  " + x for x in shown), "  ```"]
             lines += ["", "</details>"]
     supp = summary.suppressed(result)
     if supp:

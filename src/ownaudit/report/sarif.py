@@ -158,7 +158,8 @@ def _location(f: Finding, policy_path: str, root: Path | None = None) -> dict[st
 
 def _message(f: Finding) -> str:
     text = f.message or f.title or f.rule_id
-    extra = [f"Evidence: {e}" for e in f.evidence]
+    extra = [f"Objects ({f.count}): {summary.object_preview(f, 10)}"] if f.aggregated else []
+    extra += [f"Evidence: {e}" for e in f.evidence]
     if f.fix:
         extra.append(f"Fix: {f.fix}")
     return "\n".join([text, *extra])
@@ -173,8 +174,16 @@ def _result(f: Finding, rule_index: int, policy_path: str, new: set[str], root: 
             props[name] = value
     if f.evidence:
         props["evidence"] = list(f.evidence)
-    if f.key in new:
+    if f.aggregated:
+        props["count"] = f.count
+        props["objects"] = list(f.objects)
+        if "keys" in f.properties:  # an overflow result: the identity of every finding it stands for
+            props["keys"] = list(f.properties["keys"])
+    fresh = summary.new_count(f, new)
+    if fresh:
         props["new"] = True
+        if f.aggregated:
+            props["newObjects"] = fresh
     res: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
@@ -194,6 +203,43 @@ def _result(f: Finding, rule_index: int, policy_path: str, new: set[str], root: 
     return res
 
 
+MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results
+
+
+def _within_limit(findings: list[Finding]) -> list[Finding]:
+    """At most ``MAX_RESULTS`` results, none dropped: past the limit, the least serious (the tail of
+    the sorted list) become one overflow finding per rule naming every object and key."""
+    if len(findings) <= MAX_RESULTS:
+        return findings
+    tail_rules = 0
+    cut = MAX_RESULTS
+    while True:  # room for one overflow result per rule in the tail
+        tail_rules = len({f.rule_id for f in findings[cut:]})
+        if cut + tail_rules <= MAX_RESULTS:
+            break
+        cut = MAX_RESULTS - tail_rules
+    by_rule: dict[str, list[Finding]] = {}
+    for f in findings[cut:]:
+        by_rule.setdefault(f.rule_id, []).append(f)
+    overflow = []
+    for rid, items in by_rule.items():
+        worst = max(items, key=lambda f: f.severity.rank)
+        objects = [o for f in items for o in (f.objects or [f.object])]
+        overflow.append(Finding(
+            rule_id=rid, severity=worst.severity, title=worst.title,
+            message=f"{len(items)} more {rid} findings over {len(objects)} objects, past code scanning's "
+                    f"limit of {MAX_RESULTS} results: every one is in the JSON report",
+            object=f"{rid} overflow", location=worst.location, fix=worst.fix,
+            suppressed=all(f.suppressed for f in items),
+            properties={"identity": "overflow", "keys": [k for f in items for k in f.member_keys()]},
+            objects=objects))
+    return findings[:cut] + overflow
+
+
+def _overflow_count(shown: list[Finding]) -> int:
+    return sum(1 for f in shown if f.properties.get("identity") == "overflow")
+
+
 def document(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
     findings = sort_findings(result.findings)
     rule_ids = sorted({f.rule_id for f in findings})
@@ -204,11 +250,16 @@ def document(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
     invocation: dict[str, Any] = {"executionSuccessful": result.complete}
     if result.started_at:
         invocation["startTimeUtc"] = result.started_at
+    shown = _within_limit(findings)
     notes = list(result.notices)
     if result.policy_path and is_shipped_policy(result.policy_path):
         notes.append(f"the policy is the copy shipped in the ownaudit package ({result.policy_path}): alerts "
                      f"point at {DEFAULT_POLICY}; keep the policy in the repository that runs the job and pass "
                      f"--policy {DEFAULT_POLICY}")
+    if len(shown) < len(findings):
+        notes.append(f"{len(findings)} results exceed code scanning's limit of {MAX_RESULTS} a run: the "
+                     f"{len(findings) - len(shown) + _overflow_count(shown)} least serious are folded into one "
+                     "result per rule (ruleId, objects and keys in its properties); the JSON report lists each")
     if not result.complete:
         notes.insert(0, summary.headline(result, settings.fail_on))
     if notes:
@@ -223,7 +274,7 @@ def document(result: RunResult, settings: ReportSettings) -> dict[str, Any]:
                             "informationUri": INFORMATION_URI, "rules": rules}},
         "automationDetails": {"id": f"{TOOL_NAME}/{result.command}/"},
         "invocations": [invocation],
-        "results": [_result(f, index[f.rule_id], result.policy_path, new, root) for f in findings],
+        "results": [_result(f, index[f.rule_id], result.policy_path, new, root) for f in shown],
         "properties": {
             "status": summary.status(result, settings.fail_on),
             "complete": result.complete,

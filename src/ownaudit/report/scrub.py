@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ownaudit.findings import Finding, RunResult
+from ownaudit.findings import Finding, ObjectDetail, RunResult
 
 MASK = "***"
 
@@ -28,10 +28,15 @@ _KEY_PASSWORD = re.compile(
 _SQL_PASSWORD = re.compile(r"(?P<pre>\bPASSWORD\s+)(?P<pw>'(?:[^']|'')*')", re.IGNORECASE)
 
 _SECRET_KEYS = re.compile(r"pass|pwd|secret|token|credential", re.IGNORECASE)
+# Every pattern above needs one of these: '@' (URL), '=' (keyword), PASSWORD (SQL). A string
+# without any cannot hold a secret they mask, and most report strings (names, rule ids) have none.
+_MAY_HOLD_SECRET = re.compile(r"[=@]|password", re.IGNORECASE)
 
 
 def scrub_text(text: str) -> str:
     """Mask every password-looking value in ``text``; everything else is left untouched."""
+    if not _MAY_HOLD_SECRET.search(text):
+        return text
     text = _URL_PASSWORD.sub(lambda m: m.group("pre") + MASK, text)
     text = _KEY_PASSWORD.sub(lambda m: m.group("pre") + MASK, text)
     return _SQL_PASSWORD.sub(lambda m: m.group("pre") + "'" + MASK + "'", text)
@@ -55,9 +60,24 @@ def scrub_target(target: dict[str, Any]) -> dict[str, Any]:
     return {k: scrub_value(v) for k, v in target.items() if not _SECRET_KEYS.search(k)}
 
 
+def _scrub_detail(d: ObjectDetail) -> ObjectDetail:
+    obj, msg = scrub_text(d.object), scrub_text(d.message)
+    evidence = tuple(scrub_text(e) for e in d.evidence)
+    fix_sql = scrub_text(d.fix_sql) if d.fix_sql else d.fix_sql
+    loc = replace(d.location, path=scrub_text(d.location.path)) if d.location else None
+    if (obj, msg, evidence, fix_sql, loc) == (d.object, d.message, d.evidence, d.fix_sql, d.location):
+        return d  # the common case: nothing to mask, no copy
+    return replace(d, object=obj, message=msg, evidence=evidence, fix_sql=fix_sql, location=loc)
+
+
 def scrub_finding(f: Finding) -> Finding:
     return replace(
         f,
+        hub=scrub_text(f.hub) if f.hub else f.hub,
+        role=scrub_text(f.role) if f.role else f.role,
+        location=replace(f.location, path=scrub_text(f.location.path)) if f.location else None,
+        objects=[scrub_text(o) for o in f.objects],
+        details=[_scrub_detail(d) for d in f.details],
         title=scrub_text(f.title),
         message=scrub_text(f.message),
         object=scrub_text(f.object),
@@ -78,4 +98,6 @@ def scrub_result(result: RunResult) -> RunResult:
         notices=[scrub_text(n) for n in result.notices],
         comparison=scrub_value(result.comparison) if result.comparison is not None else None,
         matrix=scrub_value(result.matrix) if result.matrix is not None else None,
+        checked_objects={k: [scrub_text(o) for o in v] for k, v in result.checked_objects.items()},
+        policy_path=scrub_text(result.policy_path),
     )

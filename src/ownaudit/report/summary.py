@@ -60,7 +60,9 @@ def headline(result: RunResult, threshold: Severity) -> str:
         lead = f"PASSED: no finding at or above {threshold.value}, {n_active} below it"
     else:
         lead = "CLEAN: no finding"
-    return f"ownaudit {result.command}: {lead} ({counts_text(result)}{supp})"
+    objects = result.object_count()
+    covers = f"; covering {objects} objects" if objects != n_active else ""
+    return f"ownaudit {result.command}: {lead} ({counts_text(result)}{supp}{covers})"
 
 
 def target_text(target: dict[str, Any]) -> str:
@@ -133,6 +135,25 @@ def new_keys(result: RunResult) -> set[str]:
     if not cmp_.get("previous_run"):
         return set()
     return {str(x["key"]) for x in cmp_.get("new", [])}
+
+
+def new_count(f: Finding, new: set[str]) -> int:
+    """How many of the objects ``f`` covers are new since the previous run."""
+    if not new:
+        return 0
+    return sum(1 for k in f.member_keys() if k in new)
+
+
+def object_label(f: Finding) -> str:
+    """``f.object``, with the number of objects when the finding is aggregated."""
+    return f"{f.object} ({f.count} objects)" if f.aggregated else f.object
+
+
+def object_preview(f: Finding, limit: int = 5) -> str:
+    """The first objects of an aggregated finding and how many more there are."""
+    shown = ", ".join(f.objects[:limit])
+    more = len(f.objects) - limit
+    return shown + (f" ... and {more} more" if more > 0 else "")
 
 
 def group_label(f: Finding, group_by: str) -> str:

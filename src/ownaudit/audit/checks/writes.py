@@ -35,8 +35,12 @@ def _allowed(ctx: AuditContext, role: str, g: Governed, priv: Privilege, path: A
     return False
 
 
+_JUDGED = sort_privileges(WRITE | {Privilege.SELECT})
+
+
 def check(ctx: AuditContext) -> Iterator[Finding]:
     subjects = [*ctx.subject_roles(), PUBLIC]
+    hubs = {role: ctx.hub_of(role) for role in subjects}
     for g in ctx.governed("rpf"):
         ctx.mark_checked("AUD001", g.name)
         ctx.mark_checked("AUD002", g.name)
@@ -45,9 +49,9 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             cell = ctx.matrix.cell(role, g.name)
             if not cell.paths:
                 continue
-            hub = ctx.hub_of(role)
+            hub = hubs[role]
             bad: dict[Privilege, list[AccessPath]] = {}
-            for priv in sort_privileges(WRITE | {Privilege.SELECT}):
+            for priv in _JUDGED:
                 if priv == Privilege.SELECT and role not in ctx.policy.roles:
                     continue
                 paths = [p for p in relevant_paths(ctx, role, cell.paths.get(priv, []))
