@@ -140,7 +140,8 @@ def _result(f: Finding, rule_index: int, policy_path: str, new: set[str]) -> dic
         "properties": props,
     }
     if f.suppressed:
-        supp: dict[str, Any] = {"kind": "external", "status": "accepted"}
+        in_source = "suppression_location" in f.properties  # an inline comment, else a policy exception
+        supp: dict[str, Any] = {"kind": "inSource" if in_source else "external", "status": "accepted"}
         if f.suppression:
             supp["justification"] = f.suppression
         res["suppressions"] = [supp]
