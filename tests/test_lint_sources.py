@@ -242,10 +242,11 @@ def test_evidence_never_carries_a_password(policy: Policy) -> None:
 
 def test_connecting_as_a_role_outside_the_hub_is_high(policy: Policy) -> None:
     src = (
-        'A = "postgresql://db_owner:${PW}@db/x"\n'
-        'B = "postgresql://cl_writer@db/x"\n'
-        'C = "postgresql://outreach_writer@db/x"\n'
-        'conn = psycopg.connect(host="db", user="ui_reader", password=os.environ["PW"])\n'
+        'A = "postgresql://db_owner:${PW}@db/Test%20DB"\n'
+        'B = "postgresql://cl_writer@db/Test%20DB"\n'
+        'C = "postgresql://outreach_writer@db/Test%20DB"\n'
+        'conn = psycopg.connect(host="db", user="ui_reader", password=os.environ["PW"], dbname="Test DB")\n'
+        'other = "postgresql://db_owner:${PW}@db/analytics"\n'  # another database: not the policy's to judge
     )
     fs = [f for f in lint_source(policy, src, "python", path="cfg.py") if f.rule_id == "LNT013"]
     assert sorted((f.role, where(f)) for f in fs) == [

@@ -22,9 +22,9 @@ from ownaudit.errors import UsageError
 from ownaudit.findings import Finding, Location, RunResult, sort_findings
 from ownaudit.lint import rules as R
 from ownaudit.lint.analyze import analyze_statement
-from ownaudit.lint.check import Checker
+from ownaudit.lint.check import Checker, Locate
 from ownaudit.lint.clientcalls import client_writes
-from ownaudit.lint.credentials import mask_secrets, scan_credentials
+from ownaudit.lint.credentials import connections, mask_secrets, points_at, scan_config, scan_credentials
 from ownaudit.lint.decode import decode_source
 from ownaudit.lint.fragment import Fragment
 from ownaudit.lint.gate import escalate
@@ -57,7 +57,16 @@ ALWAYS_EXCLUDED_DIRS = frozenset(
 )
 
 
+# Files that hold no SQL but often hold connection credentials: scanned for passwords only.
+CONFIG_NAME = re.compile(
+    r"(?:\.env(?:\.[^/]*)?|[^/]*\.env|\.envrc|(?:docker-)?compose[^/]*\.ya?ml|doppler[^/]*\.ya?ml|"
+    r"[^/]*\.(?:sh|bash|zsh))\Z",
+    re.IGNORECASE,
+)
+
+
 def file_kind(path: str) -> str | None:
+    """sql | python | js (SQL is extracted and checked) | config (credentials only) | None."""
     ext = os.path.splitext(path)[1].lower()
     if ext in SQL_EXT:
         return "sql"
@@ -65,6 +74,8 @@ def file_kind(path: str) -> str | None:
         return "python"
     if ext in JS_EXT:
         return "js"
+    if CONFIG_NAME.match(os.path.basename(path)):
+        return "config"
     return None
 
 
@@ -143,9 +154,9 @@ def collect_files(root: Path, scope: LintScope, paths: Iterable[str]) -> tuple[l
             continue
         rel = _relative(p, root)
         if file_kind(str(p)) is None:
-            notices.append(f"{rel}: skipped: not a SQL, Python or JavaScript/TypeScript file")
+            notices.append(f"{rel}: skipped: not a SQL, Python, JavaScript/TypeScript or credential file")
             continue
-        if not in_scope(rel, scope, explicit=True):
+        if not in_scope(rel, scope, explicit=True):  # named explicitly: only excludes apply
             notices.append(f"{rel}: not linted: excluded by the hub's lint scope")
             continue
         if str(p) not in seen:
@@ -177,10 +188,12 @@ def _walk(top: Path, root: Path, scope: LintScope, jobs: list[FileJob], notices:
                 dirnames.remove(d)
         for name in sorted(filenames):
             full = base / name
-            if file_kind(name) is None:
+            kind = file_kind(name)
+            if kind is None:
                 continue
             rel = _relative(full, root)
-            if not in_scope(rel, scope):
+            # include globs name SQL/code files; credential files are in scope unless excluded
+            if not in_scope(rel, scope, explicit=kind == "config"):
                 continue
             if str(full) not in seen:
                 seen.add(str(full))
@@ -261,7 +274,9 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
         return mask_secrets(src.strip())
 
     tokens = None
-    if kind == "sql":
+    if kind == "config":
+        frags = []
+    elif kind == "sql":
         frags = _sql_fragments(text)
     elif kind == "python":
         from ownaudit.lint import extract_python
@@ -301,7 +316,7 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
             found = checker.check(op, search_path, locate, excerpt_at(op.offset), {})
             escalate(found, op, "", policy, hub)
             findings.extend(found)
-    findings.extend(_credentials(text, checker, locate))
+    findings.extend(_credentials(text, checker, locate, config=kind == "config"))
     findings = _dedupe_unknown(findings)
     res.findings = _apply_suppressions(text, findings, display, hub, policy)
     return res
@@ -320,47 +335,51 @@ def _dedupe_unknown(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _credentials(text: str, checker: Checker, locate: object) -> list[Finding]:
+def _credentials(text: str, checker: Checker, locate: Locate, config: bool = False) -> list[Finding]:
+    """LNT012 for every literal password or token; LNT013 for a connection to the policy's database
+    as a role that is not the hub's."""
     out: list[Finding] = []
-    if "postgres" not in text.lower() and "password" not in text.lower() and "user" not in text.lower():
+    low = text.lower()
+    if not any(w in low for w in ("postgres", "pass", "npg_", "user", "pwd", "database_url")):
         return out
-    assert callable(locate)
-    for hit in scan_credentials(text):
+    for hit in scan_config(text) if config else scan_credentials(text):
         loc = locate(hit.offset)
-        if hit.kind == "password":
-            out.append(
-                checker._finding(
-                    R.LITERAL_PASSWORD,
-                    f"connection string with a literal password: {hit.masked}",
-                    f"{loc.path}:{loc.line}",
-                    loc,
-                    "connection string",
-                    hit.masked,
-                )
+        out.append(
+            checker._finding(
+                R.LITERAL_PASSWORD,
+                f"literal password or token in the code: {hit.masked}",
+                f"{loc.path}:{loc.line}",
+                loc,
+                "credential",
+                hit.masked,
             )
-        elif hit.user not in checker.hub_roles:
-            policy = checker.policy
-            whose = policy.hub_of_role(hit.user)
-            why = (
-                f"a role of {whose}"
-                if whose
-                else "the database owner role"
-                if hit.user == policy.database.owner_role
-                else "not a role of this hub"
+        )
+    policy = checker.policy
+    for conn in connections(text):
+        if conn.user in checker.hub_roles or not points_at(conn, policy.database.name, policy.database.host):
+            continue
+        loc = locate(conn.user_offset)
+        whose = policy.hub_of_role(conn.user)
+        why = (
+            f"a role of {whose}"
+            if whose
+            else "the database owner role"
+            if conn.user == policy.database.owner_role
+            else "not a role of this hub"
+        )
+        out.append(
+            checker._finding(
+                R.WRONG_ROLE,
+                f"connects to {policy.database.name} as {conn.user} ({why}); {checker.hub} connects as "
+                f"{', '.join(sorted(checker.hub_roles)) or 'no declared role'}",
+                conn.user,
+                loc,
+                "connection string",
+                conn.masked,
+                f"hubs.{checker.hub}.roles",
+                role=conn.user,
             )
-            out.append(
-                checker._finding(
-                    R.WRONG_ROLE,
-                    f"connects as {hit.user} ({why}); {checker.hub} connects as "
-                    f"{', '.join(sorted(checker.hub_roles)) or 'no declared role'}",
-                    hit.user,
-                    loc,
-                    "connection string",
-                    hit.masked,
-                    f"hubs.{checker.hub}.roles",
-                    role=hit.user,
-                )
-            )
+        )
     return out
 
 
