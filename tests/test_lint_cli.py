@@ -193,6 +193,7 @@ def test_pre_commit_hook_from_a_scratch_git_repository(repo: Path, tmp_path: Pat
                             "entry": entry,
                             "language": "system",
                             "types_or": hook["types_or"],
+                            "files": hook["files"],
                             "require_serial": hook.get("require_serial", False),
                         }
                     ],

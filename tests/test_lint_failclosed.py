@@ -268,6 +268,7 @@ CASES: dict[str, bytes] = {
     "unparseable.sql": b"UPDATE cl.company_identity SET WHERE;\n",
     "suppressed.sql": b"-- ownaudit: ignore[LNT001] we need this, trust us\n" + WRITE.encode(),
     "helper.py": b'# -*- coding: latin-1 -*-\ncur.execute("UPDATE cl.company_identity SET n = \'\xe9\'")\n',
+    ".env": b"PGHOST=db.example\nPGPASSWORD=Zq8-synthetic-PW-41\n",  # a committed credential
 }
 EXPECT = {
     "latin1.sql": "LNT001",
@@ -279,6 +280,7 @@ EXPECT = {
     "unparseable.sql": "LNT019",
     "suppressed.sql": "LNT020",
     "helper.py": "LNT001",
+    ".env": "LNT012",
 }
 
 
@@ -304,7 +306,7 @@ def test_pre_commit_blocks_every_fail_closed_case(repo: Path) -> None:
     entry = str(BIN / "ownaudit") + " " + str(hook["entry"]).split(" ", 1)[1] + " --max-file-size 1"
     config = {"repos": [{"repo": "local", "hooks": [{
         "id": hook["id"], "name": hook["name"], "entry": entry, "language": "system",
-        "types_or": hook["types_or"], "require_serial": True,
+        "types_or": hook["types_or"], "files": hook["files"], "require_serial": True,
     }]}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     (repo / "pyproject.toml").write_text('[tool.ownaudit]\nhub = "hub-out"\npolicy = "ownership.yaml"\n')
@@ -320,6 +322,7 @@ def test_pre_commit_blocks_every_fail_closed_case(repo: Path) -> None:
         p = _git(repo, "commit", "-q", "-m", f"add {name}", check=False)
         assert p.returncode != 0, (name, p.stdout + p.stderr)
         assert EXPECT[name] in p.stdout + p.stderr and f"db/{name}" in p.stdout + p.stderr, (name, p.stdout)
+        assert "Zq8-synthetic" not in p.stdout + p.stderr  # a password is never echoed
         _git(repo, "rm", "-q", "--cached", f"db/{name}")
         (repo / "db" / name).unlink()
     # a mistyped key in the hub's own configuration blocks too (exit 2, one line)

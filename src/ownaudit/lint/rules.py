@@ -147,8 +147,15 @@ LITERAL_PASSWORD = _r(
     "LNT012",
     "literal-password",
     Severity.CRITICAL,
-    "PostgreSQL password written in the code",
-    "A postgres:// connection string or keyword DSN / password= argument with a literal password.",
+    "PostgreSQL password or provider token written in the code",
+    "A literal password in a libpq URI (postgres://, postgresql://, postgresql+driver://, percent-encoded, or a "
+    "password= query parameter), a key=value conninfo string, a password=/password: argument or key of a "
+    "connect(), create_engine() or new Pool({...}) call or a config dict/object (on any line of it), a PGPASSWORD "
+    "or *_password key, the literal default of an environment lookup (os.getenv('PGPASSWORD', '...')), an "
+    "assignment in a committed .env, .envrc, compose or doppler file or shell script (PGPASSWORD=, "
+    "*_PASSWORD=, DATABASE_URL=postgres://user:pw@...), or a Neon token (npg_...). Placeholders "
+    "(${VAR}, $VAR, {name}, %s, <password>, ****, os.environ[...], your_password) are not literals. The value is "
+    "masked in every message, excerpt and report.",
     "A committed password is a leaked password: anyone with read access to the repository can connect.",
     'DATABASE_URL = "postgresql://outreach_writer:hunter2@host/db"',
     "Rotate the password now, and read it from the environment or a secret store.",
@@ -157,11 +164,13 @@ WRONG_ROLE = _r(
     "LNT013",
     "wrong-role",
     Severity.HIGH,
-    "Code connects as a role that is not one of the hub's roles",
-    "A connection string or user= that connects as a role other than the hub's roles (for example the "
-    "database owner role or another hub's writer).",
+    "Code connects to the policy's database as a role that is not one of the hub's roles",
+    "A connection string, conninfo or connect()/dict with user= that points at the policy's database (its "
+    "database name, or when it names none, the policy's host) and connects as a role other than the hub's "
+    "roles (for example the database owner role or another hub's writer). Connections to other databases are "
+    "not judged.",
     "Connecting as another role bypasses the hub's grants: the owner role can write every table.",
-    'psycopg.connect("host=db user=Marketing_DB_owner")',
+    'psycopg.connect("host=db dbname=\'Marketing DB\' user=Marketing_DB_owner")',
     "Connect as the hub's own role (see roles in the policy).",
 )
 SUPPRESSION_WITHOUT_REASON = _r(
