@@ -139,6 +139,7 @@ def test_undecodable_and_unreadable_files_are_findings_that_fail_the_gate(repo: 
         # does not parse, names another hub's governed schema / nothing governed
         ("UPDATE cl.company_identity SET WHERE;", "LNT019", Severity.HIGH),
         ("FROBNICATE marketing.people_master WITH FEELING;", "LNT019", Severity.HIGH),
+        ("FROBNICATE CL.Company_Identity WITH FEELING;", "LNT019", Severity.HIGH),  # unquoted: folds to cl
         ("FROBNICATE outreach.people WITH FEELING;", "LNT011", Severity.LOW),  # the hub's own schema
         ("FROBNICATE public.shq_error_log WITH FEELING;", "LNT011", Severity.LOW),  # ungoverned
         ("SELECT * FROM WHERE;", "LNT011", Severity.LOW),

@@ -34,7 +34,7 @@ from ownaudit.policy.model import Policy
 _READ_ONLY = frozenset({"SELECT", "ANALYZE", "VACUUM", "EXPLAIN", "SHOW", "NOTIFY", "LISTEN", "UNLISTEN",
                         "VALUES", "TABLE", "SET", "RESET", "DISCARD", "REINDEX"})
 _LITERAL = re.compile(r"(?:E|e)?'((?:[^']|'')*)'|\$([A-Za-z_]\w*)?\$(.*?)\$\2\$", re.DOTALL)
-_QUALIFIED = re.compile(r'(?<![\w$."])"?([A-Za-z_][\w$]*)"?\s*\.\s*(?=["A-Za-z_%{*]|' + r"__ownaudit_ph)")
+_QUALIFIED = re.compile(r'(?<![\w$."])("?)([A-Za-z_][\w$]*)\1\s*\.\s*(?=["A-Za-z_%{*]|' + r"__ownaudit_ph)")
 _WRITE_ACTIONS = (WRITE, DDL, GRANT, FK)
 
 
@@ -71,7 +71,7 @@ def governed_risk(op: Operation, text: str, policy: Policy, hub: str) -> str | N
         if op.statement == "EXECUTE" and "dynamic" in op.detail:
             return _dynamic_reason(stmt)
         for m in _QUALIFIED.finditer(stmt):
-            schema = m.group(1)
+            schema = m.group(2) if m.group(1) else m.group(2).lower()  # unquoted names fold to lower case
             if schema in policy.schemas and not _wholly_owned(policy, schema, hub):
                 return f"it names {schema}, a governed schema {hub} does not own"
         return None
