@@ -131,10 +131,10 @@ def test_unreadable_inputs_give_notices_and_the_run_goes_on(repo: Path) -> None:
     notices = "\n".join(doc.get("notices") or []) + p.stderr
     for needle in (
         "bin.sql: skipped: binary",
-        "latin1.sql: skipped: not UTF-8",
+        "latin1.sql: not UTF-8 (byte 11); decoded as cp1252",
         "empty.sql: empty",
-        "loop.sql: skipped",
-        "big.sql: skipped",
+        "loop.sql: cannot be read",
+        "big.sql: not analysed",
     ):
         assert needle in notices, notices
     assert {f["rule_id"] for f in doc["findings"]} == {"LNT001", "LNT017"}
@@ -193,6 +193,7 @@ def test_pre_commit_hook_from_a_scratch_git_repository(repo: Path, tmp_path: Pat
                             "entry": entry,
                             "language": "system",
                             "types_or": hook["types_or"],
+                            "files": hook["files"],
                             "require_serial": hook.get("require_serial", False),
                         }
                     ],

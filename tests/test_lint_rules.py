@@ -98,7 +98,7 @@ def rules(policy: Policy, sql: str, hub: str = "hub-out") -> list[str]:
         ("SELECT * FROM staging.x", ["LNT009"]),
         ("SELECT * FROM public.anything JOIN pg_catalog.pg_class ON true", []),
         ("SELECT * FROM WHERE", ["LNT011"]),
-        ("DO $$ BEGIN EXECUTE format('DELETE FROM %I', t); END $$", ["LNT011"]),
+        ("DO $$ BEGIN EXECUTE format('DELETE FROM %I', t); END $$", ["LNT019"]),
     ],
 )
 def test_rule(policy: Policy, sql: str, expected: list[str]) -> None:
@@ -139,7 +139,14 @@ def test_search_path_resolution(policy: Policy) -> None:
 def test_unresolved_table_from_placeholder(policy: Policy) -> None:
     src = 'cur.execute(f"UPDATE {tbl} SET a = 1")\n'
     (f,) = lint_source(policy, src, "python", path="a.py")
-    assert f.rule_id == "LNT010" and f.object == "{tbl}" and "run time" in f.message
+    assert f.rule_id == "LNT019" and f.object == "{tbl}" and "run time" in f.message
+    assert f.severity == Severity.HIGH  # a templated write target may be another hub's table
+
+
+def test_templated_name_in_the_hubs_own_schema_or_a_read_stays_below_the_gate(policy: Policy) -> None:
+    src = 'cur.execute(f"DELETE FROM outreach.{t}")\ncur.execute(f"SELECT * FROM {t}")\n'
+    got = sorted((f.rule_id, f.severity) for f in lint_source(policy, src, "python", path="a.py"))
+    assert got == [("LNT010", Severity.MEDIUM), ("LNT010", Severity.MEDIUM)]
 
 
 def test_prose_is_not_sql(policy: Policy) -> None:
@@ -155,13 +162,24 @@ def test_prose_is_not_sql(policy: Policy) -> None:
 def test_sql_looking_literal_that_fails_in_a_sql_context_is_unanalysable(policy: Policy) -> None:
     src = 'cur.execute("UPDATE cl.company_identity SET WHERE")\n'
     (f,) = lint_source(policy, src, "python", path="a.py")
-    assert f.rule_id == "LNT011" and f.severity == Severity.MEDIUM and f.location is not None
+    # it names another hub's governed schema: it could be the very write the gate exists to stop
+    assert f.rule_id == "LNT019" and f.severity == Severity.HIGH and f.location is not None
+    src = 'cur.execute("UPDATE public.shq_error_log SET WHERE")\n'  # an ungoverned schema
+    (f,) = lint_source(policy, src, "python", path="a.py")
+    assert f.rule_id == "LNT011" and f.severity == Severity.LOW
 
 
 # -- suppressions ----------------------------------------------------------------------
 
 
-def test_inline_suppressions(policy: Policy) -> None:
+@pytest.fixture(scope="module")
+def permissive(tmp_path_factory: pytest.TempPathFactory) -> Policy:
+    """A policy that lets inline comments silence anything (the default stops at medium)."""
+    return make_policy(tmp_path_factory.mktemp("permissive"), "gate: {inline_suppression_max: critical}\n")
+
+
+def test_inline_suppressions(permissive: Policy) -> None:
+    policy = permissive
     sql = (
         "-- ownaudit: ignore[LNT001] approved by CL in SEC-9\n"
         "UPDATE cl.company_identity SET name = 1;\n"
@@ -175,18 +193,23 @@ def test_inline_suppressions(policy: Policy) -> None:
     )
     fs = lint_source(policy, sql)
     sup = sorted((f.rule_id, where(f)[0], f.suppression) for f in fs if f.suppressed)
-    assert sup == [("LNT001", 2, "inline: approved by CL in SEC-9"), ("LNT001", 3, "inline: cleanup job")]
+    assert sup == [
+        ("LNT001", 2, "inline at f.sql:1: approved by CL in SEC-9"),
+        ("LNT001", 3, "inline at f.sql:3: cleanup job"),
+    ]
     active = sorted((f.rule_id, where(f)[0]) for f in fs if not f.suppressed)
     assert active == [("LNT001", 5), ("LNT001", 9), ("LNT014", 4), ("LNT015", 6), ("LNT015", 8)]
 
 
-def test_suppression_above_a_multi_line_statement(policy: Policy) -> None:
+def test_suppression_above_a_multi_line_statement(permissive: Policy) -> None:
+    policy = permissive
     sql = "-- ownaudit: ignore[LNT001] approved, SEC-4\nUPDATE\n    cl.company_identity\nSET name = 1;\n"
     (f,) = lint_source(policy, sql)
     assert f.suppressed and where(f) == (3, 5)
 
 
-def test_suppression_comment_styles_for_python_and_js(policy: Policy) -> None:
+def test_suppression_comment_styles_for_python_and_js(permissive: Policy) -> None:
+    policy = permissive
     py = 'cur.execute("DELETE FROM cl.company_identity")  # ownaudit: ignore[LNT001] one-off fix\n'
     assert [f.suppressed for f in lint_source(policy, py, "python", path="a.py")] == [True]
     js = '// ownaudit: ignore[lnt001] migration helper, SEC-3\nawait db.query("DELETE FROM cl.company_identity");\n'

@@ -90,14 +90,15 @@ exceptions:
 """
 
 
-def write_policy(tmp_path: Path) -> Path:
+def write_policy(tmp_path: Path, extra: str = "") -> Path:
+    """The test policy, with ``extra`` top-level YAML appended (e.g. a ``gate:`` section)."""
     p = tmp_path / "ownership.yaml"
-    p.write_text(POLICY_YAML, encoding="utf-8")
+    p.write_text(POLICY_YAML + extra, encoding="utf-8")
     return p
 
 
-def make_policy(tmp_path: Path) -> Policy:
-    return load_policy(write_policy(tmp_path), check_schema=False)
+def make_policy(tmp_path: Path, extra: str = "") -> Policy:
+    return load_policy(write_policy(tmp_path, extra), check_schema=False)
 
 
 def lint_source(

@@ -41,7 +41,13 @@ database shared on db.example.test:5432 · policy policy/ownership.yaml (sha256 
 
 </details>
 
-1 suppressed finding not shown.
+<details><summary>1 suppressed finding</summary>
+
+| Severity | Rule | Object | Location | Suppressed by |
+|---|---|---|---|---|
+| high | AUD011 | `outreach.people` | `policy/ownership.yaml:40:5` | exception EX-7: people data hidden from the UI until 2030-01-01 |
+
+</details>
 """
 
 

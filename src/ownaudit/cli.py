@@ -75,10 +75,65 @@ def cli() -> None:
     """
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
+
+
+class _Interrupt:
+    """Remembers that Ctrl-C was pressed.
+
+    Libraries may swallow the KeyboardInterrupt and raise something else
+    (a driver that tries the next host address reports a connect timeout;
+    click turns it into ``Abort``); the flag lets ``main`` say "interrupted"
+    and exit 130 whatever exception finally arrives.
+    """
+
+    seen = False
+
+    @classmethod
+    def handler(cls, signum: int, frame: Any) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+
+def _install_interrupt_handler() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    ):
+        signal.signal(signal.SIGINT, _Interrupt.handler)
+
+
+def _interrupted() -> None:
+    click.echo("ownaudit: interrupted", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run click, turning every expected error into one line and an exit code."""
+    _install_interrupt_handler()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        _interrupted()
+
+
+def _main(argv: list[str] | None) -> Any:
     try:
         return cli.main(args=argv, prog_name="ownaudit", standalone_mode=False)
+    except SystemExit:
+        raise
+    except BaseException:
+        if _Interrupt.seen or isinstance(sys.exc_info()[1], KeyboardInterrupt):
+            _interrupted()
+        return _report(sys.exc_info()[1])
+
+
+def _report(error: BaseException | None) -> Any:
+    """One line and the documented exit code for ``error`` (never a traceback)."""
+    try:
+        raise error if error is not None else RuntimeError("unknown error")
     except PolicyError as exc:
         for problem in exc.problems or [exc.message]:
             click.echo(f"ownaudit: error: {problem}", err=True)
@@ -86,15 +141,16 @@ def main(argv: list[str] | None = None) -> Any:
     except OwnauditError as exc:
         click.echo(f"ownaudit: error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            _interrupted()
         click.echo("ownaudit: aborted", err=True)
         sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         click.echo(f"ownaudit: error: {' '.join(exc.format_message().split())}", err=True)
         sys.exit(EXIT_USAGE if exc.exit_code == 1 else exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("ownaudit: interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # last resort: one line, never a traceback (OWNAUDIT_DEBUG=1 shows it)

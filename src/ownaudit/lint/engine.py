@@ -18,18 +18,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ownaudit.errors import UsageError
 from ownaudit.findings import Finding, Location, RunResult, sort_findings
 from ownaudit.lint import rules as R
 from ownaudit.lint.analyze import analyze_statement
-from ownaudit.lint.check import Checker
+from ownaudit.lint.check import Checker, Locate
 from ownaudit.lint.clientcalls import client_writes
-from ownaudit.lint.credentials import mask_secrets, scan_credentials
+from ownaudit.lint.credentials import connections, mask_secrets, points_at, scan_config, scan_credentials
+from ownaudit.lint.decode import decode_source
 from ownaudit.lint.fragment import Fragment
+from ownaudit.lint.gate import escalate
 from ownaudit.lint.operations import SEARCH_PATH, UNANALYSABLE, Operation
 from ownaudit.lint.positions import LineIndex
 from ownaudit.lint.sqlsplit import scan
 from ownaudit.lint.suppress import find_suppressions
 from ownaudit.policy.model import LintScope, Policy
+from ownaudit.rules import Rule
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 SQL_EXT = frozenset({".sql", ".psql", ".pgsql"})
@@ -53,7 +57,16 @@ ALWAYS_EXCLUDED_DIRS = frozenset(
 )
 
 
+# Files that hold no SQL but often hold connection credentials: scanned for passwords only.
+CONFIG_NAME = re.compile(
+    r"(?:\.env(?:\.[^/]*)?|[^/]*\.env|\.envrc|(?:docker-)?compose[^/]*\.ya?ml|doppler[^/]*\.ya?ml|"
+    r"[^/]*\.(?:sh|bash|zsh))\Z",
+    re.IGNORECASE,
+)
+
+
 def file_kind(path: str) -> str | None:
+    """sql | python | js (SQL is extracted and checked) | config (credentials only) | None."""
     ext = os.path.splitext(path)[1].lower()
     if ext in SQL_EXT:
         return "sql"
@@ -61,6 +74,8 @@ def file_kind(path: str) -> str | None:
         return "python"
     if ext in JS_EXT:
         return "js"
+    if CONFIG_NAME.match(os.path.basename(path)):
+        return "config"
     return None
 
 
@@ -131,19 +146,18 @@ def collect_files(root: Path, scope: LintScope, paths: Iterable[str]) -> tuple[l
             st_is_dir = p.is_dir()
             exists = p.exists() or p.is_symlink()
         except OSError as exc:
-            notices.append(f"{target}: skipped: {exc.strerror or exc}")
-            continue
+            raise UsageError(f"{target}: {exc.strerror or exc}") from None
         if not exists:
-            notices.append(f"{target}: skipped: no such file")
-            continue
+            raise UsageError(f"{target}: no such file or directory (a path given to lint must exist)")
         if st_is_dir:
             _walk(p, root, scope, jobs, notices, seen)
             continue
         rel = _relative(p, root)
         if file_kind(str(p)) is None:
-            notices.append(f"{rel}: skipped: not a SQL, Python or JavaScript/TypeScript file")
+            notices.append(f"{rel}: skipped: not a SQL, Python, JavaScript/TypeScript or credential file")
             continue
-        if not in_scope(rel, scope, explicit=True):
+        if not in_scope(rel, scope, explicit=True):  # named explicitly: only excludes apply
+            notices.append(f"{rel}: not linted: excluded by the hub's lint scope")
             continue
         if str(p) not in seen:
             seen.add(str(p))
@@ -174,44 +188,60 @@ def _walk(top: Path, root: Path, scope: LintScope, jobs: list[FileJob], notices:
                 dirnames.remove(d)
         for name in sorted(filenames):
             full = base / name
-            if file_kind(name) is None:
+            kind = file_kind(name)
+            if kind is None:
                 continue
             rel = _relative(full, root)
-            if not in_scope(rel, scope):
+            # include globs name SQL/code files; credential files are in scope unless excluded
+            if not in_scope(rel, scope, explicit=kind == "config"):
                 continue
             if str(full) not in seen:
                 seen.add(str(full))
                 jobs.append(FileJob(str(full), rel))
 
 
-def read_source(job: FileJob, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, str | None, bool]:
-    """(text, notice, analysable-finding-worthy) for a file; never raises."""
+_SQL_WORDS = re.compile(
+    rb"\b(?:insert|update|delete|merge|truncate|copy|create|alter|drop|grant|revoke|execute)\b", re.IGNORECASE
+)
+
+
+def read_source(job: FileJob, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, list[str], str | None]:
+    """(text, notices, why-not-analysed) for a file; never raises.
+
+    ``why-not-analysed`` is set when the file may hold SQL but could not be
+    read or decoded: that is a finding (LNT017) that fails the default gate,
+    never a silent skip. Over ``max_bytes`` is such a finding too: the whole
+    file's text and parse trees are held in memory, and a hook that takes
+    minutes on a generated dump is a hook people uninstall; such files belong
+    in the scope's ``exclude`` (or a larger ``--max-file-size``).
+    """
+    kind = file_kind(job.path) or "sql"
     try:
         st = os.stat(job.path)
         if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
-            return None, f"{job.display}: skipped: not a regular file", False
+            return None, [f"{job.display}: skipped: not a regular file"], None
         size = st.st_size
         if size > max_bytes:
-            return (
-                None,
-                f"{job.display}: skipped: {size / 1048576:.1f} MiB is over the {max_bytes // 1048576} MiB limit",
-                True,
+            why = (
+                f"{job.display}: not analysed: {size / 1048576:.1f} MiB is over the "
+                f"{max_bytes / 1048576:g} MiB limit (--max-file-size)"
             )
+            return None, [why], why
         with open(job.path, "rb") as fh:
             raw = fh.read(max_bytes + 1)
     except OSError as exc:
-        return None, f"{job.display}: skipped: {exc.strerror or exc}", True
+        why = f"{job.display}: cannot be read: {exc.strerror or exc}"
+        return None, [why], why
     if not raw.strip():
-        return None, f"{job.display}: empty file, nothing to lint", False
-    if b"\x00" in raw[:8192]:
-        return None, f"{job.display}: skipped: binary file", False
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, f"{job.display}: skipped: not UTF-8 (byte {exc.start})", True
-    if text.startswith("\ufeff"):
-        text = " " + text[1:]  # keep offsets: BOM becomes a space
-    return text, None, False
+        return None, [f"{job.display}: empty file, nothing to lint"], None
+    decoded = decode_source(raw, kind, job.display)
+    notices = [decoded.notice] if decoded.notice else []
+    if decoded.text is None:
+        holds_sql = kind == "sql" or not decoded.binary or _SQL_WORDS.search(raw) is not None
+        if decoded.binary:
+            notices = [f"{job.display}: skipped: binary file"]
+        return None, notices, (decoded.notice or f"{job.display}: cannot be decoded") if holds_sql else None
+    return decoded.text, notices, None
 
 
 # -- one file ----------------------------------------------------------------------
@@ -244,7 +274,9 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
         return mask_secrets(src.strip())
 
     tokens = None
-    if kind == "sql":
+    if kind == "config":
+        frags = []
+    elif kind == "sql":
         frags = _sql_fragments(text)
     elif kind == "python":
         from ownaudit.lint import extract_python
@@ -273,6 +305,7 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
                     continue
                 file_off = frag.file_offset(s + op.offset)
                 found = checker.check(op, search_path, frag_locate, excerpt_at(file_off), frag.placeholders)
+                escalate(found, op, frag.text[s:e], policy, hub)
                 if found:
                     first_line = frag_locate(0).line  # a suppression may sit above the statement
                     for f in found:
@@ -280,10 +313,12 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
                 findings.extend(found)
     if tokens is not None:
         for op in client_writes(tokens):
-            findings.extend(checker.check(op, search_path, locate, excerpt_at(op.offset), {}))
-    findings.extend(_credentials(text, checker, locate))
+            found = checker.check(op, search_path, locate, excerpt_at(op.offset), {})
+            escalate(found, op, "", policy, hub)
+            findings.extend(found)
+    findings.extend(_credentials(text, checker, locate, config=kind == "config"))
     findings = _dedupe_unknown(findings)
-    res.findings = _apply_suppressions(text, findings, display, hub, locate)
+    res.findings = _apply_suppressions(text, findings, display, hub, policy)
     return res
 
 
@@ -300,147 +335,174 @@ def _dedupe_unknown(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _credentials(text: str, checker: Checker, locate: object) -> list[Finding]:
+def _credentials(text: str, checker: Checker, locate: Locate, config: bool = False) -> list[Finding]:
+    """LNT012 for every literal password or token; LNT013 for a connection to the policy's database
+    as a role that is not the hub's."""
     out: list[Finding] = []
-    if "postgres" not in text.lower() and "password" not in text.lower() and "user" not in text.lower():
+    low = text.lower()
+    if not any(w in low for w in ("postgres", "pass", "npg_", "user", "pwd", "database_url")):
         return out
-    assert callable(locate)
-    for hit in scan_credentials(text):
+    for hit in scan_config(text) if config else scan_credentials(text):
         loc = locate(hit.offset)
-        if hit.kind == "password":
-            out.append(
-                checker._finding(
-                    R.LITERAL_PASSWORD,
-                    f"connection string with a literal password: {hit.masked}",
-                    f"{loc.path}:{loc.line}",
-                    loc,
-                    "connection string",
-                    hit.masked,
-                )
+        out.append(
+            checker._finding(
+                R.LITERAL_PASSWORD,
+                f"literal password or token in the code: {hit.masked}",
+                f"{loc.path}:{loc.line}",
+                loc,
+                "credential",
+                hit.masked,
             )
-        elif hit.user not in checker.hub_roles:
-            policy = checker.policy
-            whose = policy.hub_of_role(hit.user)
-            why = (
-                f"a role of {whose}"
-                if whose
-                else "the database owner role"
-                if hit.user == policy.database.owner_role
-                else "not a role of this hub"
+        )
+    policy = checker.policy
+    for conn in connections(text):
+        if conn.user in checker.hub_roles or not points_at(conn, policy.database.name, policy.database.host):
+            continue
+        loc = locate(conn.user_offset)
+        whose = policy.hub_of_role(conn.user)
+        why = (
+            f"a role of {whose}"
+            if whose
+            else "the database owner role"
+            if conn.user == policy.database.owner_role
+            else "not a role of this hub"
+        )
+        out.append(
+            checker._finding(
+                R.WRONG_ROLE,
+                f"connects to {policy.database.name} as {conn.user} ({why}); {checker.hub} connects as "
+                f"{', '.join(sorted(checker.hub_roles)) or 'no declared role'}",
+                conn.user,
+                loc,
+                "connection string",
+                conn.masked,
+                f"hubs.{checker.hub}.roles",
+                role=conn.user,
             )
-            out.append(
-                checker._finding(
-                    R.WRONG_ROLE,
-                    f"connects as {hit.user} ({why}); {checker.hub} connects as "
-                    f"{', '.join(sorted(checker.hub_roles)) or 'no declared role'}",
-                    hit.user,
-                    loc,
-                    "connection string",
-                    hit.masked,
-                    f"hubs.{checker.hub}.roles",
-                    role=hit.user,
-                )
-            )
+        )
     return out
 
 
-def _apply_suppressions(text: str, findings: list[Finding], display: str, hub: str, locate: object) -> list[Finding]:
+def _suppression_finding(rule: Rule, message: str, display: str, hub: str, loc: Location) -> Finding:
+    return Finding(
+        rule.id,
+        rule.severity,
+        rule.title,
+        message,
+        f"{display}:{loc.line}",
+        hub,
+        location=loc,
+        kind="suppression",
+        properties={"identity": display},
+    )
+
+
+def _apply_suppressions(text: str, findings: list[Finding], display: str, hub: str, policy: Policy) -> list[Finding]:
+    """Honour inline ignore comments within what the policy allows; report the rest as findings.
+
+    A comment may silence findings up to ``gate.inline_suppression_max``; a more
+    severe finding stays active and the comment becomes LNT020. Comments
+    without rule or reason (LNT014) and comments matching nothing (LNT015) are
+    findings too, so a suppression never hides anything quietly.
+    """
     sups = find_suppressions(text)
     if not sups:
         return findings
+    limit = policy.gate.inline_suppression_max
+    limit_text = limit.value if limit else "none"
+    limit_where = policy.location("gate.inline_suppression_max") if "gate.inline_suppression_max" in (
+        policy.locations
+    ) else None
     extra: list[Finding] = []
     for f in findings:
         line = f.location.line if f.location else 0
+        stmt_line = f.properties.get("statement_line")
         for s in sups:
             if not s.rules or not s.reason:
                 continue
-            stmt_line = f.properties.get("statement_line")
-            if s.covers(f.rule_id, line) or (isinstance(stmt_line, int) and s.covers(f.rule_id, stmt_line)):
-                f.suppressed = True
-                f.suppression = f"inline: {s.reason}"
-                s.used = True
-                break
+            if not (s.covers(f.rule_id, line) or (isinstance(stmt_line, int) and s.covers(f.rule_id, stmt_line))):
+                continue
+            s.used = True
+            if limit is None or f.severity.rank > limit.rank:
+                where = f" ({limit_where})" if limit_where else " (the default)"
+                extra.append(
+                    _suppression_finding(
+                        R.SUPPRESSION_BEYOND_POLICY,
+                        f"ownaudit: ignore[{', '.join(sorted(s.rules))}] would silence a {f.severity.value} "
+                        f"{f.rule_id} finding on line {line}; the policy lets inline comments silence up to "
+                        f"{limit_text} (gate.inline_suppression_max{where}); the finding stays. Use a policy "
+                        f"exception (central, reviewed, expiring) instead",
+                        display,
+                        hub,
+                        Location(display, s.line, s.column),
+                    )
+                )
+                continue
+            f.suppressed = True
+            f.suppression = f"inline at {display}:{s.line}: {s.reason}"
+            f.properties["suppression_location"] = f"{display}:{s.line}:{s.column}"
+            break
     for s in sups:
         loc = Location(display, s.line, s.column)
         if not s.rules or not s.reason:
             what = "no rule id" if not s.rules else "no reason"
             extra.append(
-                Finding(
-                    R.SUPPRESSION_WITHOUT_REASON.id,
-                    R.SUPPRESSION_WITHOUT_REASON.severity,
-                    R.SUPPRESSION_WITHOUT_REASON.title,
+                _suppression_finding(
+                    R.SUPPRESSION_WITHOUT_REASON,
                     f"ownaudit: ignore comment with {what}; it suppresses nothing",
-                    f"{display}:{s.line}",
+                    display,
                     hub,
-                    location=loc,
-                    kind="suppression",
-                    properties={"identity": display},
+                    loc,
                 )
             )
         elif not s.used:
             extra.append(
-                Finding(
-                    R.UNUSED_SUPPRESSION.id,
-                    R.UNUSED_SUPPRESSION.severity,
-                    R.UNUSED_SUPPRESSION.title,
+                _suppression_finding(
+                    R.UNUSED_SUPPRESSION,
                     f"ownaudit: ignore[{', '.join(sorted(s.rules))}] matches no finding on line "
                     f"{s.line} or {s.line + 1}",
-                    f"{display}:{s.line}",
+                    display,
                     hub,
-                    location=loc,
-                    kind="suppression",
-                    properties={"identity": display},
+                    loc,
                 )
             )
     return findings + extra
+
+
+def _not_analysed(display: str, hub: str, why: str) -> Finding:
+    rule = R.FILE_NOT_ANALYSED
+    return Finding(
+        rule.id,
+        rule.severity,
+        rule.title,
+        why,
+        display,
+        hub,
+        location=Location(display),
+        kind="file",
+        properties={"identity": display},
+    )
 
 
 def lint_file(job: FileJob, policy: Policy, hub: str, max_bytes: int = MAX_FILE_BYTES) -> FileResult:
     kind = file_kind(job.path)
     if kind is None:
         return FileResult()
-    text, notice, worth_finding = read_source(job, max_bytes)
+    text, notices, why = read_source(job, max_bytes)
     if text is None:
-        res = FileResult(notices=[notice] if notice else [])
-        if worth_finding and notice:
-            rule = R.FILE_NOT_ANALYSED
-            res.findings.append(
-                Finding(
-                    rule.id,
-                    rule.severity,
-                    rule.title,
-                    notice,
-                    job.display,
-                    hub,
-                    location=Location(job.display),
-                    kind="file",
-                    properties={"identity": job.display},
-                )
-            )
+        res = FileResult(notices=notices)
+        if why:
+            res.findings.append(_not_analysed(job.display, hub, why))
         return res
     try:
-        return lint_text(text, job.display, kind, policy, hub)
+        res = lint_text(text, job.display, kind, policy, hub)
+        res.notices[:0] = notices
+        return res
     except RecursionError:
-        msg = f"{job.display}: skipped: nested too deeply to analyse"
+        msg = f"{job.display}: not analysed: nested too deeply to analyse"
     except Exception as exc:  # one bad file must not end the run
-        msg = f"{job.display}: skipped: internal error {type(exc).__name__}: {exc}"[:300]
-    rule = R.FILE_NOT_ANALYSED
-    return FileResult(
-        [
-            Finding(
-                rule.id,
-                rule.severity,
-                rule.title,
-                msg,
-                job.display,
-                hub,
-                location=Location(job.display),
-                kind="file",
-                properties={"identity": job.display},
-            )
-        ],
-        [msg],
-    )
+        msg = f"{job.display}: not analysed: internal error {type(exc).__name__}: {exc}"[:300]
+    return FileResult([_not_analysed(job.display, hub, msg)], [*notices, msg])
 
 
 # -- the run -----------------------------------------------------------------------
@@ -537,12 +599,26 @@ def lint(
     paths: Iterable[str] = (),
     n_jobs: int = 0,
     max_bytes: int = MAX_FILE_BYTES,
+    allow_empty: bool = False,
+    extra_exclude: Iterable[str] = (),
 ) -> RunResult:
-    """Lint ``paths`` (or the hub's scope under ``root``) and return the run's result."""
+    """Lint ``paths`` (or the hub's scope under ``root``) and return the run's result.
+
+    A scope or directory that matches no file is a usage error unless
+    ``allow_empty``: a mistyped path in CI must not stay green forever. Files
+    named one by one (as pre-commit passes them) may all be out of scope.
+    """
     started = _dt.datetime.now(_dt.timezone.utc)
     t0 = time.perf_counter()
-    hub_spec = policy.hubs[hub]
-    jobs, notices = collect_files(root, hub_spec.lint, paths)
+    scope = policy.hubs[hub].lint
+    extra = list(extra_exclude)
+    if extra:
+        scope = LintScope(list(scope.include), [*scope.exclude, *extra], list(scope.search_path))
+    paths = list(paths)
+    jobs, notices = collect_files(root, scope, paths)
+    if not jobs and not allow_empty and (not paths or any(Path(p).is_dir() for p in paths)):
+        where = ", ".join(paths) if paths else f"{root} (the lint scope of {hub})"
+        raise UsageError(f"{where}: no SQL, Python or JavaScript/TypeScript file to lint (--allow-empty to accept)")
     results = run_jobs(jobs, policy, hub, n_jobs, max_bytes)
     findings: list[Finding] = []
     statements = 0

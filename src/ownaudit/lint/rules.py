@@ -132,12 +132,14 @@ UNRESOLVED_TABLE = _r(
 UNANALYSABLE = _r(
     "LNT011",
     "unanalysable-sql",
-    Severity.MEDIUM,
+    Severity.LOW,
     "SQL the linter could not analyse",
     "A statement in a .sql file or in a SQL context (execute() argument, sql tagged template, query-named "
     "constant) that does not parse, a statement form the analyser does not know, or dynamic SQL "
-    "(EXECUTE of a computed string) inside a function body.",
-    "'Could not understand' must never read as 'clean': the statement may write anywhere.",
+    "(EXECUTE of a computed string) inside a function body, when it cannot write a governed object: it names "
+    "no governed schema of another hub, or its dynamic command is visibly a read or maintenance statement "
+    "(otherwise it is LNT019).",
+    "'Could not understand' must never read as 'clean'; it is reported, at low, so a reviewer sees it.",
     "EXECUTE format('DELETE FROM %I.%I', s, t);",
     "Rewrite the statement so it parses, or review it and suppress with a reason.",
 )
@@ -145,8 +147,15 @@ LITERAL_PASSWORD = _r(
     "LNT012",
     "literal-password",
     Severity.CRITICAL,
-    "PostgreSQL password written in the code",
-    "A postgres:// connection string or keyword DSN / password= argument with a literal password.",
+    "PostgreSQL password or provider token written in the code",
+    "A literal password in a libpq URI (postgres://, postgresql://, postgresql+driver://, percent-encoded, or a "
+    "password= query parameter), a key=value conninfo string, a password=/password: argument or key of a "
+    "connect(), create_engine() or new Pool({...}) call or a config dict/object (on any line of it), a PGPASSWORD "
+    "or *_password key, the literal default of an environment lookup (os.getenv('PGPASSWORD', '...')), an "
+    "assignment in a committed .env, .envrc, compose or doppler file or shell script (PGPASSWORD=, "
+    "*_PASSWORD=, DATABASE_URL=postgres://user:pw@...), or a Neon token (npg_...). Placeholders "
+    "(${VAR}, $VAR, {name}, %s, <password>, ****, os.environ[...], your_password) are not literals. The value is "
+    "masked in every message, excerpt and report.",
     "A committed password is a leaked password: anyone with read access to the repository can connect.",
     'DATABASE_URL = "postgresql://outreach_writer:hunter2@host/db"',
     "Rotate the password now, and read it from the environment or a secret store.",
@@ -155,11 +164,13 @@ WRONG_ROLE = _r(
     "LNT013",
     "wrong-role",
     Severity.HIGH,
-    "Code connects as a role that is not one of the hub's roles",
-    "A connection string or user= that connects as a role other than the hub's roles (for example the "
-    "database owner role or another hub's writer).",
+    "Code connects to the policy's database as a role that is not one of the hub's roles",
+    "A connection string, conninfo or connect()/dict with user= that points at the policy's database (its "
+    "database name, or when it names none, the policy's host) and connects as a role other than the hub's "
+    "roles (for example the database owner role or another hub's writer). Connections to other databases are "
+    "not judged.",
     "Connecting as another role bypasses the hub's grants: the owner role can write every table.",
-    'psycopg.connect("host=db user=Marketing_DB_owner")',
+    'psycopg.connect("host=db dbname=\'Marketing DB\' user=Marketing_DB_owner")',
     "Connect as the hub's own role (see roles in the policy).",
 )
 SUPPRESSION_WITHOUT_REASON = _r(
@@ -195,10 +206,12 @@ EXPIRED_EXCEPTION = _r(
 FILE_NOT_ANALYSED = _r(
     "LNT017",
     "file-not-analysed",
-    Severity.LOW,
+    Severity.HIGH,
     "A file in the lint scope could not be analysed",
-    "A file in scope that is not UTF-8, larger than the size limit, or unreadable.",
-    "Skipped files are not checked; the run says so instead of passing them silently.",
+    "A file in scope that may hold SQL but cannot be read (permissions, a symbolic-link loop, a dangling link), "
+    "cannot be decoded (an encoding its own declaration contradicts, binary content in a .sql file or with SQL "
+    "words in it), is larger than --max-file-size (8 MiB by default), or made the analyser fail.",
+    "A file the linter did not read may write anything; it fails the gate instead of passing silently.",
     "migrations/dump.sql (12 MiB)",
     "Exclude the file in the hub's lint scope if it holds no SQL for this database, or fix its encoding.",
 )
@@ -212,4 +225,44 @@ RLS_WEAKENED = _r(
     "Turning RLS off exposes every row to every role holding a grant.",
     "ALTER TABLE outreach.company_target DISABLE ROW LEVEL SECURITY;",
     "Keep RLS on; change the policy first if the requirement really changed.",
+)
+UNANALYSABLE_GOVERNED = _r(
+    "LNT019",
+    "unanalysable-governed-sql",
+    Severity.HIGH,
+    "SQL the linter could not analyse could write a governed object",
+    "Dynamic SQL (EXECUTE of a computed string) whose command is not visibly a read or maintenance statement; "
+    "a write, DDL, grant or foreign key whose target is built at run time in a schema the hub does not wholly "
+    "own; a statement that does not parse and names a governed schema of another hub. The severity is the "
+    "policy's gate.unanalysable_governed (default high; medium lets it pass the default gate).",
+    "A statement that cannot be checked and can reach another hub's table is exactly the write the gate "
+    "exists to stop; passing it would let any cross-hub write through by hiding it behind format().",
+    "DO $$ BEGIN EXECUTE 'UPDATE cl.company_identity SET stage = ' || quote_literal(s); END $$;",
+    "Write the statement with literal, qualified names so it can be checked (an allow-list of literal "
+    "statements instead of format()), or get a reviewed, expiring policy exception.",
+)
+SUPPRESSION_BEYOND_POLICY = _r(
+    "LNT020",
+    "suppression-beyond-policy",
+    Severity.HIGH,
+    "Inline suppression of a finding more severe than the policy allows",
+    "An `ownaudit: ignore[...]` comment on a finding whose severity is above the policy's "
+    "gate.inline_suppression_max (default medium). The finding is not suppressed.",
+    "A hub must not grade its own homework: silencing a critical cross-hub write in the hub's own file "
+    "would make the gate optional. Above the limit only a central, reviewed, expiring policy exception counts.",
+    "-- ownaudit: ignore[LNT001] we need this\nUPDATE cl.company_identity SET stage = 'x';",
+    "Fix the finding, or add an exceptions: entry (rule, object, reason, expires, ticket) to the central policy.",
+)
+HUB_OVERRIDE = _r(
+    "LNT021",
+    "hub-side-override",
+    Severity.HIGH,
+    "The hub repository's configuration tries to override the central check",
+    "In --strict mode: a [tool.ownaudit] policy in the hub's pyproject.toml (ignored), a [tool.ownaudit] hub "
+    "that differs from the hub the central check determined, or [tool.ownaudit] exclude globs that narrow "
+    "the policy's lint scope (ignored).",
+    "The central required check is the gate; settings in the repository it guards must not be able to "
+    "replace the policy, change whose rules apply, or hide files from it.",
+    '[tool.ownaudit]\npolicy = "my-own-ownership.yaml"',
+    "Remove the override; change the central policy through its review instead.",
 )

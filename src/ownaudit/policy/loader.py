@@ -26,6 +26,7 @@ from ownaudit.policy.model import (
     Database,
     ExceptionSpec,
     ForeignKeySpec,
+    GateSpec,
     Hub,
     LintScope,
     Migration,
@@ -99,6 +100,8 @@ def validate_policy_text(text: str, label: str, *, check_schema: bool = True,
 
     if check_schema:
         problems.extend(_schema_problems(loaded.data, where))
+    else:  # the linter's fast path still refuses keys the schema does not know
+        problems.extend(unknown_key_problems(loaded.data, where))
     if problems:
         return None, _dedupe(problems), []
     builder = _Builder(label, loaded.data, loaded.locations, where)
@@ -146,12 +149,78 @@ def _schema_problems(data: Any, where: Any) -> list[str]:
         msg = _schema_message(err)
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
             extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            known = sorted(err.schema.get("properties", {}))
             for key in extra:
                 sub = f"{keypath}.{key}" if keypath else key
-                out.append(f"{where(sub)}: {sub}: unknown key {key!r}")
+                out.append(f"{where(sub)}: {sub}: unknown key {key!r}{_did_you_mean(key, known)}")
             continue
         loc = where(keypath)
         out.append(f"{loc}: {keypath or '(top level)'}: {msg}")
+    return out
+
+
+def _did_you_mean(key: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+@lru_cache(maxsize=1)
+def _schema_json() -> dict[str, Any]:
+    data = json.loads(shipped_schema_path().read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def unknown_key_problems(data: Any, where: Any) -> list[str]:
+    """Keys the JSON Schema does not allow, found without the jsonschema package (the hook's fast path).
+
+    Walks ``properties`` / ``additionalProperties`` / ``$ref`` and the object
+    branch of ``oneOf``/``anyOf``; every other constraint is left to the model
+    builder and to ``ownaudit validate``.
+    """
+    root = _schema_json()
+    out: list[str] = []
+
+    def deref(node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            ref = str(node["$ref"])
+            target: Any = root
+            for part in ref.lstrip("#/").split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            node = target
+        return node
+
+    def object_branch(node: Any) -> Any:
+        node = deref(node)
+        if isinstance(node, dict) and "properties" not in node:
+            for k in ("oneOf", "anyOf"):
+                for branch in node.get(k, []):
+                    b = deref(branch)
+                    if isinstance(b, dict) and ("properties" in b or "additionalProperties" in b):
+                        return b
+        return node
+
+    def walk(value: Any, node: Any, kp: str) -> None:
+        node = object_branch(node)
+        if not isinstance(node, dict):
+            return
+        if isinstance(value, dict):
+            props = node.get("properties", {})
+            extra = node.get("additionalProperties", True)
+            for key, sub_value in value.items():
+                sub = f"{kp}.{key}" if kp else str(key)
+                if key in props:
+                    walk(sub_value, props[key], sub)
+                elif extra is False:
+                    out.append(f"{where(sub)}: {sub}: unknown key {key!r}{_did_you_mean(str(key), sorted(props))}")
+                elif isinstance(extra, dict):
+                    walk(sub_value, extra, sub)
+        elif isinstance(value, list) and "items" in node:
+            for i, item in enumerate(value):
+                walk(item, node["items"], f"{kp}[{i}]")
+
+    walk(data, root, "")
     return out
 
 
@@ -307,7 +376,29 @@ class _Builder:
             foreign_keys=[f for f in fks if f is not None],
             exceptions=[e for e in excs if e is not None],
             locations=dict(self.locations),
+            gate=self._gate(self._get(d, "gate", "", dict, {}) or {}),
         )
+
+    def _gate(self, g: dict[str, Any]) -> GateSpec:
+        from ownaudit.findings import Severity
+
+        spec = GateSpec(location=self._loc("gate") if g else None)
+        raw = self._get(g, "inline_suppression_max", "gate", str, None)
+        if raw is not None:
+            if raw.lower() == "none":
+                spec.inline_suppression_max = None
+            else:
+                try:
+                    spec.inline_suppression_max = Severity.parse(raw)
+                except ValueError as exc:
+                    self.bad("gate.inline_suppression_max", f"{exc} or none")
+        raw = self._get(g, "unanalysable_governed", "gate", str, None)
+        if raw is not None:
+            try:
+                spec.unanalysable_governed = Severity.parse(raw)
+            except ValueError as exc:
+                self.bad("gate.unanalysable_governed", str(exc))
+        return spec
 
     def _readers(self, obj: dict[str, Any], kp: str) -> list[str] | str | None:
         value = obj.get("readers")

@@ -31,17 +31,65 @@ def find_pyproject(start: Path | None = None) -> Path | None:
     return None
 
 
+# [tool.ownaudit] keys and the type each must have: anything else is a usage error, never ignored.
+TOOL_KEYS: dict[str, type] = {"hub": str, "policy": str, "exclude": list}
+
+
+def tool_key_line(text: str, key: str) -> int:
+    """Line of ``key = ...`` inside the ``[tool.ownaudit]`` table (1 when it cannot be told)."""
+    import re
+
+    in_table = False
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_table = re.match(r"\[\s*tool\s*\.\s*ownaudit\s*\]", stripped) is not None
+            continue
+        if in_table and re.match(rf"[\"']?{re.escape(key)}[\"']?\s*=", stripped):
+            return lineno
+    for lineno, line in enumerate(text.splitlines(), start=1):  # dotted form: tool.ownaudit.key = ...
+        if re.match(rf"\s*tool\s*\.\s*ownaudit\s*\.\s*{re.escape(key)}\s*=", line):
+            return lineno
+    return 1
+
+
+def _check_tool_table(table: dict[str, object], text: str, pyproject: Path) -> None:
+    import difflib
+
+    for key, value in table.items():
+        line = tool_key_line(text, key)
+        if key not in TOOL_KEYS:
+            close = difflib.get_close_matches(key, list(TOOL_KEYS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(TOOL_KEYS)})"
+            raise UsageError(f"{pyproject}:{line}: [tool.ownaudit] unknown key {key!r}{hint}")
+        want = TOOL_KEYS[key]
+        ok = isinstance(value, want) and (want is not list or all(isinstance(v, str) for v in value))  # type: ignore[attr-defined]
+        if not ok or (want is str and not value):
+            what = "a non-empty string" if want is str else "a list of strings"
+            raise UsageError(f"{pyproject}:{line}: [tool.ownaudit] {key} must be {what}")
+
+
 def tool_config(start: Path | None = None) -> tuple[dict[str, object], Path | None]:
-    """The ``[tool.ownaudit]`` table of the nearest pyproject.toml and that file's path."""
+    """The ``[tool.ownaudit]`` table of the nearest pyproject.toml and that file's path.
+
+    Unknown or mistyped keys are a usage error naming file and line (with the
+    closest known key): a typo such as ``hubb`` must not silently fall back to
+    another hub or the shipped policy.
+    """
     pyproject = find_pyproject(start)
     if pyproject is None:
         return {}, None
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{pyproject}: cannot read [tool.ownaudit]: {exc}") from None
-    table = data.get("tool", {}).get("ownaudit", {})
-    return (table if isinstance(table, dict) else {}), pyproject
+    tool = data.get("tool", {})
+    table = tool.get("ownaudit", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise UsageError(f"{pyproject}:{tool_key_line(text, 'ownaudit')}: [tool.ownaudit] must be a table")
+    _check_tool_table(table, text, pyproject)
+    return table, pyproject
 
 
 def shipped_policy_path() -> Path:
@@ -65,15 +113,25 @@ def shipped_schema_path() -> Path:
     return Path(__file__).resolve().parents[3] / "policy" / "ownership.schema.json"
 
 
-def resolve_policy_path(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
-    """Apply the documented order: explicit, $OWNAUDIT_POLICY, [tool.ownaudit] policy, shipped."""
+def policy_source(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> tuple[Path, str]:
+    """The policy to use and where that choice came from: ``--policy``, ``OWNAUDIT_POLICY``,
+    ``pyproject.toml`` (the hub repository's own setting) or ``shipped``.
+
+    The command line and the environment belong to whoever runs the check (a
+    central CI job), so they win over the repository's own configuration.
+    """
     if explicit:
-        return Path(explicit)
+        return Path(explicit), "--policy"
     env = os.environ.get(POLICY_ENV)
     if env:
-        return Path(env)
+        return Path(env), POLICY_ENV
     table, pyproject = tool_config(start)
     configured = table.get("policy")
     if isinstance(configured, str) and configured and pyproject is not None:
-        return (pyproject.parent / configured).resolve()
-    return shipped_policy_path()
+        return (pyproject.parent / configured).resolve(), "pyproject.toml"
+    return shipped_policy_path(), "shipped"
+
+
+def resolve_policy_path(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """Apply the documented order: explicit, $OWNAUDIT_POLICY, [tool.ownaudit] policy, shipped."""
+    return policy_source(explicit, start)[0]

@@ -11,7 +11,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ownaudit.findings import Location
+from ownaudit.findings import Location, Severity
 from ownaudit.privileges import DML_WRITE, Privilege
 
 SchemaStatus = Literal["active", "legacy", "migrating", "shared"]
@@ -297,6 +297,20 @@ class _Memo:
 
 
 @dataclass
+class GateSpec:
+    """What the lint gate lets a hub decide: the central policy sets it, the hub cannot widen it.
+
+    ``inline_suppression_max`` is the highest severity an inline ignore comment
+    may silence (None: none at all); ``unanalysable_governed`` is the severity of
+    unanalysable SQL that could write a governed object.
+    """
+
+    inline_suppression_max: Severity | None = Severity.MEDIUM
+    unanalysable_governed: Severity = Severity.HIGH
+    location: Location | None = None
+
+
+@dataclass
 class Policy:
     """The whole ownership matrix, validated.
 
@@ -314,6 +328,7 @@ class Policy:
     foreign_keys: list[ForeignKeySpec] = field(default_factory=list)
     exceptions: list[ExceptionSpec] = field(default_factory=list)
     locations: dict[str, Location] = field(default_factory=dict)
+    gate: GateSpec = field(default_factory=lambda: GateSpec())
     source_text: str = ""
     # Answers for tables the matrix does not list are the same for every table of a schema:
     # memoised per schema / (role, schema), so a 100,000-table audit asks each question once

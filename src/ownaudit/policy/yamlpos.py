@@ -61,6 +61,13 @@ def load_yaml(text: str, path: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}:1:1"
         problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        opened = _unclosed_bracket(text, mark.line, mark.column) if mark else None
+        if opened is not None:
+            char, line, col = opened
+            problem += f" (the {char!r} opened at line {line}, column {col} is not closed)"
+        elif exc.context and exc.context_mark and exc.problem_mark and exc.context_mark != exc.problem_mark:
+            cm = exc.context_mark
+            problem += f" ({' '.join(str(exc.context).split())} started at line {cm.line + 1}, column {cm.column + 1})"
         out.problems.append(f"{where}: invalid YAML: {problem}")
         out.data = None
     except yaml.YAMLError as exc:
@@ -73,6 +80,43 @@ def load_yaml(text: str, path: str) -> Loaded:
         out.problems.append(f"{path}:1:1: YAML nesting is too deep")
         out.data = None
     return out
+
+
+def _unclosed_bracket(text: str, line: int, column: int) -> tuple[str, int, int] | None:
+    """The innermost ``[`` or ``{`` still open at (0-based) ``line``:``column``, with its 1-based position.
+
+    The parser notices a missing ``]`` where the next key starts, often many
+    lines later; naming where the bracket was opened is what the reader needs.
+    """
+    stack: list[tuple[str, int, int]] = []
+    quote = ""
+    lines = text.split("\n")
+    for ln, src in enumerate(lines[: line + 1]):
+        end = column if ln == line else len(src)
+        i = 0
+        while i < end:
+            c = src[i]
+            if quote:
+                if quote == '"' and c == "\\":
+                    i += 2
+                    continue
+                if c == quote:
+                    if quote == "'" and i + 1 < len(src) and src[i + 1] == "'":
+                        i += 2
+                        continue
+                    quote = ""
+            elif c == "#" and (i == 0 or src[i - 1] in " \t"):
+                break
+            elif c in "'\"" and (stack or i == 0 or src[i - 1] in " \t:[{,"):
+                quote = c
+            elif c in "[{":
+                stack.append((c, ln + 1, i + 1))
+            elif c in "]}" and stack:
+                stack.pop()
+            i += 1
+        if quote and not stack:
+            quote = ""  # a plain scalar containing a quote character: not our business here
+    return stack[-1] if stack else None
 
 
 class _TooBig(Exception):

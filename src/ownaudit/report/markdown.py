@@ -76,7 +76,16 @@ def render(result: RunResult, settings: ReportSettings) -> str:
                         shown = [*shown, f"-- ... {len(sql) - len(shown)} more statements in the JSON report"]
                     lines += ["", "  ```sql", *("  " + x for x in shown), "  ```"]
             lines += ["", "</details>"]
-    supp = summary.suppressed(result)
-    if supp:
-        lines += ["", f"{len(supp)} suppressed finding{'s' if len(supp) != 1 else ''} not shown."]
+    supp = sort_findings(summary.suppressed(result))
+    if supp:  # every suppression stays visible, with who decided it and why
+        lines += ["", f"<details><summary>{len(supp)} suppressed finding{'s' if len(supp) != 1 else ''}"
+                  "</summary>", "", "| Severity | Rule | Object | Location | Suppressed by |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {f.severity.value} | {f.rule_id} | {code(f.object)} | "
+            f"{code(str(f.location)) if f.location else ''} | {cell(f.suppression or 'policy exception')} |"
+            for f in supp[:MAX_ROWS]
+        ]
+        if len(supp) > MAX_ROWS:
+            lines += ["", f"... and {len(supp) - MAX_ROWS} more (see the full report)."]
+        lines += ["", "</details>"]
     return "\n".join(lines) + "\n"

@@ -195,7 +195,7 @@ def _result(f: Finding, rule_index: int, policy_path: str, new: set[str], root: 
     }
     if f.suppressed:
         # an inline "-- ownaudit: ignore[...] why" lives in the source; a policy exception outside it
-        inline = (f.suppression or "").startswith(INLINE_PREFIX)
+        inline = "suppression_location" in f.properties or (f.suppression or "").startswith(INLINE_PREFIX)
         supp: dict[str, Any] = {"kind": "inSource" if inline else "external", "status": "accepted"}
         if f.suppression:
             supp["justification"] = f.suppression.removeprefix(INLINE_PREFIX).strip() if inline else f.suppression
