@@ -22,7 +22,6 @@ from ownaudit.findings import Finding, Location, RunResult, sort_findings
 from ownaudit.lint import rules as R
 from ownaudit.lint.analyze import analyze_statement
 from ownaudit.lint.check import Checker
-from ownaudit.lint.clientcalls import client_writes
 from ownaudit.lint.credentials import mask_secrets, scan_credentials
 from ownaudit.lint.fragment import Fragment
 from ownaudit.lint.operations import SEARCH_PATH, UNANALYSABLE, Operation
@@ -221,8 +220,10 @@ def _sql_fragments(text: str) -> list[Fragment]:
     return [Fragment(text[s:e], s, None, True, {}, ".sql file") for s, e in scan(text).statements]
 
 
-def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> FileResult:
-    """Lint one file's text (``kind`` sql|python|js) for ``hub``."""
+def lint_text(
+    text: str, display: str, kind: str, policy: Policy, hub: str, path: str | None = None
+) -> FileResult:
+    """Lint one file's text (``kind`` sql|python|js) for ``hub``; ``path`` lets imports be followed."""
     res = FileResult()
     idx = LineIndex(text)
     checker = Checker(policy, hub)
@@ -243,17 +244,17 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
             src = ("..." if start else "") + src[start : start + 154] + "..."
         return mask_secrets(src.strip())
 
-    tokens = None
+    client_ops: list[Operation] = []
     if kind == "sql":
         frags = _sql_fragments(text)
     elif kind == "python":
         from ownaudit.lint import extract_python
 
-        frags, tokens = extract_python.extract(text)
+        frags, client_ops = extract_python.extract(text, path)
     else:
         from ownaudit.lint import extract_js
 
-        frags, tokens = extract_js.extract(text)
+        frags, client_ops = extract_js.extract(text, path)
 
     findings: list[Finding] = []
     for frag in frags:
@@ -278,9 +279,8 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
                     for f in found:
                         f.properties["statement_line"] = first_line
                 findings.extend(found)
-    if tokens is not None:
-        for op in client_writes(tokens):
-            findings.extend(checker.check(op, search_path, locate, excerpt_at(op.offset), {}))
+    for op in client_ops:
+        findings.extend(checker.check(op, search_path, locate, excerpt_at(op.offset), {}))
     findings.extend(_credentials(text, checker, locate))
     findings = _dedupe_unknown(findings)
     res.findings = _apply_suppressions(text, findings, display, hub, locate)
@@ -419,7 +419,7 @@ def lint_file(job: FileJob, policy: Policy, hub: str, max_bytes: int = MAX_FILE_
             )
         return res
     try:
-        return lint_text(text, job.display, kind, policy, hub)
+        return lint_text(text, job.display, kind, policy, hub, job.path)
     except RecursionError:
         msg = f"{job.display}: skipped: nested too deeply to analyse"
     except Exception as exc:  # one bad file must not end the run

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ownaudit.lint.fragment import Fragment, PyToken, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
+from ownaudit.lint.operations import Operation
 
 SQL_CALLS = frozenset(
     {
@@ -93,7 +94,14 @@ class _Lit:
         self.tagged = False
 
 
-def extract(text: str) -> tuple[list[Fragment], list[PyToken]]:
+def extract(text: str, path: str | None = None) -> tuple[list[Fragment], list[Operation]]:
+    frags, toks = _extract(text)
+    from ownaudit.lint.clientcalls import client_writes
+
+    return frags, client_writes(toks)
+
+
+def _extract(text: str) -> tuple[list[Fragment], list[PyToken]]:
     """SQL fragments and simplified tokens of JS/TS source. Never raises on bad input."""
     toks: list[PyToken] = []
     lits: dict[int, _Lit] = {}  # index in toks -> literal
