@@ -220,9 +220,7 @@ def _sql_fragments(text: str) -> list[Fragment]:
     return [Fragment(text[s:e], s, None, True, {}, ".sql file") for s, e in scan(text).statements]
 
 
-def lint_text(
-    text: str, display: str, kind: str, policy: Policy, hub: str, path: str | None = None
-) -> FileResult:
+def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path: str | None = None) -> FileResult:
     """Lint one file's text (``kind`` sql|python|js) for ``hub``; ``path`` lets imports be followed."""
     res = FileResult()
     idx = LineIndex(text)
@@ -254,7 +252,7 @@ def lint_text(
     else:
         from ownaudit.lint import extract_js
 
-        frags, client_ops = extract_js.extract(text, path)
+        frags, client_ops = extract_js.extract(text, path or display)
 
     findings: list[Finding] = []
     for frag in frags:

@@ -124,6 +124,10 @@ class Builder:
     table_kw: str = ""
     schema_kw: str = ""
     dotted: bool = True  # "cl.x" in a table argument is schema.table
+    needs: str = ""  # a link the chain must contain (knex ``schema`` for DDL builders)
+    forbids: str = ""  # a link the chain must not contain
+    factories: dict[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    # client factories whose options give the default schema: createClient(url, key, {db: {schema}})
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,18 @@ class DslOp:
 
 
 @dataclass(frozen=True)
+class ClientModels:
+    """Models declared in a schema file and used through a generated client: ``prisma.company.update()``.
+
+    ``schema_files`` are repository paths searched for the declarations; ``methods``
+    the writes of a model client (``<root>.<accessor>.<method>()``).
+    """
+
+    schema_files: tuple[str, ...]
+    methods: dict[str, Act]
+
+
+@dataclass(frozen=True)
 class Framework:
     """One framework: a name, the words that show a file uses it, and its declarations and writes."""
 
@@ -157,6 +173,7 @@ class Framework:
     identity: IdentityWrites | None = None
     builders: tuple[Builder, ...] = ()
     dsl: tuple[DslOp, ...] = ()
+    client_models: ClientModels | None = None
 
 
 __all__ = [
@@ -171,6 +188,7 @@ __all__ = [
     "WRITE",
     "Act",
     "Builder",
+    "ClientModels",
     "D",
     "DslOp",
     "Framework",
