@@ -24,7 +24,7 @@ from ownaudit.lint.analyze import analyze_statement
 from ownaudit.lint.check import Checker
 from ownaudit.lint.credentials import mask_secrets, scan_credentials
 from ownaudit.lint.fragment import Fragment
-from ownaudit.lint.operations import SEARCH_PATH, UNANALYSABLE, Operation
+from ownaudit.lint.operations import SEARCH_PATH, TEMP_TABLE, TRANSACTION_END, UNANALYSABLE, Operation
 from ownaudit.lint.positions import LineIndex
 from ownaudit.lint.sqlsplit import scan
 from ownaudit.lint.suppress import find_suppressions
@@ -255,6 +255,8 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
         frags, client_ops = extract_js.extract(text, path or display)
 
     findings: list[Finding] = []
+    saved_path: list[str] | None = None  # the search_path before SET LOCAL, back at the transaction's end
+    temp_names: set[str] = set()  # CREATE TEMP TABLE names: unqualified uses are pg_temp's
     for frag in frags:
         statements = [(0, len(frag.text))] if kind == "sql" else scan(frag.text, meta_commands=False).statements
         for s, e in statements:
@@ -267,8 +269,18 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
                 return locate(frag.file_offset(s + off))
 
             for op in ops:
+                if op.action == TRANSACTION_END:
+                    search_path, saved_path = (saved_path or search_path), None
+                    continue
                 if op.action == SEARCH_PATH:
+                    if op.extra.get("local") and saved_path is None:
+                        saved_path = list(search_path)
                     search_path = list(op.values) or search_path
+                    continue
+                if op.action == TEMP_TABLE and op.target is not None:
+                    temp_names.add(op.target.name)
+                    continue
+                if op.target is not None and op.target.schema is None and op.target.name in temp_names:
                     continue
                 file_off = frag.file_offset(s + op.offset)
                 found = checker.check(op, search_path, frag_locate, excerpt_at(file_off), frag.placeholders)

@@ -1,0 +1,109 @@
+"""Statements that look harmless or hide their write must never pass in silence.
+
+EXPLAIN ANALYZE runs its statement, PREPARE ... AS is the hub's write, a rule's actions
+write, CALL runs a body the linter cannot see, psql's \\copy writes, SET LOCAL ends with
+its transaction, a temp table shadows a governed name, and PostgreSQL's own parser types
+what sqlglot does not (view options, WITH NO DATA, policy expressions, syntax errors).
+The linting hub is hub-out (owns ``outreach``); ``cl`` belongs to hub-cl.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ownaudit.findings import Finding
+from ownaudit.policy.model import Policy
+from test_lint_support import lint_source, make_policy
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory: pytest.TempPathFactory) -> Policy:
+    return make_policy(tmp_path_factory.mktemp("policy"))
+
+
+def got(findings: list[Finding]) -> set[tuple[str, str, int]]:
+    return {(f.rule_id, f.object, f.location.line if f.location else 0) for f in findings if not f.suppressed}
+
+
+SQL = """\
+EXPLAIN ANALYZE UPDATE cl.company_identity SET a = 1;
+EXPLAIN UPDATE cl.company_identity SET a = 1;
+EXPLAIN (ANALYZE, BUFFERS) DELETE FROM cl.merge_records;
+EXPLAIN (ANALYZE false) DELETE FROM cl.merge_records;
+PREPARE bump(int) AS UPDATE cl.lifecycle_state SET a = $1;
+CREATE RULE mirror AS ON INSERT TO outreach.people DO ALSO (INSERT INTO cl.merge_records VALUES (NEW.id); SELECT 1);
+CALL cl.promote(1);
+\\copy cl.company_identity (id, name) from 'companies.csv' with csv
+\\copy outreach.people to 'people.csv'
+"""
+
+
+def test_wrapped_writes_are_reported(policy: Policy) -> None:
+    fs = lint_source(policy, SQL, path="m.sql")
+    assert got(fs) == {
+        ("LNT001", "cl.company_identity", 1),  # EXPLAIN ANALYZE runs the UPDATE
+        ("LNT001", "cl.merge_records", 3),
+        ("LNT001", "cl.lifecycle_state", 5),  # PREPARE ... AS
+        ("LNT001", "cl.merge_records", 6),  # the rule's action
+        ("LNT011", "m.sql:7", 7),  # CALL: the body is not in the statement
+        ("LNT001", "cl.company_identity", 8),  # psql \copy ... from
+    }
+    call = next(f for f in fs if f.rule_id == "LNT011")
+    assert "cl.promote" in call.message
+
+
+def test_set_local_search_path_ends_with_its_transaction(policy: Policy) -> None:
+    src = (
+        "BEGIN;\nSET LOCAL search_path = cl;\nUPDATE company_identity SET a = 1;\nCOMMIT;\n"
+        "UPDATE company_identity SET a = 1;\n"
+    )
+    fs = lint_source(policy, src, path="m.sql")
+    # inside the transaction the name is cl's; after COMMIT the hub's path (outreach, public) applies again
+    assert got(fs) == {
+        ("LNT001", "cl.company_identity", 3),
+        ("LNT009", "outreach.company_identity", 5),
+    }
+
+
+def test_temp_table_is_not_a_governed_table_and_shadows_the_name(policy: Policy) -> None:
+    src = (
+        "SET search_path = cl;\n"
+        "CREATE TEMP TABLE company_identity AS SELECT * FROM cl.company_identity;\n"
+        "INSERT INTO company_identity SELECT 1;\n"
+        "CREATE LOCAL TEMPORARY TABLE staging (LIKE cl.merge_records);\n"
+        "DELETE FROM staging;\n"
+        "UPDATE cl.company_identity SET a = 1;\n"
+    )
+    fs = lint_source(policy, src, path="m.sql")
+    assert got(fs) == {("LNT001", "cl.company_identity", 6)}
+
+
+def test_postgres_parser_types_views_policies_and_rejects_bad_syntax(policy: Policy) -> None:
+    src = (
+        "CREATE MATERIALIZED VIEW outreach.totals AS SELECT company_id, sum(total) AS total "
+        "FROM outreach.people GROUP BY 1 WITH NO DATA;\n"
+        "CREATE VIEW outreach.v WITH (security_barrier) AS SELECT * FROM marketing.people_master;\n"
+        "CREATE POLICY p ON outreach.people USING (id IN (SELECT id FROM marketing.people_master));\n"
+        "CREATE TABLE outreach.t (id int,, name text);\n"
+        "CREATE TABLE cl.snapshot AS SELECT * FROM outreach.people;\n"
+    )
+    fs = lint_source(policy, src, path="m.sql")
+    assert got(fs) == {
+        ("LNT009", "outreach.totals", 1),  # the hub's own schema, a table the matrix does not list
+        ("LNT009", "outreach.v", 2),
+        ("LNT008", "marketing.people_master", 2),  # read through the view; hub-out may not read marketing
+        ("LNT008", "marketing.people_master", 3),  # read inside the policy expression
+        ("LNT011", "m.sql:4", 4),  # the double comma is a syntax error
+        ("LNT002", "cl.snapshot", 5),
+    }
+    assert not [f for f in fs if "sum" in f.object]  # no object named after the aggregate
+    bad = next(f for f in fs if f.rule_id == "LNT011")
+    assert "syntax error" in bad.message
+
+
+def test_percent_formatting_with_an_unknown_table_is_unresolved(policy: Policy) -> None:
+    src = (
+        'def wipe(cur, t):\n    cur.execute("TRUNCATE %s" % t)\n    cur.execute("TRUNCATE outreach.%s" % ("people",))\n'
+    )
+    fs = lint_source(policy, src, "python", path="a.py")
+    assert got(fs) == {("LNT010", "{t}", 2)}
