@@ -107,3 +107,35 @@ def test_percent_formatting_with_an_unknown_table_is_unresolved(policy: Policy) 
     )
     fs = lint_source(policy, src, "python", path="a.py")
     assert got(fs) == {("LNT010", "{t}", 2)}
+
+
+def test_dbt_jinja_template_is_rendered_and_its_hooks_read(policy: Policy) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "frameworks" / "dbt_model.sql").read_text(encoding="utf-8")
+    fs = lint_source(policy, text, path="models/people.sql")
+    assert got(fs) == {
+        ("LNT001", "cl.company_identity", 1),  # post_hook string
+        ("LNT001", "cl.merge_records", 2),  # run_query string
+        ("LNT009", "outreach.stg_people", 4),  # {{ ref('stg_people') }} rendered to its name
+        ("LNT010", "{{ this }}", 7),  # a whole name from the template: it may be a schema hub-out cannot read
+        ("LNT010", "{{ target.schema }}.audit", 10),  # a write into a schema known only at run time
+    }
+    # {{ source('cl', 'company_identity') }} is a read of a readable table: nothing to report
+
+
+def test_run_time_names_are_judged_by_what_they_can_denote(policy: Policy) -> None:
+    src = (
+        "def f(cur, t, s):\n"
+        '    cur.execute(f"INSERT INTO outreach.{t} VALUES (1)")\n'  # own schema: every target allowed
+        '    cur.execute(f"INSERT INTO cl.{t} VALUES (1)")\n'  # another hub's schema
+        '    cur.execute(f"SELECT * FROM {s}.people")\n'  # a read: marketing is not readable by hub-out
+        '    cur.execute(f"SELECT * FROM cl.{t}")\n'  # every cl table is readable
+    )
+    fs = lint_source(policy, src, "python", path="a.py")
+    assert got(fs) == {
+        ("LNT030", "outreach.{t}", 2),
+        ("LNT010", "cl.{t}", 3),
+        ("LNT010", "{s}.people", 4),
+        ("LNT030", "cl.{t}", 5),
+    }

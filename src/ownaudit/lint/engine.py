@@ -217,6 +217,10 @@ def read_source(job: FileJob, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | No
 
 
 def _sql_fragments(text: str) -> list[Fragment]:
+    if "{{" in text or "{%" in text:  # Jinja / dbt: render with placeholders, then analyse the SQL
+        from ownaudit.lint.templates import template_fragments
+
+        return template_fragments(text)
     return [Fragment(text[s:e], s, None, True, {}, ".sql file") for s, e in scan(text).statements]
 
 
