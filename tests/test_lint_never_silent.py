@@ -139,3 +139,22 @@ def test_run_time_names_are_judged_by_what_they_can_denote(policy: Policy) -> No
         ("LNT010", "{s}.people", 4),
         ("LNT030", "cl.{t}", 5),
     }
+
+
+def test_common_statements_do_not_load_the_postgres_parser() -> None:
+    """The hook pays for pglast and tree-sitter only when a statement or file needs them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from ownaudit.lint.engine import operations_of\n"
+        "operations_of('CREATE TABLE outreach.t (id int REFERENCES cl.x ON DELETE CASCADE);'\n"
+        "              'CREATE POLICY p ON outreach.t USING (true); UPDATE cl.x SET a = 1;'\n"
+        "              'CREATE VIEW outreach.v AS SELECT 1;')\n"
+        "print(sorted(m for m in ('pglast', 'tree_sitter') if m in sys.modules))\n"
+        "operations_of('CREATE MATERIALIZED VIEW outreach.m AS SELECT 1 WITH NO DATA;')\n"
+        "print('pglast' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["[]", "True"]

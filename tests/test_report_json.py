@@ -43,8 +43,12 @@ def test_document_carries_version_policy_target_timing_and_summary() -> None:
     assert doc["policy"] == {"path": "policy/ownership.yaml", "digest": "0f" * 32}
     assert doc["target"] == {"host": "db.example.test", "port": 5432, "database": "shared"}
     assert doc["timing"] == {"started_at": "2025-01-02T03:04:05Z", "duration_seconds": 1.25}
-    assert doc["summary"] == {"total": 3, "failing": 2, "suppressed": 1,
-                              "by_severity": {"critical": 1, "high": 1, "medium": 1, "low": 0, "info": 0}}
+    assert doc["summary"] == {
+        "total": 3,
+        "failing": 2,
+        "suppressed": 1,
+        "by_severity": {"critical": 1, "high": 1, "medium": 1, "low": 0, "info": 0},
+    }
     assert doc["status"] == "dirty" and doc["complete"] is True
     assert doc["findings"][0]["rule_id"] == "AUD001"  # most serious first
     assert doc["matrix"]["roles"] == ["cl_writer", "outreach_writer", "ui_reader"]
@@ -58,8 +62,13 @@ def test_incomplete_document_is_never_clean() -> None:
 
 def test_target_never_carries_credentials() -> None:
     result = sample_result()
-    result.target = {"host": "h", "database": "d", "password": "hunter2", "user": "auditor",
-                     "dsn": "postgresql://auditor:hunter2@h/d?sslmode=require"}
+    result.target = {
+        "host": "h",
+        "database": "d",
+        "password": "hunter2",
+        "user": "auditor",
+        "dsn": "postgresql://auditor:hunter2@h/d?sslmode=require",
+    }
     text = render(result, ReportSettings())
     assert "hunter2" not in text
     doc = json.loads(text)

@@ -27,8 +27,7 @@ def test_one_suite_per_rule_and_cases_for_checked_objects_and_findings() -> None
     names = [c.get("name") for c in cases]
     # the finding's object plus the three objects AUD001 checked and found nothing on
     assert len(cases) == 4 and aud001.get("tests") == "4"
-    assert names[0] == ("cl.company_identity at policy/ownership.yaml:12:5 "
-                        "[hub outreach, role outreach_writer]")
+    assert names[0] == ("cl.company_identity at policy/ownership.yaml:12:5 [hub outreach, role outreach_writer]")
     assert sorted(names[1:]) == ["cl.lifecycle_history", "cl.lifecycle_state", "outreach.people"]
     assert cases[0].find("failure") is not None
     assert all(c.find("failure") is None for c in cases[1:])
@@ -38,8 +37,12 @@ def test_one_suite_per_rule_and_cases_for_checked_objects_and_findings() -> None
 
 
 def test_failures_follow_the_threshold_and_suppressed_findings_are_skipped() -> None:
-    for threshold, expected_failures in [(Severity.CRITICAL, 1), (Severity.HIGH, 2), (Severity.MEDIUM, 3),
-                                         (Severity.INFO, 3)]:
+    for threshold, expected_failures in [
+        (Severity.CRITICAL, 1),
+        (Severity.HIGH, 2),
+        (Severity.MEDIUM, 3),
+        (Severity.INFO, 3),
+    ]:
         root = parse(render(sample_result(), ReportSettings(fail_on=threshold)))
         assert root.get("failures") == str(expected_failures), threshold
         assert len(list(root.iter("failure"))) == expected_failures
@@ -60,7 +63,7 @@ def test_incomplete_run_shows_as_an_error() -> None:
 
 def test_text_that_xml_cannot_carry_is_dropped_not_fatal() -> None:
     result = sample_result()
-    result.findings = [Finding("AUD001", Severity.HIGH, "bad \x00\x07 <&> \"chars\"", "m", object="a&b")]
+    result.findings = [Finding("AUD001", Severity.HIGH, 'bad \x00\x07 <&> "chars"', "m", object="a&b")]
     root = parse(render(result, ReportSettings()))
     failure = next(root.iter("failure"))
     assert failure.get("message") == 'bad  <&> "chars"'

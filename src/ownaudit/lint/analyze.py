@@ -92,12 +92,20 @@ def _context(text: str, plpgsql: bool, depth: int) -> commandforms.Context | Non
     return commandforms.Context(text, masked, toks, sc.spans, plpgsql, depth, analyze_statement)
 
 
-# Statements PostgreSQL's own parser types better than sqlglot (options, NO DATA, policy expressions).
+# Statements PostgreSQL's own parser types better than sqlglot: materialized views (sqlglot invents objects
+# from WITH NO DATA forms), temporary tables in every spelling, and
+# CREATE TABLE/VIEW whose element list has an empty element (sqlglot accepts "(id int,, name text)").
+# Other statements keep the cheaper sqlglot path, so the PostgreSQL parser loads only when one appears.
 _PG_FIRST = re.compile(
-    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(?:CREATE\s+(?:(?:OR\s+REPLACE|TEMP|TEMPORARY|UNLOGGED|LOCAL|GLOBAL|"
-    r"RECURSIVE)\s+)*(?:TABLE|VIEW|MATERIALIZED\s+VIEW)|(?:CREATE|ALTER)\s+POLICY)\b",
+    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(?:CREATE\s+(?:OR\s+REPLACE\s+)?MATERIALIZED\s+VIEW|"
+    r"CREATE\s+(?:(?:LOCAL|GLOBAL)\s+)?TEMP(?:ORARY)?\s+(?:TABLE|VIEW))\b",
     re.IGNORECASE | re.DOTALL,
 )
+_CREATE_RELATION = re.compile(
+    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*CREATE\s+(?:(?:OR\s+REPLACE|UNLOGGED|RECURSIVE)\s+)*(?:TABLE|VIEW)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_EMPTY_ELEMENT = re.compile(r"[(,]\s*,|,\s*\)")
 
 
 def _pglast(text: str, plpgsql: bool) -> list[Operation] | None:
@@ -107,7 +115,7 @@ def _pglast(text: str, plpgsql: bool) -> list[Operation] | None:
 
 
 def _analyze(text: str, plpgsql: bool, depth: int) -> list[Operation]:
-    if _PG_FIRST.match(text):
+    if _PG_FIRST.match(text) or (_CREATE_RELATION.match(text) and _EMPTY_ELEMENT.search(mask(text))):
         got = _pglast(text, plpgsql)
         if got is not None:
             return got

@@ -321,6 +321,38 @@ def _call(ctx: Context) -> list[Operation]:
     ]
 
 
+def _policy_reads(ctx: Context, after: int) -> list[Operation]:
+    """Tables read by a policy's USING / WITH CHECK expressions (each analysed as ``SELECT (expr)``)."""
+    from ownaudit.lint.bodies import shift
+
+    toks = ctx.toks
+    out: list[Operation] = []
+    k = after
+    while k < len(toks):
+        if toks[k].up in ("USING", "CHECK") and k + 1 < len(toks) and toks[k + 1].up == "(":
+            depth = 0
+            m = k + 1
+            while m < len(toks):
+                if toks[m].up == "(":
+                    depth += 1
+                elif toks[m].up == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                m += 1
+            start, end = toks[k + 1].start, toks[m].end if m < len(toks) else len(ctx.text)
+            expr = ctx.text[start:end]
+            if "SELECT" in ctx.masked[start:end].upper():  # only a subquery can read a table
+                inner = ctx.analyze("SELECT " + expr, plpgsql=ctx.plpgsql, depth=ctx.depth + 1)
+                for op in shift(inner, start - len("SELECT ")):
+                    if op.action == READ:
+                        op.statement = "CREATE POLICY expression"
+                        out.append(op)
+            k = m
+        k += 1
+    return out
+
+
 def _rule_actions(ctx: Context, nm: Name) -> list[Operation]:
     """The actions of CREATE RULE ... DO [ALSO|INSTEAD] (stmt; ...) run as writes of their own."""
     toks = ctx.toks
@@ -431,6 +463,8 @@ def _on_table(ctx: Context, i: int, stmt: str) -> list[Operation] | None:
             groups, _ = split_commas(toks, to + 1, {"USING", "WITH"})
             detail = ", ".join(g[0].ident for g in groups if g)
     ops = [Operation(DDL, stmt, nm.offset, nm, detail=detail, plpgsql=ctx.plpgsql)]
+    if stmt.endswith("POLICY") and not stmt.startswith("DROP"):
+        ops.extend(_policy_reads(ctx, j))
     if stmt == "CREATE RULE":
         ops.extend(_rule_actions(ctx, nm))
     return ops

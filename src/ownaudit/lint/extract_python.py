@@ -571,15 +571,35 @@ class Module:
         return [(v, cs, mod, x or ()) for k, v, x in cs.defs.get(attr, []) if k == "assign"]
 
     def _fstring(self, node: ast.JoinedStr, scope: Scope, d: int) -> list[SVal] | None:
+        first = self.counter[0]
         base = self.literal(node)
         if base is None:
             return None
-        return self._fill(base, scope, d, {}, node.lineno)
+        # the parser already holds each {expr}: pair them with the placeholders, in order
+        exprs = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+        markers = [f"{PLACEHOLDER_PREFIX}{i}__" for i in range(first + 1, self.counter[0] + 1)]
+        by_marker = dict(zip(markers, exprs, strict=True)) if len(markers) == len(exprs) else None
+        return self._fill(base, scope, d, {}, node.lineno, by_marker)
 
-    def _fill(self, val: SVal, scope: Scope, d: int, fields: dict[str, ast.expr], line: int = 0) -> list[SVal]:
+    def _fill(
+        self,
+        val: SVal,
+        scope: Scope,
+        d: int,
+        fields: dict[str, ast.expr],
+        line: int = 0,
+        by_marker: dict[str, ast.expr] | None = None,
+    ) -> list[SVal]:
         """Replace each placeholder of ``val`` whose expression (or ``.format`` field) resolves."""
         outs = [val]
         for marker in re.findall(PLACEHOLDER_PREFIX + r"\d+__", val.text):
+            if by_marker is not None:
+                known = by_marker.get(marker)
+                if known is not None:
+                    vals = self._format_value(known, scope, d)
+                    if vals is not None:
+                        outs = self._substitute(outs, marker, vals)
+                    continue
             shown = self.placeholders.get(marker, "")
             inner = shown[1:-1] if shown.startswith("{") and shown.endswith("}") else shown
             inner = re.split(r"![rsa]$|:(?![^\[]*\])", inner, maxsplit=1)[0].strip()
@@ -601,23 +621,26 @@ class Module:
             vals = self._format_value(expr, scope, d)
             if vals is None:
                 continue
-            nxt: list[SVal] = []
-            for o in outs:
-                i = o.text.find(marker)
-                if i < 0:
-                    nxt.append(o)
-                    continue
-                at = o.origin[i] if i < len(o.origin) else (o.origin[-1] if o.origin else 0)
-                for v in vals:
-                    nxt.append(
-                        SVal(
-                            o.text[:i] + v.text + o.text[i + len(marker) :],
-                            o.origin[:i] + [at] * len(v.text) + o.origin[i + len(marker) :],
-                            o.own,
-                        )
-                    )
-            outs = _cap(nxt)
+            outs = self._substitute(outs, marker, vals)
         return outs
+
+    def _substitute(self, outs: list[SVal], marker: str, vals: list[SVal]) -> list[SVal]:
+        nxt: list[SVal] = []
+        for o in outs:
+            i = o.text.find(marker)
+            if i < 0:
+                nxt.append(o)
+                continue
+            at = o.origin[i] if i < len(o.origin) else (o.origin[-1] if o.origin else 0)
+            for v in vals:
+                nxt.append(
+                    SVal(
+                        o.text[:i] + v.text + o.text[i + len(marker) :],
+                        o.origin[:i] + [at] * len(v.text) + o.origin[i + len(marker) :],
+                        o.own,
+                    )
+                )
+        return _cap(nxt)
 
     def _format_value(self, expr: ast.expr, scope: Scope, d: int) -> list[SVal] | None:
         """A value put into a template: a string, or psycopg ``sql.Identifier('cl', 'x')`` / ``sql.SQL(...)``."""
@@ -819,6 +842,12 @@ class Module:
             self._walk(child, scope, node)
 
     def _root(self, node: ast.expr, scope: Scope, parent: ast.AST | None) -> None:
+        if isinstance(node, ast.Constant) and not (isinstance(node.value, str) and looks_like_sql(node.value)):
+            return  # the parser decoded it already: not SQL, so no positions are needed
+        if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+            head = node.values[0].value
+            if isinstance(head, str) and head.strip() and not looks_like_sql(head) and not head.isspace():
+                return
         braces = isinstance(parent, ast.Call) and _last(parent.func) in ("SQL", "Composed") and node in parent.args
         vals = self.strs(node, scope, 0, braces)
         if not vals:
