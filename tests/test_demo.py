@@ -195,3 +195,18 @@ def test_demo_that_cannot_complete_exits_3(tmp_path: Path) -> None:
     assert r.returncode == 3
     assert r.stderr.strip().splitlines()[-1].startswith("ownaudit: error: PostgreSQL 99 is not installed")
     assert "Traceback" not in r.stderr
+
+
+def test_demo_lints_the_orm_sample_hub(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    """The second sample hub writes through SQLAlchemy, Alembic, Kysely and knex: its writes are found."""
+    r, out = demo_run
+    lint = json.loads((out / "lint-orm.json").read_text())
+    got = sorted((f["rule_id"], f["object"], f["location"]["path"]) for f in lint["findings"])
+    assert got == [
+        ("LNT001", "outreach.campaigns", "cl_app/lifecycle.py"),  # ORM model declared in another module
+        ("LNT001", "outreach.send_log", "services/sync/src/db.ts"),  # knex
+        ("LNT005", "cl.lifecycle_history -> outreach.company_target", "migrations/versions/0002_lifecycle_links.py"),
+        ("LNT006", "cl.lifecycle_history -> outreach.company_target", "migrations/versions/0002_lifecycle_links.py"),
+    ]
+    assert all(f["hub"] == "company-lifecycle-cl" for f in lint["findings"])
+    assert "company-lifecycle-cl" in r.stdout
