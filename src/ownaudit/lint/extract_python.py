@@ -73,6 +73,7 @@ _MAYBE_SQL = re.compile(
     r"""|\b(?:session|objects|op|batch_op)\.\w+\(|\.save\(|\binsert\(|\bupdate\(|\bdelete\(""",
     re.IGNORECASE,
 )
+_SQL_LITERAL = re.compile(_MAYBE_SQL.pattern.split("|\\b(?:session")[0], re.IGNORECASE)
 MAX_ALTERNATIVES = 64
 MAX_DEPTH = 12
 
@@ -802,12 +803,31 @@ class Module:
 
     # -- the walk ------------------------------------------------------------------
     def run(self) -> None:
+        if not self.fws:
+            # no framework in use: only statements holding a SQL-looking literal need a walk
+            import bisect
+
+            hot = sorted({bisect.bisect_right(self.starts, m.start()) for m in _SQL_LITERAL.finditer(self.text)})
+            self._hot: list[int] | None = hot
+        else:
+            self._hot = None
         self._walk_body(self.tree.body, self.scope)
+
+    def _cold(self, stmt: ast.stmt) -> bool:
+        """No SQL-looking literal on the statement's lines (and no framework to match calls for)."""
+        if self._hot is None:
+            return False
+        import bisect
+
+        i = bisect.bisect_left(self._hot, stmt.lineno)
+        return i >= len(self._hot) or self._hot[i] > (stmt.end_lineno or stmt.lineno)
 
     def _walk_body(self, body: list[ast.stmt], scope: Scope) -> None:
         for stmt in body:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Constant, ast.JoinedStr)):
                 continue  # a docstring or a bare string: prose
+            if self._cold(stmt):
+                continue
             self._walk(stmt, scope, None)
 
     def _walk(self, node: ast.AST, scope: Scope, parent: ast.AST | None) -> None:
