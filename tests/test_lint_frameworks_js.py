@@ -135,3 +135,15 @@ def test_js_without_sql_does_not_load_the_parser() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_rpc_and_call_resolve_to_the_routine_the_repository_defines(policy: Policy) -> None:
+    rel = "src/rpc_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT001", "cl.lifecycle_state", L('rpc("promote"')),  # the body in supabase/migrations writes cl
+        ("LNT001", "cl.lifecycle_state", L("CALL outreach.promote")),
+        ("LNT011", f"{rel}:{L('unknown_fn')}", L("unknown_fn")),  # not defined here: never a silent pass
+    }
+    # bump_score is defined too, and writes the hub's own table: nothing to report

@@ -317,6 +317,7 @@ def _call(ctx: Context) -> list[Operation]:
             "function",
             detail=f"CALL {shown}: the procedure's body is not part of this statement; what it writes is unknown",
             plpgsql=ctx.plpgsql,
+            extra={"routine": "1"},
         )
     ]
 

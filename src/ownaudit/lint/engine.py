@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -287,6 +287,20 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
                 if op.target is not None and op.target.schema is None and op.target.name in temp_names:
                     continue
                 file_off = frag.file_offset(s + op.offset)
+                if op.action == UNANALYSABLE and op.extra.get("routine") and path:
+                    called = _called_routine(op, path)
+                    if called is not None:
+                        for inner in called:
+                            findings.extend(
+                                checker.check(
+                                    inner,
+                                    search_path,
+                                    _fixed(locate, file_off),
+                                    excerpt_at(file_off),
+                                    frag.placeholders,
+                                )
+                            )
+                        continue
                 found = checker.check(op, search_path, frag_locate, excerpt_at(file_off), frag.placeholders)
                 if found:
                     first_line = frag_locate(0).line  # a suppression may sit above the statement
@@ -294,11 +308,43 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
                         f.properties["statement_line"] = first_line
                 findings.extend(found)
     for op in client_ops:
+        if op.action == UNANALYSABLE and op.extra.get("routine") and path:
+            called = _called_routine(op, path)
+            if called is not None:
+                for inner in called:
+                    findings.extend(
+                        checker.check(inner, search_path, _fixed(locate, op.offset), excerpt_at(op.offset), {})
+                    )
+                continue
         findings.extend(checker.check(op, search_path, locate, excerpt_at(op.offset), {}))
     findings.extend(_credentials(text, checker, locate))
     findings = _dedupe_unknown(findings)
     res.findings = _apply_suppressions(text, findings, display, hub, locate)
     return res
+
+
+def _fixed(locate: Callable[[int], Location], at: int) -> Callable[[int], Location]:
+    """A locator that puts every finding at ``at`` (a called routine's findings belong to the call)."""
+    return lambda _offset: locate(at)
+
+
+def _called_routine(op: Operation, path: str) -> list[Operation] | None:
+    """What a called procedure/function defined in the repository does, as operations at the call."""
+    from ownaudit.lint.routines import find_routine
+
+    if op.target is None:
+        return None
+    stmt = find_routine(path, op.target.schema, op.target.name)
+    if stmt is None:
+        return None
+    out = []
+    for inner in analyze_statement(stmt):
+        if inner.action == "ddl" and inner.object_kind == "function":
+            continue  # the CREATE FUNCTION itself
+        inner.statement = f"{op.statement} {op.target} -> {inner.statement}"
+        inner.offset = 0
+        out.append(inner)
+    return out
 
 
 def _dedupe_unknown(findings: list[Finding]) -> list[Finding]:

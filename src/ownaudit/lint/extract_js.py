@@ -28,7 +28,7 @@ from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
 from ownaudit.lint.frameworks import active, js_frameworks
 from ownaudit.lint.frameworks.base import Builder, Framework, TableCall
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
-from ownaudit.lint.operations import Name, Operation
+from ownaudit.lint.operations import UNANALYSABLE, Name, Operation
 
 SQL_CALLS = frozenset(
     {
@@ -601,6 +601,8 @@ class JsModule:
                     for i, (lname, lcall, _n) in enumerate(links):
                         if lname in b.writes and lcall is not None and (i > 0 or b.root_call):
                             self._builder(b, lcall, links, lname)
+            if name in fw.routine_calls and fn.type == "member_expression":
+                self._routine_call(fw, call, name)
             cm = fw.client_models
             if cm is not None and name in cm.methods and fn.type == "member_expression":
                 links = self.chain(call)[0]
@@ -623,6 +625,29 @@ class JsModule:
                     fident = self.identity(args[iw.arg])
                     if fident is not None and fident.framework == fw.name:
                         self._emit(iw.funcs[name], fident, args[iw.arg])
+
+    def _routine_call(self, fw: Framework, call: Any, name: str) -> None:
+        """``supabase.rpc('fn')``: the function's body does the work; resolved from the repository's SQL."""
+        args = _args(call)
+        fname = self._str1(args[0]) if args else None
+        at = self.start(args[0]) + 1 if args and args[0].type == "string" else self.start(call)
+        links = self.chain(call)[0]
+        schema = None
+        for lname, lcall, _n in links:
+            if lname == "schema" and lcall is not None and _args(lcall):
+                schema = self._str1(_args(lcall)[0])
+        shown = f"{schema}.{fname}" if schema else (fname or "<expr>")
+        self.ops.append(
+            Operation(
+                UNANALYSABLE,
+                f".{name}()",
+                at,
+                Name(schema, fname or "<expr>", at, shown, fname is None),
+                "function",
+                detail=f".{name}('{shown}') runs a database function whose body is not in this repository's SQL",
+                extra={"routine": "1", "client": fw.name},
+            )
+        )
 
     def _emit(self, act: Any, ident: Ident, at_node: Any) -> None:
         at = self.start(at_node)

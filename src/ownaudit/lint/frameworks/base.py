@@ -174,6 +174,7 @@ class Framework:
     builders: tuple[Builder, ...] = ()
     dsl: tuple[DslOp, ...] = ()
     client_models: ClientModels | None = None
+    routine_calls: frozenset[str] = frozenset()  # calls of a database function by name (supabase ``.rpc('f')``)
 
 
 __all__ = [

@@ -22,6 +22,7 @@ PYTHON = Framework(
             dotted=False,
         ),
     ),
+    routine_calls=frozenset({"rpc"}),
 )
 
 JS = Framework(
@@ -37,4 +38,5 @@ JS = Framework(
             dotted=False,
         ),
     ),
+    routine_calls=frozenset({"rpc"}),
 )
