@@ -158,3 +158,17 @@ def test_common_statements_do_not_load_the_postgres_parser() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["[]", "True"]
+
+
+def test_execute_format_with_literal_arguments_is_resolved(policy: Policy) -> None:
+    src = (
+        "DO $$ BEGIN\n"
+        "  EXECUTE format('DELETE FROM %I.%I WHERE stale', 'cl', 'merge_records');\n"
+        "  EXECUTE format('UPDATE %I.people SET a = %L', 'outreach', 'x');\n"
+        "  EXECUTE format('TRUNCATE %I.%I', 'cl', t);\n"
+        "END $$;\n"
+    )
+    fs = lint_source(policy, src, path="m.sql")
+    rules = {(f.rule_id, f.location.line if f.location else 0) for f in fs}
+    assert rules == {("LNT001", 2), ("LNT010", 4)}
+    assert next(f for f in fs if f.rule_id == "LNT001").object == "cl.merge_records"
