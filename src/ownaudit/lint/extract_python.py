@@ -897,6 +897,8 @@ class Module:
         f = call.func
         name = _last(f)
         for fw in self.fws:
+            if name in fw.routine_calls and isinstance(f, ast.Attribute) and call.args:
+                self._routine_call(fw, call, name, scope)
             for dsl in fw.dsl:
                 if name in dsl.ops or name == dsl.fk_op:
                     self._dsl(fw, dsl, call, scope)
@@ -924,6 +926,27 @@ class Module:
                     ident = self.identity(a, scope)
                     if ident is not None and ident.framework == fw.name:
                         self._emit(iw.funcs[name], ident, call, a)
+
+    def _routine_call(self, fw: Framework, call: ast.Call, name: str, scope: Scope) -> None:
+        """``client.rpc('fn')``: the function's body does the work; resolved from the repository's SQL."""
+        fname = self._str1(call.args[0], scope)
+        schema = None
+        for lname, lcall in _chain(call):
+            if lname == "schema" and lcall is not None and lcall.args:
+                schema = self._str1(lcall.args[0], scope)
+        at = self.pos(call.args[0])
+        shown = f"{schema}.{fname}" if schema else (fname or "<expr>")
+        self.ops.append(
+            Operation(
+                "unanalysable",
+                f".{name}()",
+                at,
+                Name(schema, fname or "<expr>", at, shown, fname is None),
+                "function",
+                detail=f".{name}('{shown}') runs a database function whose body is not in this repository's SQL",
+                extra={"routine": "1", "client": fw.name},
+            )
+        )
 
     def _emit(self, act: Act, ident: Ident, call: ast.Call, at_node: ast.expr) -> None:
         at = self.pos(at_node)
