@@ -126,3 +126,13 @@ def test_file_without_sql_or_framework_is_not_parsed() -> None:
     assert extract_python.extract("def f(x):\n    return {'a': x}\n") == ([], [])
     frags, ops = extract_python.extract("X = 1\nQ = 'DELETE FROM cl.x'\n")
     assert [f.text for f in frags] == ["DELETE FROM cl.x"] and ops == []
+
+
+def test_framework_registry_words_are_the_modules_own() -> None:
+    """The registry lets a file skip importing descriptions; its trigger words must be the modules' own."""
+    from ownaudit.lint import frameworks
+
+    for registry, lang in ((frameworks.PYTHON, "python"), (frameworks.JS, "js")):
+        for module, attr, words in registry:
+            fw = frameworks._load(module, attr)
+            assert fw.triggers == words and fw.language == lang, (module, attr)

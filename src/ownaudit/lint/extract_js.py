@@ -22,13 +22,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ownaudit.lint import frameworks as _fw
 from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
-from ownaudit.lint.frameworks import active, js_frameworks
-from ownaudit.lint.frameworks.base import Builder, Framework, TableCall
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 from ownaudit.lint.operations import UNANALYSABLE, Name, Operation
+
+if TYPE_CHECKING:
+    from ownaudit.lint.frameworks.base import Builder, Framework, TableCall
 
 SQL_CALLS = frozenset(
     {
@@ -123,7 +125,7 @@ class Ident:
 
 def extract(text: str, path: str | None = None) -> tuple[list[Fragment], list[Operation]]:
     """SQL fragments and framework operations (offsets into ``text``) of JS/TS source."""
-    fws = active(js_frameworks(), text)
+    fws = _fw.for_text(_fw.JS, text)
     if not fws and _MAYBE.search(text) is None:
         return [], []
     mod = JsModule(text, path, fws)
@@ -261,7 +263,7 @@ class JsModule:
             text = resolve.read_module(c)
             if text is None:
                 return None
-            m = JsModule(text, c, active(js_frameworks(), text) or self.fws)
+            m = JsModule(text, c, _fw.for_text(_fw.JS, text) or self.fws)
             resolve.store(c, m)
             return m
         return None

@@ -24,14 +24,16 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ownaudit.lint import frameworks as _fw
 from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
-from ownaudit.lint.frameworks import active, python_frameworks
-from ownaudit.lint.frameworks.base import Act, Builder, DslOp, Framework, ModelClass
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 from ownaudit.lint.operations import FK, Name, Operation
 from ownaudit.lint.pyliterals import decode_literal, match_brace
+
+if TYPE_CHECKING:
+    from ownaudit.lint.frameworks.base import Act, Builder, DslOp, Framework, ModelClass
 
 SQL_CALLS = frozenset(
     {
@@ -114,7 +116,7 @@ class Scope:
 
 def extract(text: str, path: str | None = None) -> tuple[list[Fragment], list[Operation]]:
     """SQL fragments and framework operations (offsets into ``text``) of Python source."""
-    fws = active(python_frameworks(), text)
+    fws = _fw.for_text(_fw.PYTHON, text)
     if not fws and _MAYBE_SQL.search(text) is None:
         return [], []
     try:
@@ -330,7 +332,7 @@ class Module:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             return None
-        m = Module(text, tree, p, active(python_frameworks(), text) or self.fws)
+        m = Module(text, tree, p, _fw.for_text(_fw.PYTHON, text) or self.fws)
         resolve.store(p, m)
         return m
 
