@@ -136,3 +136,13 @@ def test_framework_registry_words_are_the_modules_own() -> None:
         for module, attr, words in registry:
             fw = frameworks._load(module, attr)
             assert fw.triggers == words and fw.language == lang, (module, attr)
+
+
+def test_sqlmodel_and_flask_sqlalchemy(policy: Policy) -> None:
+    rel = "app/sqlmodel_jobs.py"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.lifecycle_state", L("session.add(Lifecycle_State")),  # table=True, name from the class
+        ("LNT001", "cl.merge_records", L("MergeRecord.query")),
+        ("LNT001", "cl.merge_records", L("db.session.merge")),
+    }  # PeopleView has no table=True: not a table
