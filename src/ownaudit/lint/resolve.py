@@ -10,6 +10,7 @@ search), each at most once per process.
 from __future__ import annotations
 
 import os
+import stat
 from typing import Any
 
 MAX_MODULE_BYTES = 2 * 1024 * 1024
@@ -83,7 +84,8 @@ def store(path: str, module: Any) -> None:
 def read_module(path: str) -> str | None:
     """The text of a module to follow, or None (too large, unreadable, not UTF-8)."""
     try:
-        if os.path.getsize(path) > MAX_MODULE_BYTES:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_MODULE_BYTES:  # a FIFO would block
             return None
         with open(path, encoding="utf-8") as fh:
             return fh.read()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 from ownaudit.lint.sqlsplit import scan
 
@@ -44,8 +45,11 @@ def _index(root: str) -> dict[tuple[str | None, str], str]:
             seen += 1
             if seen > MAX_FILES:
                 break
+            full = os.path.join(dirpath, name)
             try:
-                with open(os.path.join(dirpath, name), encoding="utf-8") as fh:
+                if not stat.S_ISREG(os.stat(full).st_mode):  # a FIFO or device would block
+                    continue
+                with open(full, encoding="utf-8") as fh:
                     text = fh.read(4 * 1024 * 1024)
             except (OSError, UnicodeDecodeError):
                 continue
