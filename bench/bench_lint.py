@@ -1,18 +1,19 @@
-"""Benchmark ``ownaudit lint`` against raw sqlglot parsing (issue 4).
+"""Benchmark ``ownaudit lint`` against raw sqlglot(c) parsing of the same statements, in one run.
 
-Generates a corpus of >= 20,000 realistic PostgreSQL statements (migrations,
-PL/pgSQL functions, grants, RLS policies, DML) in .sql files and embedded in
-.py files, then prints in one run:
+Prints, each ratio measured in the same run on the same machine:
 
-* lint statements/s on one core, and raw ``sqlglot.parse_one`` statements/s on
-  the same statements (the baseline), and their ratio (target >= 0.8);
-* lint statements/s with every core (``--jobs`` = CPU count; target > raw);
-* peak memory (max RSS) of the one-core lint process (target <= 150 MiB);
-* wall time of a hook run on 5 files vs ``python -c "import sqlglot"``
-  (target <= 1.5x).
+* ``.sql`` files: lint statements/s on one core and with two jobs vs raw
+  ``sqlglot.parse_one`` (compiled by sqlglotc) of the same statements on one
+  core (targets >= 0.8x and >= 1.3x);
+* a whole repository (``--repo DIR``, e.g. a hub repository fetched for the
+  purpose, never committed): lint wall time vs raw parse of the statements the
+  linter found in it (target >= 0.5x);
+* the pre-commit hook on 5 files vs ``python -c "import sqlglot"`` (target <= 1.3x);
+* peak memory of the one-core lint.
 
-Each measurement runs in its own subprocess so peak memory is the lint's own.
-Usage: ``python bench/bench_lint.py [--statements N] [--keep DIR]``.
+``--before SRC`` runs every lint measurement a second time with another
+checkout's ``src`` (e.g. the main branch) so before/after come from one run.
+Usage: ``python bench/bench_lint.py [--statements N] [--repo DIR] [--before SRC] [--keep DIR]``.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def _peak_mib() -> float:
     return kb / 1024 if sys.platform != "darwin" else kb / 1048576
 
 
-def phase_lint(root: str, jobs: int) -> dict[str, float]:
+def phase_lint(root: str, jobs: int, hub: str = HUB) -> dict[str, float]:
     from ownaudit.lint.engine import lint
     from ownaudit.policy.loader import load_policy
 
@@ -149,7 +150,7 @@ def phase_lint(root: str, jobs: int) -> dict[str, float]:
 
     an._sqlglot()  # import cost is not lint throughput
     t0 = time.perf_counter()
-    res = lint(policy, HUB, Path(root), n_jobs=jobs)
+    res = lint(policy, hub, Path(root), n_jobs=jobs)
     dt = time.perf_counter() - t0
     return {
         "seconds": dt,
@@ -178,8 +179,42 @@ def phase_raw(stmts_file: str) -> dict[str, float]:
     return {"seconds": dt, "statements": len(stmts), "parsed": ok, "peak_mib": _peak_mib()}
 
 
-def _sub(*args: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+def phase_collect(root: str, hub: str, out_file: str) -> dict[str, float]:
+    """The statements the linter analyses in a repository (for the raw-parse baseline of the same work)."""
+    from ownaudit.lint import engine
+    from ownaudit.lint.sqlsplit import scan
+    from ownaudit.policy.loader import load_policy
+
+    policy = load_policy(None, check_schema=False)
+    jobs, _ = engine.collect_files(Path(root), policy.hubs[hub].lint, [])
+    stmts: list[str] = []
+    for job in jobs:
+        text, _notice, _w = engine.read_source(job)
+        kind = engine.file_kind(job.path)
+        if text is None or kind is None:
+            continue
+        if kind == "sql":
+            frags = engine._sql_fragments(text)
+        elif kind == "python":
+            from ownaudit.lint import extract_python
+
+            frags, _ops = extract_python.extract(text, job.path)
+        else:
+            from ownaudit.lint import extract_js
+
+            frags, _ops = extract_js.extract(text, job.path)
+        for f in frags:
+            spans = [(0, len(f.text))] if kind == "sql" else scan(f.text, meta_commands=False).statements
+            stmts.extend(f.text[a:b] for a, b in spans)
+    Path(out_file).write_text(json.dumps(stmts))
+    return {"statements": len(stmts), "files": len(jobs)}
+
+
+def _sub(*args: str, src: str | None = None) -> dict[str, float]:
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -194,64 +229,101 @@ def _wall(cmd: list[str], cwd: Path, env: dict[str, str], runs: int = 9) -> floa
     return statistics.median(times)
 
 
+def _sql_only(root: Path) -> Path:
+    """A copy of the corpus with only its .sql files (the .sql lint measurement)."""
+    dst = root.parent / "sql-only"
+    (dst / "migrations").mkdir(parents=True)
+    shutil.copy(root / "pyproject.toml", dst / "pyproject.toml")
+    for f in (root / "migrations").glob("*.sql"):
+        shutil.copy(f, dst / "migrations" / f.name)
+    return dst
+
+
+def _hook_files(repo: Path) -> tuple[list[Path], int]:
+    hook_dir = repo / "staged"
+    hook_dir.mkdir()
+    rng = random.Random(11)
+    files: list[Path] = []
+    n = 0
+    for k in range(5):  # a typical commit: migrations and modules of about 15 statements each
+        stmts = _statements(rng, 100_000 + k)
+        n += len(stmts)
+        f = hook_dir / (f"m{k}.sql" if k < 3 else f"q{k}.py")
+        if k < 3:
+            f.write_text(";\n".join(stmts) + ";\n")
+        else:
+            f.write_text("\n".join(f'Q{j} = """{s}"""' for j, s in enumerate(stmts)) + "\n")
+        files.append(f)
+    return files, n
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--statements", type=int, default=20_000)
+    ap.add_argument("--repo", default=None, help="a real hub repository to lint whole")
+    ap.add_argument("--repo-hub", default=HUB, help="the hub of --repo in the shipped policy")
+    ap.add_argument("--before", default=None, help="another checkout's src/ to measure as 'before'")
     ap.add_argument("--keep", default=None, help="build the corpus in DIR and keep it")
     ap.add_argument("--phase", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--arg", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--arg2", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.phase == "lint":
-        print(json.dumps(phase_lint(a.arg, a.jobs)))
+        print(json.dumps(phase_lint(a.arg, a.jobs, a.arg2 or HUB)))
         return
     if a.phase == "raw":
         print(json.dumps(phase_raw(a.arg)))
+        return
+    if a.phase == "collect":
+        print(json.dumps(phase_collect(a.arg, a.repo_hub, a.arg2)))
         return
 
     tmp = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="ownaudit-bench-"))
     if a.keep and tmp.exists():
         shutil.rmtree(tmp)
+    versions = [("after", None)] + ([("before", a.before)] if a.before else [])
     try:
         stmts = build_corpus(tmp / "repo", a.statements)
-        sf = tmp / "statements.json"
-        sf.write_text(json.dumps(stmts))
-        cores = os.cpu_count() or 1
-        print(f"corpus: {len(stmts)} statements in {len(list((tmp / 'repo').rglob('*.*')))} files; {cores} CPU(s)")
+        sql_root = _sql_only(tmp / "repo")
+        sql_stmts = []
+        for f in sorted((sql_root / "migrations").glob("*.sql")):
+            from ownaudit.lint.sqlsplit import scan
+
+            text = f.read_text()
+            sql_stmts.extend(text[x:y] for x, y in scan(text).statements)
+        sf = tmp / "sql-statements.json"
+        sf.write_text(json.dumps(sql_stmts))
+        print(f"corpus: {len(stmts)} statements; .sql part: {len(sql_stmts)} statements; {os.cpu_count()} CPU(s)")
         raw = _sub("--phase", "raw", "--arg", str(sf))
-        one = _sub("--phase", "lint", "--arg", str(tmp / "repo"), "--jobs", "1")
-        allc = _sub("--phase", "lint", "--arg", str(tmp / "repo"), "--jobs", str(cores))
         raw_rate = raw["statements"] / raw["seconds"]
-        one_rate = one["statements"] / one["seconds"]
-        all_rate = allc["statements"] / allc["seconds"]
-        print(f"raw sqlglot.parse_one: {raw_rate:8.0f} statements/s ({raw['statements']} in {raw['seconds']:.2f} s)")
         print(
-            f"lint, 1 core:          {one_rate:8.0f} statements/s ({one['statements']} in "
-            f"{one['seconds']:.2f} s,"
-            f" {one['findings']} findings)  ratio {one_rate / raw_rate:.2f}x raw (target >= 0.8)"
+            f"raw sqlglot.parse_one, 1 core: {raw_rate:8.0f} statements/s "
+            f"({raw['statements']} in {raw['seconds']:.2f} s)"
         )
-        print(
-            f"lint, {cores} cores:         {all_rate:8.0f} statements/s ({allc['seconds']:.2f} s)  "
-            f"ratio {all_rate / raw_rate:.2f}x raw (target > 1.0)"
-        )
-        print(
-            f"peak memory, lint 1 core: {one['peak_mib']:.1f} MiB (target <= 150); raw parse process: "
-            f"{raw['peak_mib']:.1f} MiB"
-        )
-        hook_dir = tmp / "repo" / "staged"
-        hook_dir.mkdir()
-        rng = random.Random(11)
-        files: list[Path] = []
-        hook_statements = 0
-        for k in range(5):  # a typical commit: migrations and modules of about 15 statements each
-            stmts = _statements(rng, 100_000 + k)
-            hook_statements += len(stmts)
-            f = hook_dir / (f"m{k}.sql" if k < 3 else f"q{k}.py")
-            if k < 3:
-                f.write_text(";\n".join(stmts) + ";\n")
-            else:
-                f.write_text("\n".join(f'Q{j} = """{s}"""' for j, s in enumerate(stmts)) + "\n")
-            files.append(f)
+        for label, src in versions:
+            for jobs, target in ((1, 0.8), (2, 1.3)):
+                r = _sub("--phase", "lint", "--arg", str(sql_root), "--jobs", str(jobs), src=src)
+                rate = r["statements"] / r["seconds"]
+                print(
+                    f"[{label}] .sql lint, {jobs} job(s): {rate:8.0f} statements/s ({r['seconds']:.2f} s, "
+                    f"peak {r['peak_mib']:.0f} MiB)  ratio {rate / raw_rate:.2f}x raw (target >= {target})"
+                )
+        if a.repo:
+            rf = tmp / "repo-statements.json"
+            col = _sub("--phase", "collect", "--arg", a.repo, "--arg2", str(rf), "--repo-hub", a.repo_hub)
+            rraw = _sub("--phase", "raw", "--arg", str(rf))
+            print(
+                f"repository {a.repo}: {col['files']:.0f} files, {col['statements']:.0f} statements; raw parse "
+                f"{rraw['seconds']:.2f} s"
+            )
+            for label, src in versions:
+                r = _sub("--phase", "lint", "--arg", a.repo, "--jobs", "1", "--arg2", a.repo_hub, src=src)
+                print(
+                    f"[{label}] whole repository, 1 job: {r['seconds']:.2f} s ({r['findings']:.0f} findings)  "
+                    f"ratio {rraw['seconds'] / r['seconds']:.2f}x raw (target >= 0.5)"
+                )
+        files, hook_statements = _hook_files(tmp / "repo")
         exe = [sys.executable, "-m", "ownaudit.cli", "lint", "-q", "--fail-on", "critical"]
         exe += [str(f.relative_to(tmp / "repo")) for f in files]
         # An installed hook runs from compiled bytecode (pip compiles on install); a source checkout
@@ -259,13 +331,16 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         env["OWNAUDIT_CACHE_DIR"] = str(tmp / "cache")
-        hook = _wall(exe, tmp / "repo", env)
         bare = _wall([sys.executable, "-c", "import sqlglot"], tmp / "repo", env)
-        print(
-            f"hook on 5 files ({hook_statements} statements): {hook * 1000:.0f} ms vs "
-            f"python -c 'import sqlglot': {bare * 1000:.0f} ms  "
-            f"ratio {hook / bare:.2f}x (target <= 1.5)"
-        )
+        for label, src in versions:
+            e2 = dict(env)
+            if src:
+                e2["PYTHONPATH"] = src
+            hook = _wall(exe, tmp / "repo", e2)
+            print(
+                f"[{label}] hook on 5 files ({hook_statements} statements): {hook * 1000:.0f} ms vs "
+                f"python -c 'import sqlglot': {bare * 1000:.0f} ms  ratio {hook / bare:.2f}x (target <= 1.3)"
+            )
     finally:
         if not a.keep:
             shutil.rmtree(tmp, ignore_errors=True)

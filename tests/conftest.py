@@ -163,9 +163,7 @@ def skip_below(pg_major: int) -> Callable[[int, str], None]:
 
     def skip(major: int, reason: str = "") -> None:
         if pg_major < major:
-            pytest.skip(
-                f"needs PostgreSQL {major}+ (server is {pg_major})" + (f": {reason}" if reason else "")
-            )
+            pytest.skip(f"needs PostgreSQL {major}+ (server is {pg_major})" + (f": {reason}" if reason else ""))
 
     return skip
 
@@ -210,9 +208,7 @@ class FreshDb:
     def set_password(self, role: str, password: str | None = None) -> str:
         """Give ``role`` a password (generated when None) and remember it for role_dsn."""
         password = password if password is not None else secrets.token_urlsafe(16)
-        self.conn.execute(
-            sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), sql.Literal(password))
-        )
+        self.conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), sql.Literal(password)))
         self.passwords[role] = password
         return password
 

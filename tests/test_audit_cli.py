@@ -33,12 +33,27 @@ def drifted(fresh_db: Any, tmp_path: Path) -> tuple[World, Path]:
 
 
 @pytest.mark.catalog
-def test_audit_live_json_report_and_exit_code(drifted: tuple[World, Path], tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_live_json_report_and_exit_code(
+    drifted: tuple[World, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     world, policy = drifted
     out = tmp_path / "audit.json"
-    code, _, err = run(["audit", "--dsn", world.auditor_dsn, "--policy", str(policy), "--format", "json",
-                        "--output", str(out), "--statement-timeout", "30s"], capsys)
+    code, _, err = run(
+        [
+            "audit",
+            "--dsn",
+            world.auditor_dsn,
+            "--policy",
+            str(policy),
+            "--format",
+            "json",
+            "--output",
+            str(out),
+            "--statement-timeout",
+            "30s",
+        ],
+        capsys,
+    )
     assert code == 1, err
     doc = json.loads(out.read_text(encoding="utf-8"))
     finding = next(f for f in doc["findings"] if f["rule_id"] == "AUD001")
@@ -54,15 +69,17 @@ def test_audit_live_json_report_and_exit_code(drifted: tuple[World, Path], tmp_p
 
 
 @pytest.mark.catalog
-def test_audit_snapshot_offline_matches_live(drifted: tuple[World, Path], tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_snapshot_offline_matches_live(
+    drifted: tuple[World, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     world, policy = drifted
     snap = tmp_path / "snap.json"
     write_snapshot(world.snapshot(), snap)
     live = {f.key for f in world.audit().findings}
     out = tmp_path / "offline.json"
-    code, _, err = run(["audit", "--snapshot", str(snap), "--policy", str(policy), "--format", "json",
-                        "--output", str(out)], capsys)
+    code, _, err = run(
+        ["audit", "--snapshot", str(snap), "--policy", str(policy), "--format", "json", "--output", str(out)], capsys
+    )
     assert code == 1, err
     offline = json.loads(out.read_text(encoding="utf-8"))["findings"]
     assert {"|".join([f["rule_id"], f["object"], f["hub"] or "", f["role"] or ""]) for f in offline} == live
@@ -77,11 +94,24 @@ def test_clean_database_exits_zero(fresh_db: Any, tmp_path: Path, capsys: pytest
     assert code == 0, out + err
 
 
-def test_unreachable_database_exits_3_with_an_incomplete_report(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreachable_database_exits_3_with_an_incomplete_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "audit.json"
-    code, stdout, err = run(["audit", "--dsn", "postgresql://nobody:s3cret@127.0.0.1:1/db",
-                             "--connect-timeout", "2", "--format", "json", "--output", str(out)], capsys)
+    code, stdout, err = run(
+        [
+            "audit",
+            "--dsn",
+            "postgresql://nobody:s3cret@127.0.0.1:1/db",
+            "--connect-timeout",
+            "2",
+            "--format",
+            "json",
+            "--output",
+            str(out),
+        ],
+        capsys,
+    )
     assert code == 3
     doc = json.loads(out.read_text())  # the nightly report says INCOMPLETE, never clean, never stale
     assert doc["complete"] is False and doc["findings"] == []
@@ -91,11 +121,14 @@ def test_unreachable_database_exits_3_with_an_incomplete_report(tmp_path: Path,
     assert err.startswith("ownaudit: error:") and len(err.strip().splitlines()) == 1 and "s3cret" not in err
 
 
-@pytest.mark.parametrize("argv", [
-    ["audit", "--dsn", "postgresql://x@127.0.0.1:1/db", "--snapshot", "s.json"],
-    ["audit", "--dsn", "postgresql://x@127.0.0.1:1/db", "--statement-timeout", "soon"],
-    ["audit", "--snapshot", "does-not-exist.json"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["audit", "--dsn", "postgresql://x@127.0.0.1:1/db", "--snapshot", "s.json"],
+        ["audit", "--dsn", "postgresql://x@127.0.0.1:1/db", "--statement-timeout", "soon"],
+        ["audit", "--snapshot", "does-not-exist.json"],
+    ],
+)
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(argv, capsys)
     assert code == 2 and err.startswith("ownaudit: error:") and len(err.strip().splitlines()) == 1

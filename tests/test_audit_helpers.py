@@ -39,7 +39,7 @@ def make_auditor(admin_dsn: str, name: str | None = None) -> tuple[str, str]:
     name = name or f"ownaudit_auditor_{uuid.uuid4().hex[:8]}"
     password = uuid.uuid4().hex
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE ROLE "{name}" LOGIN PASSWORD \'{password}\'')
+        conn.execute(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}'")
     return name, make_conninfo(admin_dsn, user=name, password=password)
 
 
@@ -129,11 +129,18 @@ def build_world(admin_dsn: str, *, enforcement: bool = True, correct: bool = Tru
     return world
 
 
-def by_rule(result: RunResult, rule_id: str, *, obj: str | None = None, role: str | None = None,
-            include_suppressed: bool = True) -> list[Finding]:
+def by_rule(
+    result: RunResult, rule_id: str, *, obj: str | None = None, role: str | None = None, include_suppressed: bool = True
+) -> list[Finding]:
     """Findings of one rule, optionally for one object and role."""
-    return [f for f in result.findings if f.rule_id == rule_id and (obj is None or f.object == obj)
-            and (role is None or f.role == role) and (include_suppressed or not f.suppressed)]
+    return [
+        f
+        for f in result.findings
+        if f.rule_id == rule_id
+        and (obj is None or f.object == obj)
+        and (role is None or f.role == role)
+        and (include_suppressed or not f.suppressed)
+    ]
 
 
 def one(result: RunResult, rule_id: str, *, obj: str | None = None, role: str | None = None) -> Finding:
@@ -144,5 +151,4 @@ def one(result: RunResult, rule_id: str, *, obj: str | None = None, role: str | 
 
 
 def describe(result: RunResult) -> str:
-    return "\n".join(f"  {f.severity.value} {f.rule_id} {f.object} {f.role}: {f.message}"
-                     for f in result.findings)
+    return "\n".join(f"  {f.severity.value} {f.rule_id} {f.object} {f.role}: {f.message}" for f in result.findings)

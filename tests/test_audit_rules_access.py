@@ -43,8 +43,7 @@ def test_cross_hub_write_through_set_role_membership(world: World) -> None:
     """NOINHERIT member: the write is usable only after SET ROLE, and still reported."""
     world.sql("ALTER ROLE ui_reader NOINHERIT; GRANT outreach_writer TO ui_reader")
     f = one(world.audit(), "AUD001", obj="outreach.people", role=world.r("ui_reader"))
-    path = (f"{world.r('ui_reader')} -[member, SET]-> {world.r('outreach_writer')} -[grant]-> "
-            "INSERT on outreach.people")
+    path = f"{world.r('ui_reader')} -[member, SET]-> {world.r('outreach_writer')} -[grant]-> INSERT on outreach.people"
     assert path in f.evidence, f.evidence
     assert f"REVOKE {world.r('outreach_writer')} FROM {world.r('ui_reader')};" in (f.fix_sql or "")
     # the path is real: ui_reader cannot insert as itself, but can after SET ROLE
@@ -72,7 +71,7 @@ def test_cross_hub_write_through_public_column_grant_owner_and_predefined_roles(
     col = one(result, "AUD001", obj="cl.company_identity", role=world.r("outreach_writer"))
     assert any("UPDATE (legal_name) on cl.company_identity" in e for e in col.evidence)
     owner = one(result, "AUD001", obj="outreach.people", role=world.r("cl_writer"))
-    assert any('-[owner]-> INSERT on outreach.people' in e and world.owner in e for e in owner.evidence)
+    assert any("-[owner]-> INSERT on outreach.people" in e and world.owner in e for e in owner.evidence)
     assert f'REVOKE "{world.owner}" FROM {world.r("cl_writer")};' in (owner.fix_sql or "")
     pre = one(result, "AUD001", obj="outreach.people", role=world.r("ui_reader"))
     assert any("pg_write_all_data -[predefined]-> INSERT on outreach.people" in e for e in pre.evidence)
@@ -80,8 +79,10 @@ def test_cross_hub_write_through_public_column_grant_owner_and_predefined_roles(
 
 def test_cross_hub_write_by_superuser_and_by_role_outside_the_policy(world: World) -> None:
     stranger = f"stranger_{world.suffix}"
-    world.sql(f"ALTER ROLE ui_reader SUPERUSER; CREATE ROLE {stranger};"
-              f"GRANT USAGE ON SCHEMA cl TO {stranger}; GRANT DELETE ON cl.merge_records TO {stranger}")
+    world.sql(
+        f"ALTER ROLE ui_reader SUPERUSER; CREATE ROLE {stranger};"
+        f"GRANT USAGE ON SCHEMA cl TO {stranger}; GRANT DELETE ON cl.merge_records TO {stranger}"
+    )
     result = world.audit()
     su = one(result, "AUD001", obj="cl.merge_records", role=world.r("ui_reader"))
     assert any("-[superuser]->" in e for e in su.evidence)
@@ -168,8 +169,7 @@ def test_wrong_owner_of_table_schema_and_function(world: World) -> None:
 
 def test_dangerous_attribute_directly_and_through_set_role(world: World) -> None:
     boss = f"boss_{world.suffix}"
-    world.sql(f"ALTER ROLE outreach_writer BYPASSRLS; CREATE ROLE {boss} CREATEROLE;"
-              f"GRANT {boss} TO cl_writer")
+    world.sql(f"ALTER ROLE outreach_writer BYPASSRLS; CREATE ROLE {boss} CREATEROLE;GRANT {boss} TO cl_writer")
     result = world.audit()
     direct = one(result, "AUD050", obj=world.r("outreach_writer"), role=world.r("outreach_writer"))
     assert direct.severity == Severity.HIGH and "BYPASSRLS" in direct.message
@@ -179,8 +179,10 @@ def test_dangerous_attribute_directly_and_through_set_role(world: World) -> None
 
 
 def test_membership_in_neon_superuser(world: World) -> None:
-    world.sql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'neon_superuser') THEN "
-              "CREATE ROLE neon_superuser NOLOGIN; END IF; END $$; GRANT neon_superuser TO ui_reader")
+    world.sql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'neon_superuser') THEN "
+        "CREATE ROLE neon_superuser NOLOGIN; END IF; END $$; GRANT neon_superuser TO ui_reader"
+    )
     f = one(world.audit(), "AUD051", obj=world.r("ui_reader"))
     assert f.severity == Severity.CRITICAL
     assert f.fix_sql == f"REVOKE neon_superuser FROM {world.r('ui_reader')};"
@@ -196,7 +198,7 @@ def test_create_on_foreign_schema_public_and_database(world: World) -> None:
     pub = one(result, "AUD061", obj="public", role="PUBLIC")
     assert pub.fix_sql == "REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
     d = one(result, "AUD062", obj=db, role=world.r("ui_reader"))
-    assert d.fix_sql == f'REVOKE CREATE ON DATABASE {quote_ident(db)} FROM {world.r("ui_reader")};'
+    assert d.fix_sql == f"REVOKE CREATE ON DATABASE {quote_ident(db)} FROM {world.r('ui_reader')};"
 
 
 def test_maintain_outside_owning_hub(world: World, skip_below: Any) -> None:

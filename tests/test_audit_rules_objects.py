@@ -37,8 +37,10 @@ def test_rls_forced_differs_from_policy(world: World) -> None:
 
 
 def test_rls_hides_every_row_from_a_role_holding_select(world: World) -> None:
-    world.sql("INSERT INTO cl.company_identity VALUES ('C1', 'Acme', now(), 'test');"
-              "DROP POLICY cl_read_policy ON cl.company_identity")
+    world.sql(
+        "INSERT INTO cl.company_identity VALUES ('C1', 'Acme', now(), 'test');"
+        "DROP POLICY cl_read_policy ON cl.company_identity"
+    )
     result = world.audit()
     for role in ("ui_reader", "outreach_writer"):
         f = one(result, "AUD042", obj="cl.company_identity", role=world.r(role))
@@ -59,8 +61,7 @@ def test_rls_write_policy_to_public(world: World) -> None:
 
 
 def test_rls_restrictive_policy_blocks_the_writer(world: World) -> None:
-    world.sql('CREATE POLICY "freeze" ON cl.company_identity AS RESTRICTIVE FOR UPDATE TO cl_writer '
-              "USING (false)")
+    world.sql('CREATE POLICY "freeze" ON cl.company_identity AS RESTRICTIVE FOR UPDATE TO cl_writer USING (false)')
     f = one(world.audit(), "AUD044", obj="cl.company_identity/freeze", role=world.r("cl_writer"))
     assert "UPDATE" in f.message
     assert f.fix_sql == 'DROP POLICY "freeze" ON cl.company_identity;'  # FREEZE is a keyword: quoted
@@ -78,24 +79,30 @@ def test_rls_policy_set_differs_from_matrix(world: World) -> None:
 
 
 def test_default_privileges_missing_for_the_creator(world: World) -> None:
-    world.sql('ALTER DEFAULT PRIVILEGES FOR ROLE "Marketing DB_owner" IN SCHEMA outreach '
-              "REVOKE SELECT ON TABLES FROM ui_reader")
+    world.sql(
+        'ALTER DEFAULT PRIVILEGES FOR ROLE "Marketing DB_owner" IN SCHEMA outreach '
+        "REVOKE SELECT ON TABLES FROM ui_reader"
+    )
     f = one(world.audit(), "AUD070", obj=f"{world.owner}/outreach/table")
     assert world.r("ui_reader") in f.message
-    assert f.fix_sql == (f'ALTER DEFAULT PRIVILEGES FOR ROLE "{world.owner}" IN SCHEMA outreach '
-                         f"GRANT SELECT ON TABLES TO {world.r('ui_reader')};")
+    assert f.fix_sql == (
+        f'ALTER DEFAULT PRIVILEGES FOR ROLE "{world.owner}" IN SCHEMA outreach '
+        f"GRANT SELECT ON TABLES TO {world.r('ui_reader')};"
+    )
     world.as_owner("CREATE TABLE outreach.new_table (id int)")  # the finding is true: no grant arrives
-    assert world.query(f"SELECT has_table_privilege('{world.r('ui_reader')}', 'outreach.new_table', 'SELECT')"
-                       ) == [(False,)]
+    assert world.query(f"SELECT has_table_privilege('{world.r('ui_reader')}', 'outreach.new_table', 'SELECT')") == [
+        (False,)
+    ]
 
 
 def test_default_privileges_too_broad(world: World) -> None:
-    world.sql('ALTER DEFAULT PRIVILEGES FOR ROLE "Marketing DB_owner" IN SCHEMA cl '
-              "GRANT INSERT ON TABLES TO ui_reader")
+    world.sql('ALTER DEFAULT PRIVILEGES FOR ROLE "Marketing DB_owner" IN SCHEMA cl GRANT INSERT ON TABLES TO ui_reader')
     f = one(world.audit(), "AUD071", obj=f"{world.owner}/cl/table", role=world.r("ui_reader"))
     assert f.severity == Severity.HIGH
-    assert f.fix_sql == (f'ALTER DEFAULT PRIVILEGES FOR ROLE "{world.owner}" IN SCHEMA cl '
-                         f"REVOKE INSERT ON TABLES FROM {world.r('ui_reader')};")
+    assert f.fix_sql == (
+        f'ALTER DEFAULT PRIVILEGES FOR ROLE "{world.owner}" IN SCHEMA cl '
+        f"REVOKE INSERT ON TABLES FROM {world.r('ui_reader')};"
+    )
 
 
 # -- inventory -----------------------------------------------------------------------------
@@ -123,8 +130,10 @@ def test_policy_role_missing_from_server(world: World) -> None:
 
 
 def test_undeclared_cross_hub_foreign_key(world: World) -> None:
-    world.sql("ALTER TABLE outreach.people ADD CONSTRAINT people_cl_fk FOREIGN KEY (company_unique_id) "
-              "REFERENCES cl.company_identity (company_unique_id)")
+    world.sql(
+        "ALTER TABLE outreach.people ADD CONSTRAINT people_cl_fk FOREIGN KEY (company_unique_id) "
+        "REFERENCES cl.company_identity (company_unique_id)"
+    )
     result = world.audit()
     f = one(result, "AUD090", obj="outreach.people/people_cl_fk")
     assert "not declared" in f.message
@@ -132,28 +141,33 @@ def test_undeclared_cross_hub_foreign_key(world: World) -> None:
 
 
 def test_foreign_key_action_differs_from_declaration(world: World) -> None:
-    world.sql("ALTER TABLE outreach.people DROP CONSTRAINT people_target_id_fkey, ADD CONSTRAINT "
-              "people_target_id_fkey FOREIGN KEY (target_id) REFERENCES outreach.company_target (target_id) "
-              "ON DELETE RESTRICT")
+    world.sql(
+        "ALTER TABLE outreach.people DROP CONSTRAINT people_target_id_fkey, ADD CONSTRAINT "
+        "people_target_id_fkey FOREIGN KEY (target_id) REFERENCES outreach.company_target (target_id) "
+        "ON DELETE RESTRICT"
+    )
     f = one(world.audit(), "AUD091", obj="outreach.people/people_target_id_fkey")
     assert "ON DELETE RESTRICT (declared CASCADE)" in f.message
     assert f.fix_sql is not None and "ON DELETE CASCADE" in f.fix_sql
 
 
 def test_cross_hub_foreign_key_cascade(world: World) -> None:
-    world.sql("ALTER TABLE outreach.company_target DROP CONSTRAINT fk_company_lifecycle, ADD CONSTRAINT "
-              "fk_company_lifecycle FOREIGN KEY (company_unique_id) REFERENCES cl.company_identity "
-              "(company_unique_id) ON DELETE CASCADE")
+    world.sql(
+        "ALTER TABLE outreach.company_target DROP CONSTRAINT fk_company_lifecycle, ADD CONSTRAINT "
+        "fk_company_lifecycle FOREIGN KEY (company_unique_id) REFERENCES cl.company_identity "
+        "(company_unique_id) ON DELETE CASCADE"
+    )
     result = world.audit()
     f = one(result, "AUD092", obj="outreach.company_target/fk_company_lifecycle")
     assert f.severity == Severity.CRITICAL and "removes rows of outreach.company_target" in f.message
     assert f.fix_sql is not None and "ON DELETE RESTRICT" in f.fix_sql
     assert one(result, "AUD091", obj="outreach.company_target/fk_company_lifecycle")
     # the finding is true: CL deleting its row deletes Outreach's row (as the child's owner, RLS ignored)
-    world.sql("INSERT INTO cl.company_identity VALUES ('C1', 'Acme', now(), 't');"
-              "INSERT INTO outreach.company_target (target_id, company_unique_id) VALUES ('T1', 'C1')")
-    world.query("DELETE FROM cl.company_identity WHERE company_unique_id = 'C1' RETURNING 1",
-                role="cl_writer")
+    world.sql(
+        "INSERT INTO cl.company_identity VALUES ('C1', 'Acme', now(), 't');"
+        "INSERT INTO outreach.company_target (target_id, company_unique_id) VALUES ('T1', 'C1')"
+    )
+    world.query("DELETE FROM cl.company_identity WHERE company_unique_id = 'C1' RETURNING 1", role="cl_writer")
     assert world.query("SELECT count(*) FROM outreach.company_target") == [(0,)]
 
 
@@ -191,30 +205,37 @@ def test_security_definer_function_with_dynamic_sql_may_write_anything(world: Wo
 
 
 def test_auto_updatable_view_gives_a_write_path(world: World) -> None:
-    world.as_owner("CREATE VIEW public.people_v AS SELECT * FROM outreach.people;"
-                   "GRANT SELECT, UPDATE ON public.people_v TO ui_reader")
+    world.as_owner(
+        "CREATE VIEW public.people_v AS SELECT * FROM outreach.people;"
+        "GRANT SELECT, UPDATE ON public.people_v TO ui_reader"
+    )
     result = world.audit()
     f = one(result, "AUD102", obj="public.people_v", role=world.r("ui_reader"))
     assert f.severity == Severity.CRITICAL
     assert f.fix_sql == f"REVOKE UPDATE ON public.people_v FROM {world.r('ui_reader')};"
-    world.sql("INSERT INTO cl.company_identity VALUES ('C', 'Acme', now(), 't');"
-              "INSERT INTO outreach.company_target (target_id, company_unique_id) VALUES ('T', 'C');"
-              "INSERT INTO outreach.people (person_id, target_id, company_unique_id) VALUES ('P', 'T', 'C')")
+    world.sql(
+        "INSERT INTO cl.company_identity VALUES ('C', 'Acme', now(), 't');"
+        "INSERT INTO outreach.company_target (target_id, company_unique_id) VALUES ('T', 'C');"
+        "INSERT INTO outreach.people (person_id, target_id, company_unique_id) VALUES ('P', 'T', 'C')"
+    )
     updated = world.query("UPDATE public.people_v SET email = 'x' RETURNING person_id", role="ui_reader")
     assert updated == [("P",)]
 
 
 def test_view_without_security_invoker_bypasses_rls(world: World) -> None:
-    world.as_owner("CREATE VIEW public.ids AS SELECT company_unique_id FROM cl.company_identity;"
-                   "GRANT SELECT ON public.ids TO PUBLIC")
+    world.as_owner(
+        "CREATE VIEW public.ids AS SELECT company_unique_id FROM cl.company_identity;"
+        "GRANT SELECT ON public.ids TO PUBLIC"
+    )
     f = one(world.audit(), "AUD103", obj="public.ids", role="PUBLIC")
     assert f.severity == Severity.HIGH and "bypasses RLS of cl.company_identity" in f.message
     assert f.fix_sql == "ALTER VIEW public.ids SET (security_invoker = true);"
 
 
 def test_sequence_usable_outside_owning_hub(world: World) -> None:
-    world.as_owner("CREATE TABLE cl.events (id serial PRIMARY KEY);"
-                   "GRANT USAGE, UPDATE ON SEQUENCE cl.events_id_seq TO ui_reader")
+    world.as_owner(
+        "CREATE TABLE cl.events (id serial PRIMARY KEY);GRANT USAGE, UPDATE ON SEQUENCE cl.events_id_seq TO ui_reader"
+    )
     result = world.audit()
     f = one(result, "AUD104", obj="cl.events_id_seq", role=world.r("ui_reader"))
     assert "USAGE, UPDATE" in f.message, describe(result)
@@ -254,8 +275,7 @@ exceptions:
     reason: FK experiment
     expires: 2020-01-31
 """)
-    world.sql("GRANT INSERT ON outreach.people TO ui_reader;"
-              "GRANT REFERENCES ON cl.company_identity TO ui_reader")
+    world.sql("GRANT INSERT ON outreach.people TO ui_reader;GRANT REFERENCES ON cl.company_identity TO ui_reader")
     result = world.audit(today=_dt.date(2026, 6, 1))
     kept = one(result, "AUD001", obj="outreach.people", role=ui)
     assert kept.suppressed and kept.suppression and "Temporary backfill" in kept.suppression
@@ -279,7 +299,5 @@ def test_audit_never_writes(world: World, fresh_db: Any) -> None:
     assert mine, log[-2000:]
     statements = " ".join(line.split("statement:", 1)[1].strip() for line in mine).upper()
     assert "READ ONLY" in statements
-    for word in ("INSERT ", "UPDATE ", "DELETE ", "CREATE ", "ALTER ", "DROP ", "GRANT ", "TRUNCATE ",
-                 "LOCK "):
+    for word in ("INSERT ", "UPDATE ", "DELETE ", "CREATE ", "ALTER ", "DROP ", "GRANT ", "TRUNCATE ", "LOCK "):
         assert word not in statements.replace("FOR UPDATE", ""), word
-

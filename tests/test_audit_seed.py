@@ -16,13 +16,30 @@ from test_audit_helpers import build_world, by_rule, describe, make_auditor
 
 pytestmark = pytest.mark.catalog
 
-CL_TABLES = ["cl.company_identity", "cl.lifecycle_state", "cl.lifecycle_history", "cl.external_id_mapping",
-             "cl.merge_records", "cl.retirement_records"]
-OUTREACH_TABLES = ["outreach.company_target", "outreach.people", "outreach.dol_filings",
-                   "outreach.blog_signals", "outreach.campaigns", "outreach.sequences", "outreach.send_log",
-                   "outreach.engagement_events"]
-MARKETING_TABLES = ["marketing.company_master", "marketing.people_master", "marketing.company_slot",
-                    "marketing.data_enrichment_log"]
+CL_TABLES = [
+    "cl.company_identity",
+    "cl.lifecycle_state",
+    "cl.lifecycle_history",
+    "cl.external_id_mapping",
+    "cl.merge_records",
+    "cl.retirement_records",
+]
+OUTREACH_TABLES = [
+    "outreach.company_target",
+    "outreach.people",
+    "outreach.dol_filings",
+    "outreach.blog_signals",
+    "outreach.campaigns",
+    "outreach.sequences",
+    "outreach.send_log",
+    "outreach.engagement_events",
+]
+MARKETING_TABLES = [
+    "marketing.company_master",
+    "marketing.people_master",
+    "marketing.company_slot",
+    "marketing.data_enrichment_log",
+]
 
 
 def test_seed_as_written_reports_what_its_sql_really_does(fresh_db: Any) -> None:
@@ -53,11 +70,16 @@ def test_seed_as_written_reports_what_its_sql_really_does(fresh_db: Any) -> None
     # Nothing granted on marketing: every hub that reads it lacks SELECT.
     for table in MARKETING_TABLES:
         for role in SEED_ROLES:
-            assert by_rule(result, "AUD011", obj=table, role=role) or by_rule(
-                result, "AUD010", obj=table, role=role), f"{role} {table}\n{report}"
+            assert by_rule(result, "AUD011", obj=table, role=role) or by_rule(result, "AUD010", obj=table, role=role), (
+                f"{role} {table}\n{report}"
+            )
     assert result.matrix is not None
-    granted = [(role, table) for role, row in result.matrix["cells"].items() for table, cell in row.items()
-               if table in MARKETING_TABLES and cell.get("actual_privileges")]
+    granted = [
+        (role, table)
+        for role, row in result.matrix["cells"].items()
+        for table, cell in row.items()
+        if table in MARKETING_TABLES and cell.get("actual_privileges")
+    ]
     assert not granted, granted
     # No default privileges for the migrations role in any governed schema.
     for schema in ("cl", "outreach", "marketing"):
@@ -88,13 +110,17 @@ def test_correctly_granted_seed_has_no_critical_or_high_finding(fresh_db: Any) -
     # The grants really work: the writer writes its tables (identity columns need no sequence grant),
     # the reader reads everything the RLS policies let it.
     world.sql("INSERT INTO cl.company_identity VALUES ('C1', 'Acme', now(), 'test')")
-    assert world.query("INSERT INTO public.shq_error_log (source_repo, message) VALUES ('cl', 'x') "
-                       "RETURNING error_id", role="cl_writer")
+    assert world.query(
+        "INSERT INTO public.shq_error_log (source_repo, message) VALUES ('cl', 'x') RETURNING error_id",
+        role="cl_writer",
+    )
     assert world.query("SELECT count(*) FROM cl.company_identity", role="ui_reader") == [(1,)]
     assert world.query("SELECT count(*) FROM cl.company_identity", role="outreach_writer") == [(1,)]
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        world.query("INSERT INTO outreach.people (person_id, target_id, company_unique_id) "
-                    "VALUES ('p', 't', 'C1') RETURNING 1", role="ui_reader")
+        world.query(
+            "INSERT INTO outreach.people (person_id, target_id, company_unique_id) VALUES ('p', 't', 'C1') RETURNING 1",
+            role="ui_reader",
+        )
 
 
 def test_audit_reads_every_schema_as_a_grantless_role(fresh_db: Any) -> None:
@@ -106,5 +132,7 @@ def test_audit_reads_every_schema_as_a_grantless_role(fresh_db: Any) -> None:
     assert set(CL_TABLES + OUTREACH_TABLES + MARKETING_TABLES) <= names
     assert {p.name for p in snapshot.policies} >= {"cl_write_policy", "cl_read_policy"}
     assert snapshot.default_acls and snapshot.foreign_keys
-    assert world.query(f"SELECT count(*) FROM pg_class c WHERE has_table_privilege('{world.auditor}', c.oid, "
-                       "'SELECT') AND c.relnamespace::regnamespace::text IN ('cl', 'outreach')") == [(0,)]
+    assert world.query(
+        f"SELECT count(*) FROM pg_class c WHERE has_table_privilege('{world.auditor}', c.oid, "
+        "'SELECT') AND c.relnamespace::regnamespace::text IN ('cl', 'outreach')"
+    ) == [(0,)]

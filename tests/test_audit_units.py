@@ -26,8 +26,9 @@ def test_every_audit_rule_is_documented_raised_and_tested_on_a_server() -> None:
     ids = _audit_rules()
     assert len(ids) >= 30 and all(re.fullmatch(r"AUD\d{3}", i) for i in ids)
     source = "\n".join(p.read_text(encoding="utf-8") for p in CHECKS.rglob("*.py") if p.name != "rules.py")
-    tests = "\n".join(p.read_text(encoding="utf-8") for p in TESTS.glob("test_audit_*.py")
-                      if p.name not in ("test_audit_units.py",))
+    tests = "\n".join(
+        p.read_text(encoding="utf-8") for p in TESTS.glob("test_audit_*.py") if p.name not in ("test_audit_units.py",)
+    )
     for rule in all_rules():
         if rule.source != "audit":
             continue
@@ -46,20 +47,37 @@ def test_severity_guide_is_followed() -> None:
     assert sev["AUD070"] == Severity.MEDIUM and sev["AUD110"] == Severity.LOW
 
 
-@pytest.mark.parametrize(("hops", "via", "expected"), [
-    (("ui_reader -[grant]->", "INSERT on outreach.people"), "grant",
-     "REVOKE INSERT ON outreach.people FROM ui_reader;"),
-    (("ui_reader -[member, SET]->", "outreach_writer -[grant]->", "INSERT on outreach.people"), "membership",
-     "REVOKE outreach_writer FROM ui_reader;"),
-    (("ui_reader -[public]->", "PUBLIC -[grant]->", "DELETE on outreach.people"), "public",
-     "REVOKE DELETE ON outreach.people FROM PUBLIC;"),
-    (("cl_writer -[member]->", "Marketing DB_owner -[owner]->", "INSERT on outreach.people"), "owner",
-     'REVOKE "Marketing DB_owner" FROM cl_writer;'),
-    (("x -[member]->", "pg_write_all_data -[predefined]->", "INSERT on outreach.people"), "predefined",
-     "REVOKE pg_write_all_data FROM x;"),
-    (("Ops Admin -[superuser]->", "INSERT on outreach.people"), "superuser",
-     'ALTER ROLE "Ops Admin" NOSUPERUSER;'),
-])
+@pytest.mark.parametrize(
+    ("hops", "via", "expected"),
+    [
+        (
+            ("ui_reader -[grant]->", "INSERT on outreach.people"),
+            "grant",
+            "REVOKE INSERT ON outreach.people FROM ui_reader;",
+        ),
+        (
+            ("ui_reader -[member, SET]->", "outreach_writer -[grant]->", "INSERT on outreach.people"),
+            "membership",
+            "REVOKE outreach_writer FROM ui_reader;",
+        ),
+        (
+            ("ui_reader -[public]->", "PUBLIC -[grant]->", "DELETE on outreach.people"),
+            "public",
+            "REVOKE DELETE ON outreach.people FROM PUBLIC;",
+        ),
+        (
+            ("cl_writer -[member]->", "Marketing DB_owner -[owner]->", "INSERT on outreach.people"),
+            "owner",
+            'REVOKE "Marketing DB_owner" FROM cl_writer;',
+        ),
+        (
+            ("x -[member]->", "pg_write_all_data -[predefined]->", "INSERT on outreach.people"),
+            "predefined",
+            "REVOKE pg_write_all_data FROM x;",
+        ),
+        (("Ops Admin -[superuser]->", "INSERT on outreach.people"), "superuser", 'ALTER ROLE "Ops Admin" NOSUPERUSER;'),
+    ],
+)
 def test_revoke_sql_cuts_the_first_hop(hops: tuple[str, ...], via: str, expected: str) -> None:
     path = AccessPath(hops, via)
     assert revoke_sql(path, hops[-1].split()[0], "outreach.people") == expected
@@ -67,13 +85,16 @@ def test_revoke_sql_cuts_the_first_hop(hops: tuple[str, ...], via: str, expected
 
 def test_chain_parses_role_names_with_spaces() -> None:
     path = AccessPath(("a b -[member, SET]->", "Marketing DB_owner -[owner]->", "UPDATE on cl.x"), "owner")
-    assert chain(path) == [("a b", "member, SET", "Marketing DB_owner"),
-                           ("Marketing DB_owner", "owner", "UPDATE on cl.x")]
+    assert chain(path) == [
+        ("a b", "member, SET", "Marketing DB_owner"),
+        ("Marketing DB_owner", "owner", "UPDATE on cl.x"),
+    ]
 
 
 def test_column_grant_revoke_names_the_columns() -> None:
-    path = AccessPath(("r -[column grant]->", "UPDATE (legal_name) on cl.company_identity"), "column-grant",
-                      columns=("legal_name",))
+    path = AccessPath(
+        ("r -[column grant]->", "UPDATE (legal_name) on cl.company_identity"), "column-grant", columns=("legal_name",)
+    )
     sql = revoke_sql(path, "UPDATE", "cl.company_identity")
     assert sql == "REVOKE UPDATE (legal_name) ON cl.company_identity FROM r;"
 
@@ -90,14 +111,17 @@ def _fn(body: str, lang: str = "plpgsql") -> FunctionInfo:
     return FunctionInfo("public", "f", 1, "", "owner", True, lang, "f", body=body)
 
 
-@pytest.mark.parametrize(("body", "lang", "expected"), [
-    ("BEGIN DELETE FROM company_identity WHERE id = x; END", "plpgsql", ["cl.company_identity"]),
-    ("UPDATE cl.lifecycle_state SET cl_stage = 'SALES'", "sql", ["cl.lifecycle_state"]),
-    ("SELECT count(*) FROM outreach.people", "sql", []),
-    ('BEGIN INSERT INTO "outreach"."people" (person_id) VALUES (1); END', "plpgsql", ["outreach.people"]),
-    ("BEGIN EXECUTE 'TRUNCATE cl.lifecycle_state'; END", "plpgsql", ["cl.lifecycle_state"]),
-    ("return plpy.execute('delete from outreach.people')", "plpython3u", ["outreach.people"]),
-])
+@pytest.mark.parametrize(
+    ("body", "lang", "expected"),
+    [
+        ("BEGIN DELETE FROM company_identity WHERE id = x; END", "plpgsql", ["cl.company_identity"]),
+        ("UPDATE cl.lifecycle_state SET cl_stage = 'SALES'", "sql", ["cl.lifecycle_state"]),
+        ("SELECT count(*) FROM outreach.people", "sql", []),
+        ('BEGIN INSERT INTO "outreach"."people" (person_id) VALUES (1); END', "plpgsql", ["outreach.people"]),
+        ("BEGIN EXECUTE 'TRUNCATE cl.lifecycle_state'; END", "plpgsql", ["cl.lifecycle_state"]),
+        ("return plpy.execute('delete from outreach.people')", "plpython3u", ["outreach.people"]),
+    ],
+)
 def test_function_body_writes(body: str, lang: str, expected: list[str]) -> None:
     assert written_tables(_fn(body, lang), GOVERNED) == expected
 

@@ -142,10 +142,7 @@ def test_public_grant_reaches_every_role_and_a_public_row() -> None:
         "PUBLIC -[grant]-> INSERT on outreach.people"
     ]
     (path,) = m.cell("ui_reader", "outreach.people").paths[Privilege.INSERT]
-    assert (
-        path.via == "public"
-        and str(path) == "ui_reader -[public]-> PUBLIC -[grant]-> INSERT on outreach.people"
-    )
+    assert path.via == "public" and str(path) == "ui_reader -[public]-> PUBLIC -[grant]-> INSERT on outreach.people"
 
 
 def test_column_grant_carries_its_columns_and_is_not_table_level() -> None:

@@ -39,9 +39,7 @@ def _build_random(db: Any, seed: int, major: int) -> tuple[list[str], list[str],
     for _ in range(10):
         a, b = rnd.sample(roles, 2)
         opts = (
-            f" WITH INHERIT {rnd.choice(['TRUE', 'FALSE'])}, SET {rnd.choice(['TRUE', 'FALSE'])}"
-            if major >= 16
-            else ""
+            f" WITH INHERIT {rnd.choice(['TRUE', 'FALSE'])}, SET {rnd.choice(['TRUE', 'FALSE'])}" if major >= 16 else ""
         )
         with contextlib.suppress(psycopg.errors.InvalidGrantOperation):  # would close a membership cycle
             db.execute(f"GRANT {a} TO {b}{opts}")
@@ -120,12 +118,8 @@ def test_schema_sequence_function_privileges_agree_with_the_server(fresh_db: Any
     fresh_db.execute("GRANT grp1 TO app1")
     fresh_db.execute(f"CREATE SCHEMA k AUTHORIZATION {owner}")
     fresh_db.execute("CREATE TABLE k.t (id serial PRIMARY KEY); ALTER TABLE k.t OWNER TO own1")
-    fresh_db.execute(
-        "CREATE FUNCTION k.f() RETURNS int LANGUAGE sql AS 'select 1'; ALTER FUNCTION k.f() OWNER TO own1"
-    )
-    fresh_db.execute(
-        "CREATE FUNCTION k.g() RETURNS int LANGUAGE sql AS 'select 2'; ALTER FUNCTION k.g() OWNER TO own1"
-    )
+    fresh_db.execute("CREATE FUNCTION k.f() RETURNS int LANGUAGE sql AS 'select 1'; ALTER FUNCTION k.f() OWNER TO own1")
+    fresh_db.execute("CREATE FUNCTION k.g() RETURNS int LANGUAGE sql AS 'select 2'; ALTER FUNCTION k.g() OWNER TO own1")
     fresh_db.execute("REVOKE EXECUTE ON FUNCTION k.g() FROM PUBLIC")
     fresh_db.execute("GRANT USAGE ON SCHEMA k TO grp1; GRANT USAGE ON SEQUENCE k.t_id_seq TO grp1")
     snap = read_catalog(fresh_db.dsn)
@@ -167,9 +161,7 @@ def test_grantless_role_reads_the_same_catalog_as_a_superuser(fresh_db: Any) -> 
     for key in ("taken_at", "server"):
         a.pop(key), b.pop(key)
     assert a == b
-    assert as_nobody.relation("hidden.v") is not None and as_nobody.relation("hidden.v").view_sources == [
-        "hidden.t"
-    ]
+    assert as_nobody.relation("hidden.v") is not None and as_nobody.relation("hidden.v").view_sources == ["hidden.t"]
     assert [p.name for p in as_nobody.policies] == ["p"] and as_nobody.policies[0].using == "(id > 0)"
     assert as_nobody.foreign_keys[0].on_delete == "cascade"
     assert not as_nobody.server.current_user_is_superuser
@@ -207,9 +199,7 @@ def test_maintain_comes_from_the_server(fresh_db: Any) -> None:
     fresh_db.execute("CREATE TABLE public.mt (a int); GRANT MAINTAIN ON public.mt TO mt_role")
     snap = read_catalog(fresh_db.dsn)
     assert "MAINTAIN" in snap.server.privileges["table"]
-    assert effective_matrix(snap, roles=["mt_role"]).privileges("mt_role", "public.mt") == {
-        Privilege.MAINTAIN
-    }
+    assert effective_matrix(snap, roles=["mt_role"]).privileges("mt_role", "public.mt") == {Privilege.MAINTAIN}
 
 
 def test_reader_transaction_is_read_only_and_sends_only_reads(fresh_db: Any) -> None:
@@ -251,9 +241,7 @@ def test_query_count_is_constant_when_tables_double(fresh_db: Any) -> None:
 
 
 def test_schema_filter_limits_relations(fresh_db: Any) -> None:
-    fresh_db.execute(
-        "CREATE SCHEMA f1; CREATE SCHEMA f2; CREATE TABLE f1.a (x int); CREATE TABLE f2.b (x int)"
-    )
+    fresh_db.execute("CREATE SCHEMA f1; CREATE SCHEMA f2; CREATE TABLE f1.a (x int); CREATE TABLE f2.b (x int)")
     snap = read_catalog(fresh_db.dsn, schemas=["f1"])
     assert [r.qualified for r in snap.relations] == ["f1.a"]
     assert {s.name for s in snap.schemas} == {"f1", "public"}

@@ -226,3 +226,18 @@ def test_demo_in_a_directory_it_cannot_write_says_so_in_one_line(tmp_path: Path)
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"ownaudit: error: demo: cannot write the reports to {target}")
         assert "--report-dir" in lines[0] and "internal error" not in r.stderr
+
+
+def test_demo_lints_the_orm_sample_hub(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    """The second sample hub writes through SQLAlchemy, Alembic, Kysely and knex: its writes are found."""
+    r, out = demo_run
+    lint = json.loads((out / "lint-orm.json").read_text())
+    got = sorted((f["rule_id"], f["object"], f["location"]["path"]) for f in lint["findings"])
+    assert got == [
+        ("LNT001", "outreach.campaigns", "cl_app/lifecycle.py"),  # ORM model declared in another module
+        ("LNT001", "outreach.send_log", "services/sync/src/db.ts"),  # knex
+        ("LNT005", "cl.lifecycle_history -> outreach.company_target", "migrations/versions/0002_lifecycle_links.py"),
+        ("LNT006", "cl.lifecycle_history -> outreach.company_target", "migrations/versions/0002_lifecycle_links.py"),
+    ]
+    assert all(f["hub"] == "company-lifecycle-cl" for f in lint["findings"])
+    assert "company-lifecycle-cl" in r.stdout

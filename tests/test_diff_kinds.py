@@ -24,9 +24,7 @@ POLICY = Path(__file__).resolve().parents[1] / "policy" / "ownership.yaml"
 
 
 def correct_grants_sql() -> str:
-    return (
-        resources.files("ownaudit.demo_data").joinpath("seed_correct_grants.sql").read_text(encoding="utf-8")
-    )
+    return resources.files("ownaudit.demo_data").joinpath("seed_correct_grants.sql").read_text(encoding="utf-8")
 
 
 def _kinds(changes: list[Change]) -> set[str]:
@@ -144,9 +142,7 @@ def test_changes_name_role_hub_object_and_path_most_dangerous_first(seeded: Any)
     ranks = [c.severity.rank for c in changes]
     assert ranks == sorted(ranks, reverse=True)
     write = next(
-        c
-        for c in changes
-        if c.kind == "write-gained" and c.object == "outreach.people" and c.after == "INSERT"
+        c for c in changes if c.kind == "write-gained" and c.object == "outreach.people" and c.after == "INSERT"
     )
     assert write.role == "ui_reader" and write.hub == "site-scout-pro"
     assert "ui_reader -[member" in write.path and "outreach_writer" in write.path

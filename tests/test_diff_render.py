@@ -24,9 +24,7 @@ RESULT = DiffResult(
             "INSERT",
             PATH,
         ),
-        Change(
-            "table-added", Severity.LOW, "cl.tmp | x", None, "company-lifecycle-cl", "-", "present", "cl.tmp"
-        ),
+        Change("table-added", Severity.LOW, "cl.tmp | x", None, "company-lifecycle-cl", "-", "present", "cl.tmp"),
     ],
 )
 
@@ -42,9 +40,7 @@ def test_console_on_a_terminal_and_piped_show_the_path_verbatim() -> None:
     print_console(RESULT, pipe)
     assert "-[grant]->" in tty.getvalue() and "-[member," in tty.getvalue()  # not eaten as markup
     assert PATH in pipe.getvalue() and "\x1b[" not in pipe.getvalue()
-    assert (
-        "[CRITICAL] New write access: outreach.people (role ui_reader, hub site-scout-pro)" in pipe.getvalue()
-    )
+    assert "[CRITICAL] New write access: outreach.people (role ui_reader, hub site-scout-pro)" in pipe.getvalue()
     assert pipe.getvalue().rstrip().endswith("B grants new write access")
 
 

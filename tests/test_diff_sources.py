@@ -47,9 +47,7 @@ def git(repo: Path, *args: str) -> None:
     )
 
 
-def test_policy_change_adding_a_writer_fails_exit_code(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_policy_change_adding_a_writer_fails_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     b = edited(tmp_path, "b.yaml", ADD_WRITER)
     code, out, _ = run(["diff", str(POLICY), str(b), "--exit-code", "--format", "json"], capsys)
     assert code == 1
@@ -71,9 +69,7 @@ def test_policy_change_adding_a_writer_fails_exit_code(
     assert run(["diff", str(POLICY), str(b)], capsys)[0] == 0
 
 
-def test_policy_edits_show_hub_role_rls_and_fk_changes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_policy_edits_show_hub_role_rls_and_fk_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     b = edited(
         tmp_path,
         "b.yaml",
@@ -96,9 +92,7 @@ def test_policy_edits_show_hub_role_rls_and_fk_changes(
     code, out, _ = run(["diff", str(POLICY), str(b), "--format", "json"], capsys)
     kinds = {c["kind"]: c for c in json.loads(out)["changes"]}
     assert code == 0
-    assert (
-        kinds["hub-changed"]["before"] == "people-hub" and kinds["hub-changed"]["after"] == "enrichment-hub"
-    )
+    assert kinds["hub-changed"]["before"] == "people-hub" and kinds["hub-changed"]["after"] == "enrichment-hub"
     assert kinds["fk-action-changed"]["severity"] == "high"  # a cross-hub CASCADE
     assert kinds["rls-policy-removed"]["object"] == "cl.company_identity policy cl_read_policy"
     assert kinds["rls-forced"]["object"] == "outreach.company_target"
@@ -115,9 +109,7 @@ def test_moving_a_role_to_another_hub(tmp_path: Path, capsys: pytest.CaptureFixt
     code, out, _ = run(["diff", str(POLICY), str(b), "--format", "json"], capsys)
     changes = json.loads(out)["changes"]
     moved = [c for c in changes if c["kind"] == "role-hub-changed"]
-    assert (
-        code == 0 and moved and moved[0]["before"] == "site-scout-pro" and moved[0]["after"] == "people-hub"
-    )
+    assert code == 0 and moved and moved[0]["before"] == "site-scout-pro" and moved[0]["after"] == "people-hub"
 
 
 def test_git_revision_source_in_a_scratch_repository(
@@ -146,14 +138,9 @@ def test_git_revision_source_in_a_scratch_repository(
     )
     assert code == 1
     assert "policy policy/ownership.yaml at HEAD" in out
-    assert (
-        "| critical | New write access | `cl.lifecycle_history` | outreach_writer | barton-outreach-core |"
-        in out
-    )
+    assert "| critical | New write access | `cl.lifecycle_history` | outreach_writer | barton-outreach-core |" in out
     # The working file is untouched by the comparison (no checkout).
-    assert (
-        "writers:\n          - {hub: barton-outreach-core" in (repo / "policy" / "ownership.yaml").read_text()
-    )
+    assert "writers:\n          - {hub: barton-outreach-core" in (repo / "policy" / "ownership.yaml").read_text()
     code, _, err = run(["diff", "git:no-such-rev:policy/ownership.yaml", "policy/ownership.yaml"], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "git:no-such-rev:policy/ownership.yaml" in err
     code, _, err = run(["diff", "git:HEAD:missing.yaml", "policy/ownership.yaml"], capsys)
@@ -178,9 +165,7 @@ def test_operand_kinds_are_recognised() -> None:
 
 
 @pytest.mark.catalog
-def test_snapshot_vs_live_and_policy_vs_live(
-    fresh_db: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_snapshot_vs_live_and_policy_vs_live(fresh_db: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fresh_db.apply_seed(enforcement=True)
     snap = tmp_path / "yesterday.json"
     assert run(["snapshot", "--dsn", fresh_db.dsn, "-o", str(snap)], capsys)[0] == 0
@@ -199,10 +184,7 @@ def test_snapshot_vs_live_and_policy_vs_live(
     assert all(t.split(".")[0] in ("cl", "outreach", "marketing", "public") for t in sb.tables)
     code, out, _ = run(["diff", str(POLICY), "dsn:" + fresh_db.dsn, "--format", "json"], capsys)
     changes = json.loads(out)["changes"]
+    assert any(c["kind"] == "write-lost" and c["role"] == "cl_writer" and c["severity"] == "high" for c in changes)
     assert any(
-        c["kind"] == "write-lost" and c["role"] == "cl_writer" and c["severity"] == "high" for c in changes
-    )
-    assert any(
-        c["kind"] == "write-gained" and c["role"] == "ui_reader" and c["object"] == "outreach.people"
-        for c in changes
+        c["kind"] == "write-gained" and c["role"] == "ui_reader" and c["object"] == "outreach.people" for c in changes
     )

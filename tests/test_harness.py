@@ -46,9 +46,7 @@ SEED_TABLES = {
 @pytest.mark.catalog
 def test_server_answers_and_reports_its_major(pg_server: PgServer, pg_major: int) -> None:
     with pg_server.connect() as conn:
-        row = conn.execute(
-            "SELECT current_setting('server_version_num')::int, version(), current_user"
-        ).fetchone()
+        row = conn.execute("SELECT current_setting('server_version_num')::int, version(), current_user").fetchone()
     assert row is not None
     assert row[0] // 10000 == pg_major
     assert row[1].startswith(f"PostgreSQL {pg_major}.")
@@ -137,12 +135,10 @@ def test_seed_builds_marketing_db_owned_by_the_owner_role(fresh_db_factory: Any)
         ("cl", "company_identity"),
         ("outreach", "company_target"),
     }
-    assert db.execute(
-        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
-    ) == [(OWNER_ROLE,)]
-    policies = db.execute(
-        "SELECT schemaname, tablename, policyname, roles::text[] FROM pg_policies ORDER BY 3"
-    )
+    assert db.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()") == [
+        (OWNER_ROLE,)
+    ]
+    policies = db.execute("SELECT schemaname, tablename, policyname, roles::text[] FROM pg_policies ORDER BY 3")
     assert policies == [
         ("cl", "company_identity", "cl_write_policy", ["cl_writer"]),
         ("outreach", "company_target", "outreach_write_policy", ["outreach_writer"]),
@@ -168,9 +164,7 @@ def test_seed_without_enforcement_has_no_policies_or_grants(fresh_db_factory: An
     db = fresh_db_factory(seed=False)
     db.apply_seed(enforcement=False)
     assert db.execute("SELECT count(*) FROM pg_policies") == [(0,)]
-    assert db.execute(
-        "SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = 'ui_reader'"
-    ) == [(0,)]
+    assert db.execute("SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = 'ui_reader'") == [(0,)]
 
 
 def test_seed_sql_is_the_seed_documents_sql_verbatim() -> None:

@@ -26,9 +26,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def correct_grants_sql() -> str:
-    return (
-        resources.files("ownaudit.demo_data").joinpath("seed_correct_grants.sql").read_text(encoding="utf-8")
-    )
+    return resources.files("ownaudit.demo_data").joinpath("seed_correct_grants.sql").read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -61,11 +59,7 @@ def test_init_drafts_the_matrix_and_audits_clean(
     assert policy.database.owner_role == "Marketing DB_owner"
     assert policy.schemas["marketing"].tables["company_master"].owner == "outreach-hub"
     rls = policy.schemas["cl"].tables["company_identity"].rls
-    assert (
-        rls is not None
-        and rls.enabled
-        and {p.name for p in rls.policies} == {"cl_write_policy", "cl_read_policy"}
-    )
+    assert rls is not None and rls.enabled and {p.name for p in rls.policies} == {"cl_write_policy", "cl_read_policy"}
     assert {(str(fk.child), str(fk.parent), fk.on_delete) for fk in policy.foreign_keys} >= {
         ("outreach.company_target", "cl.company_identity", "restrict"),
         ("outreach.people", "outreach.company_target", "cascade"),
@@ -76,9 +70,7 @@ def test_init_drafts_the_matrix_and_audits_clean(
     assert yaml.safe_load(text)["database"]["name"] == "Marketing DB"
 
 
-def test_init_never_overwrites_without_force(
-    granted: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_init_never_overwrites_without_force(granted: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "ownership.yaml"
     out.write_text("# my hand-written policy\n", encoding="utf-8")
     code, _, err = run(["init", "--dsn", granted.dsn, "-o", str(out)], capsys)

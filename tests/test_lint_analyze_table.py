@@ -17,6 +17,8 @@ from ownaudit.lint.operations import (
     READ,
     ROLE,
     SEARCH_PATH,
+    TEMP_TABLE,
+    TRANSACTION_END,
     UNANALYSABLE,
     WRITE,
     Name,
@@ -46,6 +48,10 @@ def summary(op: Operation) -> str:
         return f"FK:{_n(op.target)}->{_n(op.parent)}:{op.on_delete}"
     if op.action == SEARCH_PATH:
         return f"SP:{','.join(op.values)}"
+    if op.action == TRANSACTION_END:
+        return "END"
+    if op.action == TEMP_TABLE:
+        return f"TEMP:{_n(op.target)}"
     assert op.action == UNANALYSABLE
     return "?"
 
@@ -128,7 +134,7 @@ CASES: list[tuple[str, set[str]]] = [
     ("CREATE UNLOGGED TABLE cl.t2 AS SELECT * FROM outreach.p", {"D:cl.t2", "R:outreach.p"}),
     ("CREATE VIEW cl.v AS SELECT * FROM outreach.p", {"D:cl.v", "R:outreach.p"}),
     ("CREATE OR REPLACE VIEW cl.v AS SELECT 1", {"D:cl.v"}),
-    ("CREATE TEMP TABLE tmp AS SELECT * FROM cl.t", {"R:cl.t"}),
+    ("CREATE TEMP TABLE tmp AS SELECT * FROM cl.t", {"R:cl.t", "TEMP:tmp"}),
     ("ALTER FUNCTION cl.f(int) OWNER TO x", {"D:function:cl.f"}),
     ('ALTER DATABASE "Marketing DB" OWNER TO x', {"D:database:-"}),
     ("DROP OWNED BY x CASCADE", {"ROLE:x"}),
@@ -264,7 +270,7 @@ CASES: list[tuple[str, set[str]]] = [
     ("SET LOCAL search_path TO 'outreach', \"Public\"", {"SP:outreach,Public"}),
     ("SET statement_timeout = 0", set()),
     ("BEGIN", set()),
-    ("COMMIT", set()),
+    ("COMMIT", {"END"}),  # ends a SET LOCAL search_path
     ("VACUUM ANALYZE cl.t", set()),
     ("Insert the rows into the table", {"?"}),
     ("SELECT FROM WHERE", {"?"}),

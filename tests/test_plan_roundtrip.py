@@ -110,9 +110,7 @@ def test_plan_converges_and_a_second_plan_is_empty(drifted: Any) -> None:
     assert build_plan(policy, read_catalog(drifted.dsn)).empty
 
 
-def test_plan_script_shape_quoting_and_header(
-    drifted: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_plan_script_shape_quoting_and_header(drifted: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     password = "s3cret-Pa55-word"
     drifted.create_role("plan_reader", password=password)  # grant-less: plan reads pg_catalog only
     out = tmp_path / "plan.sql"

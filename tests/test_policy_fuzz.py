@@ -11,13 +11,17 @@ from ownaudit.policy.locate import shipped_policy_path
 SHIPPED = shipped_policy_path().read_text(encoding="utf-8")
 
 yaml_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=True),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True),
     st.text(max_size=20),
 )
 yaml_values = st.recursive(
     yaml_scalars,
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.text(max_size=10), children, max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=30,
 )
 
@@ -44,10 +48,11 @@ def test_random_yaml_structures(value: object) -> None:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(min_value=0, max_value=len(SHIPPED) - 1), st.integers(min_value=1, max_value=40),
-       st.text(max_size=12))
+@given(
+    st.integers(min_value=0, max_value=len(SHIPPED) - 1), st.integers(min_value=1, max_value=40), st.text(max_size=12)
+)
 def test_mutated_shipped_policy(pos: int, length: int, insert: str) -> None:
-    _check(SHIPPED[:pos] + insert + SHIPPED[pos + length:])
+    _check(SHIPPED[:pos] + insert + SHIPPED[pos + length :])
 
 
 def test_deep_nesting_is_one_line_error() -> None:

@@ -127,8 +127,9 @@ BY_OPERATION = [
 
 @pytest.mark.parametrize(("op", "schema", "expected"), BY_OPERATION)
 def test_access_by_operation(policy: Policy, op: str, schema: str, expected: tuple[bool, bool, bool]) -> None:
-    got = tuple(role_operation_access(policy, r, schema, Privilege(op))
-                for r in ("cl_writer", "outreach_writer", "ui_reader"))
+    got = tuple(
+        role_operation_access(policy, r, schema, Privilege(op)) for r in ("cl_writer", "outreach_writer", "ui_reader")
+    )
     assert got == expected
 
 

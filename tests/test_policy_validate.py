@@ -72,29 +72,57 @@ def test_base_policy_is_valid() -> None:
         # FK whose parent is not in the matrix
         ("parent: a.t1,", "parent: a.nope,", 24, "foreign_keys[0].parent", "not in the matrix"),
         # column exception on an unknown hub
-        ("      t2: {purpose: second}",
-         "      t2:\n        column_grants: [{hub: hub-q, operations: [UPDATE], columns: [x]}]",
-         19, "schemas.a.tables.t2.column_grants[0].hub", "unknown hub 'hub-q'"),
+        (
+            "      t2: {purpose: second}",
+            "      t2:\n        column_grants: [{hub: hub-q, operations: [UPDATE], columns: [x]}]",
+            19,
+            "schemas.a.tables.t2.column_grants[0].hub",
+            "unknown hub 'hub-q'",
+        ),
         # duplicate key (PyYAML would silently keep the last one)
-        ("      t2: {purpose: second}", "      t2: {purpose: second}\n      t1: {purpose: again}",
-         19, "schemas.a.tables.t1", "duplicate key 't1' (first defined at line 17)"),
+        (
+            "      t2: {purpose: second}",
+            "      t2: {purpose: second}\n      t1: {purpose: again}",
+            19,
+            "schemas.a.tables.t1",
+            "duplicate key 't1' (first defined at line 17)",
+        ),
         # schema shape: unknown key
-        ("      t1: {purpose: first}", "      t1: {purpose: first, ownr: hub-a}", 17,
-         "schemas.a.tables.t1.ownr", "unknown key 'ownr'"),
+        (
+            "      t1: {purpose: first}",
+            "      t1: {purpose: first, ownr: hub-a}",
+            17,
+            "schemas.a.tables.t1.ownr",
+            "unknown key 'ownr'",
+        ),
         # schema shape: wrong type
         ("version: 1\n", "version: 1\nforeign_keys_x: 3\n", 2, "foreign_keys_x", "unknown key 'foreign_keys_x'"),
         # schema shape: wrong type
         ("  owner_role: db_owner", "  owner_role: [db_owner]", 4, "database.owner_role", "is not of type"),
         # RLS policy for an unknown role
-        ("      t2: {purpose: second}",
-         "      t2:\n        rls: {enabled: true, policies: [{name: p, roles: [ghost]}]}",
-         19, "schemas.a.tables.t2.rls.policies[0].roles[0]", "unknown role 'ghost'"),
+        (
+            "      t2: {purpose: second}",
+            "      t2:\n        rls: {enabled: true, policies: [{name: p, roles: [ghost]}]}",
+            19,
+            "schemas.a.tables.t2.rls.policies[0].roles[0]",
+            "unknown role 'ghost'",
+        ),
         # exception with a bad rule id
-        ("exceptions: []", "exceptions:\n  - {rule: NOPE999, object: a.t1, reason: because, expires: 2030-01-01}",
-         26, "exceptions[0].rule", "unknown rule id 'NOPE999'"),
+        (
+            "exceptions: []",
+            "exceptions:\n  - {rule: NOPE999, object: a.t1, reason: because, expires: 2030-01-01}",
+            26,
+            "exceptions[0].rule",
+            "unknown rule id 'NOPE999'",
+        ),
         # the same table owned twice (case-folded duplicate)
-        ("      t2: {purpose: second}", "      t2: {purpose: second}\n      T1: {purpose: twice}",
-         19, "schemas.a.tables.T1", "listed twice"),
+        (
+            "      t2: {purpose: second}",
+            "      t2: {purpose: second}\n      T1: {purpose: twice}",
+            19,
+            "schemas.a.tables.T1",
+            "listed twice",
+        ),
     ],
 )
 def test_each_kind_of_error_has_position_and_key(old: str, new: str, line: int, key: str, msg: str) -> None:
@@ -121,8 +149,9 @@ def test_yaml_syntax_error_has_position() -> None:
 
 
 def test_expired_exception_is_a_warning_not_an_error() -> None:
-    text = BASE.replace("exceptions: []", "exceptions:\n  - {rule: POL001, object: a.t1, reason: backfill, "
-                                          "expires: 2025-06-30}")
+    text = BASE.replace(
+        "exceptions: []", "exceptions:\n  - {rule: POL001, object: a.t1, reason: backfill, expires: 2025-06-30}"
+    )
     policy, problems, warnings = validate_policy_text(text, "policy.yaml", today=dt.date(2026, 1, 1))
     assert problems == [] and policy is not None
     assert len(warnings) == 1 and "expired on 2025-06-30" in warnings[0] and warnings[0].startswith("policy.yaml:26:")
@@ -142,10 +171,10 @@ def test_alias_bomb_is_bounded() -> None:
     assert problems and "alias bomb" in problems[0]
 
 
-def _run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-         ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ownaudit.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=60)
+def _run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ownaudit.cli", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=60
+    )
 
 
 def test_cli_valid_policy_exits_0() -> None:

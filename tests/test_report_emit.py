@@ -30,8 +30,9 @@ def test_exit_code_for_every_threshold(threshold: str) -> None:
     ("severity", "threshold", "code"),
     [(sev, thr, 1 if sev.rank >= thr.rank else 0) for sev in Severity for thr in Severity],
 )
-def test_single_finding_fails_exactly_at_or_above_the_threshold(severity: Severity, threshold: Severity,
-                                                                 code: int) -> None:
+def test_single_finding_fails_exactly_at_or_above_the_threshold(
+    severity: Severity, threshold: Severity, code: int
+) -> None:
     result = sample_result()
     result.findings = [f for f in result.findings if f.rule_id == "AUD001"]
     result.findings[0].severity = severity
@@ -127,8 +128,23 @@ def _command() -> click.Command:
 def test_report_options_feed_emit_through_click(tmp_path: Path) -> None:
     runner = CliRunner()
     target = tmp_path / "f.sarif"
-    res = runner.invoke(_command(), ["--format", "sarif", "-o", str(target), "--format", "console",
-                                     "--fail-on", "critical", "-q", "--no-color", "--group-by", "rule"])
+    res = runner.invoke(
+        _command(),
+        [
+            "--format",
+            "sarif",
+            "-o",
+            str(target),
+            "--format",
+            "console",
+            "--fail-on",
+            "critical",
+            "-q",
+            "--no-color",
+            "--group-by",
+            "rule",
+        ],
+    )
     assert res.exit_code == 1, res.output
     assert res.output.startswith("ownaudit audit: DIRTY: 1 of 3 findings at or above critical")
     assert json.loads(target.read_text(encoding="utf-8"))["runs"]

@@ -23,9 +23,16 @@ def second_run() -> list[Finding]:
     for f in findings:
         if f.rule_id == "AUD001":
             f.message = "outreach_writer still writes cl.company_identity (reworded)"
-    findings.append(Finding("AUD090", Severity.HIGH, "Cross-hub foreign key not declared",
-                            "outreach.people references cl.company_identity", object="outreach.people",
-                            hub="outreach"))
+    findings.append(
+        Finding(
+            "AUD090",
+            Severity.HIGH,
+            "Cross-hub foreign key not declared",
+            "outreach.people references cl.company_identity",
+            object="outreach.people",
+            hub="outreach",
+        )
+    )
     return findings
 
 

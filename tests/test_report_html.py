@@ -117,9 +117,13 @@ def test_everything_is_escaped() -> None:
     result = sample_result()
     evil = "<img src=x onerror=alert(1)>"
     result.findings = [Finding("AUD001", Severity.HIGH, evil, evil, object=evil, role=evil, evidence=[evil])]
-    result.matrix = {"roles": [evil], "tables": [evil],
-                     "cells": {evil: {evil: {"expected": "r", "actual": "rw", "violation": True,
-                                             "paths": [evil], "rules": ["AUD001"]}}}}
+    result.matrix = {
+        "roles": [evil],
+        "tables": [evil],
+        "cells": {
+            evil: {evil: {"expected": "r", "actual": "rw", "violation": True, "paths": [evil], "rules": ["AUD001"]}}
+        },
+    }
     result.notices = [evil]
     page = parse(render(result, ReportSettings()))
     assert "img" not in page.tags

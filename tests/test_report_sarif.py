@@ -25,14 +25,25 @@ def sarif(result: RunResult, **kw: Any) -> dict[str, Any]:
 
 
 def lint_result() -> RunResult:
-    return RunResult("lint", [
-        Finding("LNT001", Severity.CRITICAL, "Write to a table another hub owns",
-                "INSERT into cl.company_identity from hub outreach", object="cl.company_identity",
-                hub="outreach", location=Location("migrations/003_seed.sql", 7, 3, 7, 40),
-                properties={"identity": "migrations/003_seed.sql"}),
-        Finding("LNT002", Severity.LOW, "Whole-file problem", "m", object="x",
-                location=Location("sql/whole.sql", 0, 0)),
-    ], target={"repository": "barton-outreach-core"})
+    return RunResult(
+        "lint",
+        [
+            Finding(
+                "LNT001",
+                Severity.CRITICAL,
+                "Write to a table another hub owns",
+                "INSERT into cl.company_identity from hub outreach",
+                object="cl.company_identity",
+                hub="outreach",
+                location=Location("migrations/003_seed.sql", 7, 3, 7, 40),
+                properties={"identity": "migrations/003_seed.sql"},
+            ),
+            Finding(
+                "LNT002", Severity.LOW, "Whole-file problem", "m", object="x", location=Location("sql/whole.sql", 0, 0)
+            ),
+        ],
+        target={"repository": "barton-outreach-core"},
+    )
 
 
 def test_sample_audit_log_is_valid_sarif() -> None:

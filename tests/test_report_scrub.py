@@ -32,7 +32,9 @@ def test_scrub_text(text: str, expected: str) -> None:
 
 def test_scrub_target_drops_secret_keys_and_masks_dsns() -> None:
     assert scrub_target({"host": "h", "password": "x", "PGPASSWORD": "y", "dsn": "postgresql://a:b@h/d"}) == {
-        "host": "h", "dsn": "postgresql://a:***@h/d"}
+        "host": "h",
+        "dsn": "postgresql://a:***@h/d",
+    }
 
 
 def test_no_format_leaks_a_password(tmp_path: Path) -> None:
@@ -40,10 +42,18 @@ def test_no_format_leaks_a_password(tmp_path: Path) -> None:
     result = sample_result(complete=False)
     result.target = {"host": "h", "database": "d", "password": secret, "dsn": f"postgresql://u:{secret}@h/d"}
     result.notices = [f"connection to postgresql://u:{secret}@h/d failed"]
-    result.findings.append(Finding(
-        "AUD050", Severity.HIGH, f"password={secret}", f"dsn postgresql://u:{secret}@h/d", object="role x",
-        evidence=[f"host=h password={secret}"], fix_sql=f"ALTER ROLE x PASSWORD '{secret}';",
-        properties={"password": secret}))
+    result.findings.append(
+        Finding(
+            "AUD050",
+            Severity.HIGH,
+            f"password={secret}",
+            f"dsn postgresql://u:{secret}@h/d",
+            object="role x",
+            evidence=[f"host=h password={secret}"],
+            fix_sql=f"ALTER ROLE x PASSWORD '{secret}';",
+            properties={"password": secret},
+        )
+    )
     out = io.StringIO()
     formats = tuple(WRITERS)
     outputs = tuple(str(tmp_path / f"out.{f}") for f in formats)

@@ -4,7 +4,7 @@ DECLARE
     t record;
 BEGIN
     FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'outreach' LOOP
-        EXECUTE format('ANALYZE %I.%I', 'outreach', t.tablename);
+        EXECUTE 'ANALYZE outreach.' || quote_ident(t.tablename);
     END LOOP;
 END
 $$;

@@ -92,11 +92,15 @@ def _print_summary(outcome: DemoOutcome, *, stopped: bool) -> None:
     click.echo("")
     for line in summary_lines(outcome.lint, 4):
         click.echo(line)
+    if outcome.lint_orm is not None:
+        click.echo("")
+        for line in summary_lines(outcome.lint_orm, 4):
+            click.echo(line)
     click.echo("")
     for line in summary_lines(outcome.audit, 10):
         click.echo(line)
     click.echo("")
-    click.echo(f"reports: {outdir}/ (lint.* and audit.*: txt, json, sarif, xml, md, html)")
+    click.echo(f"reports: {outdir}/ (lint.*, lint-orm.* and audit.*: txt, json, sarif, xml, md, html)")
     click.echo(f"open the access matrix: {outdir / 'audit.html'}")
     state = "the server is stopped" if stopped else "the server is still running"
     click.echo(f"demo finished in {outcome.seconds:.1f}s; {state}.")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 DATABASE = "Marketing DB"
 AUDIT_ROLE = "ownaudit_auditor"
 EXAMPLE_HUB = "barton-outreach-core"
+ORM_EXAMPLE_HUB = "company-lifecycle-cl"  # examples/hub-orm: an ORM and query-builder code base
 # (emit format, file extension) of every report the demo writes, as lint.<ext> and audit.<ext>
 FORMATS = (
     ("console", "txt"),
@@ -46,6 +47,7 @@ class DemoOutcome:
 
     report_dir: Path
     lint: RunResult | None = None
+    lint_orm: RunResult | None = None
     audit: RunResult | None = None
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
@@ -55,12 +57,12 @@ class DemoOutcome:
 Keep = Callable[[DemoOutcome, "EmbeddedServer", str], None]
 
 
-def example_repository() -> Path:
-    """The sample hub repository: shipped in the wheel, or examples/ in a source checkout."""
-    shipped = resources.files("ownaudit") / "_examples" / "hub-outreach"
+def example_repository(name: str = "hub-outreach") -> Path:
+    """A sample hub repository: shipped in the wheel, or examples/ in a source checkout."""
+    shipped = resources.files("ownaudit") / "_examples" / name
     if shipped.is_dir():
         return Path(str(shipped))
-    return Path(__file__).resolve().parents[3] / "examples" / "hub-outreach"
+    return Path(__file__).resolve().parents[3] / "examples" / name
 
 
 def drifts_sql() -> str:
@@ -162,6 +164,15 @@ def run_lint_demo(policy: Policy) -> RunResult:
     return result
 
 
+def run_orm_lint_demo(policy: Policy) -> RunResult:
+    """Lint the ORM sample hub (SQLAlchemy, Alembic, Kysely, knex) as the CL hub."""
+    from ownaudit.lint.engine import lint
+
+    result = lint(policy, ORM_EXAMPLE_HUB, example_repository("hub-orm"), (), n_jobs=1)
+    result.target = {"kind": "repository", "repository": "examples/hub-orm", "hub": ORM_EXAMPLE_HUB}
+    return result
+
+
 def run_audit_demo(policy: Policy, dsn: str) -> RunResult:
     """Read the catalog as the grant-less audit role and audit it, timing both."""
     from ownaudit.audit.engine import default_target, run_audit
@@ -190,6 +201,9 @@ def run_demo(report_dir: Path, pg: str | None, say: Say, keep: Keep | None = Non
     say(f"linting the sample hub repository {example_repository()} as {EXAMPLE_HUB} ...")
     outcome.lint = run_lint_demo(policy)
     outcome.files += write_reports(outcome.lint, report_dir, "lint")
+    say(f"linting the ORM sample hub {example_repository('hub-orm')} as {ORM_EXAMPLE_HUB} ...")
+    outcome.lint_orm = run_orm_lint_demo(policy)
+    outcome.files += write_reports(outcome.lint_orm, report_dir, "lint-orm")
     with started_server(pg, say) as server:
         audit_dsn = build_database(server, say)
         say(f'auditing "{DATABASE}" as {AUDIT_ROLE}, a role with no grants at all ...')

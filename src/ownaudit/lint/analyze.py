@@ -20,6 +20,7 @@ from ownaudit.lint.operations import (
     DDL,
     FK,
     READ,
+    TEMP_TABLE,
     UNANALYSABLE,
     WRITE,
     Name,
@@ -70,7 +71,7 @@ def _kind_word(text: str) -> str:
 
 # Statements read from tokens without asking sqlglot first (it would return a Command or we need no tree).
 _TOKEN_FORM = re.compile(
-    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(?:"
+    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(?:\\copy|"
     r"GRANT|REVOKE|DO|SET|LOCK|REFRESH|BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|RESET|SHOW|"
     r"LISTEN|NOTIFY|UNLISTEN|DISCARD|DEALLOCATE|CHECKPOINT|LOAD|PREPARE|EXECUTE|EXPLAIN|VACUUM|ANALYZE|"
     r"ANALYSE|CLUSTER|REINDEX|FETCH|MOVE|CLOSE|DECLARE|CALL|SECURITY|IMPORT|COMMENT|ALTER\s+DEFAULT|"
@@ -91,7 +92,33 @@ def _context(text: str, plpgsql: bool, depth: int) -> commandforms.Context | Non
     return commandforms.Context(text, masked, toks, sc.spans, plpgsql, depth, analyze_statement)
 
 
+# Statements PostgreSQL's own parser types better than sqlglot: materialized views (sqlglot invents objects
+# from WITH NO DATA forms), temporary tables in every spelling, and
+# CREATE TABLE/VIEW whose element list has an empty element (sqlglot accepts "(id int,, name text)").
+# Other statements keep the cheaper sqlglot path, so the PostgreSQL parser loads only when one appears.
+_PG_FIRST = re.compile(
+    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(?:CREATE\s+(?:OR\s+REPLACE\s+)?MATERIALIZED\s+VIEW|"
+    r"CREATE\s+(?:(?:LOCAL|GLOBAL)\s+)?TEMP(?:ORARY)?\s+(?:TABLE|VIEW))\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_CREATE_RELATION = re.compile(
+    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*CREATE\s+(?:(?:OR\s+REPLACE|UNLOGGED|RECURSIVE)\s+)*(?:TABLE|VIEW)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_EMPTY_ELEMENT = re.compile(r"[(,]\s*,|,\s*\)")
+
+
+def _pglast(text: str, plpgsql: bool) -> list[Operation] | None:
+    from ownaudit.lint import pgparse
+
+    return pgparse.operations(text, plpgsql)
+
+
 def _analyze(text: str, plpgsql: bool, depth: int) -> list[Operation]:
+    if _PG_FIRST.match(text) or (_CREATE_RELATION.match(text) and _EMPTY_ELEMENT.search(mask(text))):
+        got = _pglast(text, plpgsql)
+        if got is not None:
+            return got
     if _TOKEN_FORM.match(text):
         ctx = _context(text, plpgsql, depth)
         if ctx is None:
@@ -105,6 +132,9 @@ def _analyze(text: str, plpgsql: bool, depth: int) -> list[Operation]:
     try:
         tree = sqlglot.parse_one(text, read="postgres")
     except Exception as exc:
+        got = _pglast(text, plpgsql)
+        if got is not None:
+            return got
         return [Operation(UNANALYSABLE, _kind_word(text), 0, detail=_error_text(exc))]
     if tree is None:
         return []
@@ -113,6 +143,9 @@ def _analyze(text: str, plpgsql: bool, depth: int) -> list[Operation]:
         handled = commandforms.analyze_tokens(ctx, before_parse=False) if ctx is not None else None
         if handled is not None:
             return handled
+        got = _pglast(text, plpgsql)
+        if got is not None:
+            return got
         word = _kind_word(text)
         return [Operation(UNANALYSABLE, word, 0, detail=f"sqlglot cannot analyse this {word} statement")]
     invalid = _not_postgres(tree, exp)
@@ -390,6 +423,9 @@ def _create(node: Any, exp: Any, add: Any, ops: list[Operation], seen: set[int],
         if any(type(n) is exp.TemporaryProperty for n in sub):  # pg_temp: nobody else's table
             if isinstance(tbl, exp.Table):
                 seen.add(id(tbl))
+                nm = table_name(tbl, exp)
+                if nm is not None:
+                    ops.append(Operation(TEMP_TABLE, f"CREATE TEMP {kind}", nm.offset, nm))
             return
         add(DDL, f"CREATE {kind}", tbl)
         _foreign_keys(sub, tbl, exp, ops, seen)

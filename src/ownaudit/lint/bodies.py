@@ -15,7 +15,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from ownaudit.lint.names import is_placeholder
+from ownaudit.lint.names import PLACEHOLDER_PREFIX, is_placeholder
 from ownaudit.lint.operations import DDL, UNANALYSABLE, Name, Operation
 from ownaudit.lint.sqlsplit import scan
 from ownaudit.lint.tokens import Tok, find_word, qualified_name, tokenize
@@ -210,6 +210,10 @@ def _execute(ctx: Context, piece: str, toks: list[Tok], i: int) -> list[Operatio
         if "''" in lit:
             return shift(_sql_statements(ctx, lit.replace("''", "'")), 0, fixed=nxt.start)
         return shift(_sql_statements(ctx, lit), nxt.start + 1)
+    if nxt is not None and nxt.up == "FORMAT" and after is not None and after.up == "(":
+        text = _format_call(piece, toks, i + 3)
+        if text is not None:
+            return shift(_sql_statements(ctx, text), 0, fixed=toks[i + 3].start)
     return [
         Operation(
             UNANALYSABLE,
@@ -218,3 +222,53 @@ def _execute(ctx: Context, piece: str, toks: list[Tok], i: int) -> list[Operatio
             detail="dynamic SQL (EXECUTE of a computed string) cannot be checked",
         )
     ]
+
+
+def _format_call(piece: str, toks: list[Tok], j: int) -> str | None:
+    """``format('UPDATE %I.%I ...', 'cl', t)``: the text it builds, unknown arguments as placeholders."""
+    if j >= len(toks) or toks[j].kind != "string":
+        return None
+    fmt = piece[toks[j].start + 1 : toks[j].end - 1].replace("''", "'")
+    args: list[str] = []
+    k = j + 1
+    depth = 0
+    current: list[Tok] = []
+    while k < len(toks):
+        t = toks[k]
+        if t.up == "(":
+            depth += 1
+        elif t.up == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        if t.up == "," and depth == 0:
+            if current:
+                args.append(_format_arg(piece, current))
+            current = []
+        else:
+            current.append(t)
+        k += 1
+    if current:
+        args.append(_format_arg(piece, current))
+    out: list[str] = []
+    n = 0
+    pos = 0
+    for m in re.finditer(r"%(?:(\d+)\$)?([sIL%])", fmt):
+        out.append(fmt[pos : m.start()])
+        if m.group(2) == "%":
+            out.append("%")
+        else:
+            idx = int(m.group(1)) - 1 if m.group(1) else n
+            n = idx + 1
+            val = args[idx] if 0 <= idx < len(args) else f"{PLACEHOLDER_PREFIX}arg{idx + 1}__"
+            out.append(f"'{val}'" if m.group(2) == "L" and PLACEHOLDER_PREFIX not in val else val)
+        pos = m.end()
+    out.append(fmt[pos:])
+    return "".join(out)
+
+
+def _format_arg(piece: str, parts: list[Tok]) -> str:
+    if len(parts) == 1 and parts[0].kind == "string":
+        return piece[parts[0].start + 1 : parts[0].end - 1].replace("''", "'")
+    name = re.sub(r"\W+", "_", "".join(p.raw for p in parts))[:40]
+    return f"{PLACEHOLDER_PREFIX}{name}__"

@@ -123,6 +123,20 @@ class Checker:
         if op.target is not None and op.target.placeholder and op.action in (WRITE, READ, DDL, GRANT, FK):
             shown = self._placeholder_text(op.target, placeholders)
             verb = {WRITE: "writes", READ: "reads", DDL: "changes", GRANT: "grants on", FK: "references from"}
+            from ownaudit.lint.possible import every_target_allowed
+
+            if every_target_allowed(op, search_path, self.policy, self.hub):
+                return [
+                    self._finding(
+                        R.UNRESOLVED_ALLOWED,
+                        f"{op.statement} {verb[op.action]} a table whose name is built at run time "
+                        f"({shown}); every table it can name is one {self.hub} may use this way",
+                        shown,
+                        loc,
+                        op.statement,
+                        excerpt,
+                    )
+                ]
             return [
                 self._finding(
                     R.UNRESOLVED_TABLE,

@@ -19,8 +19,12 @@ from ownaudit.lint.operations import (
     DDL,
     FK,
     GRANT,
+    READ,
     ROLE,
     SEARCH_PATH,
+    TRANSACTION_END,
+    UNANALYSABLE,
+    WRITE,
     Name,
     Operation,
 )
@@ -63,9 +67,7 @@ NO_OPS = frozenset(
         "DEALLOCATE",
         "CHECKPOINT",
         "LOAD",
-        "PREPARE",
         "EXECUTE",
-        "EXPLAIN",
         "VACUUM",
         "ANALYZE",
         "ANALYSE",
@@ -77,7 +79,6 @@ NO_OPS = frozenset(
         "DECLARE",
         "VALUES",
         "TABLE",
-        "CALL",
         "SECURITY",
         "IMPORT",
     ]
@@ -134,6 +135,18 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
         return bodies.do_block(ctx)
     if first == "SET":
         return _set(ctx)
+    if first == "\\" and second == "COPY":
+        return _psql_copy(ctx)
+    if first == "EXPLAIN":
+        return _explain(ctx)
+    if first == "PREPARE":
+        return _prepare(ctx)
+    if first == "CALL":
+        return _call(ctx)
+    if first in ("COMMIT", "END", "ROLLBACK", "ABORT") and not (len(toks) > 1 and toks[1].up in ("PREPARED",)):
+        if first == "ROLLBACK" and second == "TO":
+            return []
+        return [Operation(TRANSACTION_END, first, toks[0].start)]
     if first in NO_OPS and not (first == "BEGIN" and second == "ATOMIC"):
         return []
     if first in ("DROP", "REASSIGN") and second == "OWNED":
@@ -201,6 +214,178 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
         i = _skip(toks, 1, "TABLE", "ONLY")
         return _names_op(ctx, i, "write", "TRUNCATE", (Privilege.TRUNCATE,))
     return None
+
+
+def _inner(ctx: Context, start: int, label: str) -> list[Operation]:
+    """Operations of the statement that starts at text offset ``start`` (EXPLAIN ANALYZE, PREPARE ... AS)."""
+    from ownaudit.lint.bodies import shift
+
+    inner = ctx.text[start:]
+    ops = shift(ctx.analyze(inner, plpgsql=ctx.plpgsql, depth=ctx.depth + 1), start)
+    for op in ops:
+        if op.action != UNANALYSABLE:
+            op.statement = f"{label} {op.statement}"
+    return ops
+
+
+def _psql_copy(ctx: Context) -> list[Operation]:
+    """psql ``\\copy table [(cols)] from 'file'``: the client-side COPY FROM writes the table."""
+    toks = ctx.toks
+    if len(toks) > 2 and toks[2].up == "(":
+        return []  # \copy (query) to ...: a read
+    parts, j = qualified_name(toks, 2)
+    nm = name_from(parts)
+    if nm is None:
+        return [Operation(UNANALYSABLE, "\\copy", toks[0].start, detail="\\copy without a table name")]
+    cols: list[str] = []
+    if j < len(toks) and toks[j].up == "(":
+        k = j + 1
+        while k < len(toks) and toks[k].up != ")":
+            if is_name(toks[k]):
+                cols.append(toks[k].ident)
+            k += 1
+        j = k + 1
+    direction = toks[j].up if j < len(toks) else ""
+    if direction == "TO":
+        return [Operation(READ, "\\copy TO", nm.offset, nm, privileges=(Privilege.SELECT,))]
+    if direction != "FROM":
+        return [Operation(UNANALYSABLE, "\\copy", nm.offset, nm, detail="\\copy without FROM or TO")]
+    return [
+        Operation(
+            WRITE,
+            "\\copy FROM",
+            nm.offset,
+            nm,
+            privileges=(Privilege.INSERT,),
+            columns=tuple(cols),
+            plpgsql=ctx.plpgsql,
+        )
+    ]
+
+
+def _explain(ctx: Context) -> list[Operation]:
+    """EXPLAIN ANALYZE runs its statement (a write included); plain EXPLAIN only plans it."""
+    toks = ctx.toks
+    i = 1
+    analyze = False
+    if i < len(toks) and toks[i].up == "(":
+        depth = 0
+        while i < len(toks):
+            t = toks[i]
+            if t.up == "(":
+                depth += 1
+            elif t.up == ")":
+                depth -= 1
+                if depth == 0:
+                    i += 1
+                    break
+            elif t.up in ("ANALYZE", "ANALYSE"):
+                nxt = toks[i + 1].up if i + 1 < len(toks) else ""
+                analyze = nxt not in ("FALSE", "OFF", "0")
+            i += 1
+    else:
+        while i < len(toks) and toks[i].up in ("ANALYZE", "ANALYSE", "VERBOSE"):
+            analyze = analyze or toks[i].up in ("ANALYZE", "ANALYSE")
+            i += 1
+    if i >= len(toks):
+        return []
+    ops = _inner(ctx, toks[i].start, "EXPLAIN ANALYZE" if analyze else "EXPLAIN")
+    if analyze:
+        return ops
+    return [op for op in ops if op.action in (UNANALYSABLE,)]
+
+
+def _prepare(ctx: Context) -> list[Operation]:
+    """PREPARE name [(types)] AS statement: the statement runs at EXECUTE, so it is the hub's write."""
+    j = find_word(ctx.toks, "AS", 1)
+    if j < 0 or j + 1 >= len(ctx.toks):
+        return [Operation(UNANALYSABLE, "PREPARE", ctx.toks[0].start, detail="PREPARE without AS statement")]
+    return _inner(ctx, ctx.toks[j + 1].start, "PREPARE ... AS")
+
+
+def _call(ctx: Context) -> list[Operation]:
+    """CALL proc(...): what the procedure writes is in its body, which is not in this statement."""
+    parts, _j = qualified_name(ctx.toks, 1)
+    nm = name_from(parts)
+    shown = str(nm) if nm is not None else "?"
+    return [
+        Operation(
+            UNANALYSABLE,
+            "CALL",
+            nm.offset if nm is not None else ctx.toks[0].start,
+            nm,
+            "function",
+            detail=f"CALL {shown}: the procedure's body is not part of this statement; what it writes is unknown",
+            plpgsql=ctx.plpgsql,
+            extra={"routine": "1"},
+        )
+    ]
+
+
+def _policy_reads(ctx: Context, after: int) -> list[Operation]:
+    """Tables read by a policy's USING / WITH CHECK expressions (each analysed as ``SELECT (expr)``)."""
+    from ownaudit.lint.bodies import shift
+
+    toks = ctx.toks
+    out: list[Operation] = []
+    k = after
+    while k < len(toks):
+        if toks[k].up in ("USING", "CHECK") and k + 1 < len(toks) and toks[k + 1].up == "(":
+            depth = 0
+            m = k + 1
+            while m < len(toks):
+                if toks[m].up == "(":
+                    depth += 1
+                elif toks[m].up == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                m += 1
+            start, end = toks[k + 1].start, toks[m].end if m < len(toks) else len(ctx.text)
+            expr = ctx.text[start:end]
+            if "SELECT" in ctx.masked[start:end].upper():  # only a subquery can read a table
+                inner = ctx.analyze("SELECT " + expr, plpgsql=ctx.plpgsql, depth=ctx.depth + 1)
+                for op in shift(inner, start - len("SELECT ")):
+                    if op.action == READ:
+                        op.statement = "CREATE POLICY expression"
+                        out.append(op)
+            k = m
+        k += 1
+    return out
+
+
+def _rule_actions(ctx: Context, nm: Name) -> list[Operation]:
+    """The actions of CREATE RULE ... DO [ALSO|INSTEAD] (stmt; ...) run as writes of their own."""
+    toks = ctx.toks
+    k = find_word(toks, "DO", 1)
+    if k < 0:
+        return []
+    k = _skip(toks, k + 1, "ALSO", "INSTEAD")
+    if k >= len(toks) or toks[k].up == "NOTHING":
+        return []
+    start = toks[k].start
+    end = len(ctx.text)
+    if toks[k].up == "(":
+        start += 1
+        close = ctx.masked.rfind(")")
+        end = close if close > start else end
+    from ownaudit.lint.bodies import shift
+    from ownaudit.lint.sqlsplit import scan
+
+    body = ctx.text[start:end]
+    ops: list[Operation] = []
+    for s, e in scan(body, meta_commands=False).statements:
+        inner = shift(ctx.analyze(body[s:e], plpgsql=ctx.plpgsql, depth=ctx.depth + 1), start + s)
+        for op in inner:
+            if op.action != UNANALYSABLE:
+                op.statement = f"CREATE RULE action {op.statement}"
+        ops.extend(inner)
+    # NEW / OLD in a rule action are the rule's relation, not tables
+    return [
+        op
+        for op in ops
+        if not (op.target is not None and op.target.schema is None and op.target.name in ("new", "old"))
+    ]
 
 
 def _names_op(ctx: Context, i: int, action: str, stmt: str, privs: tuple[Privilege, ...] = ()) -> list[Operation]:
@@ -278,7 +463,12 @@ def _on_table(ctx: Context, i: int, stmt: str) -> list[Operation] | None:
         if to > 0:
             groups, _ = split_commas(toks, to + 1, {"USING", "WITH"})
             detail = ", ".join(g[0].ident for g in groups if g)
-    return [Operation(DDL, stmt, nm.offset, nm, detail=detail, plpgsql=ctx.plpgsql)]
+    ops = [Operation(DDL, stmt, nm.offset, nm, detail=detail, plpgsql=ctx.plpgsql)]
+    if stmt.endswith("POLICY") and not stmt.startswith("DROP"):
+        ops.extend(_policy_reads(ctx, j))
+    if stmt == "CREATE RULE":
+        ops.extend(_rule_actions(ctx, nm))
+    return ops
 
 
 def _alter_table(ctx: Context, i: int) -> list[Operation] | None:
@@ -675,7 +865,8 @@ def _set(ctx: Context) -> list[Operation]:
             j += 1
         groups, _ = split_commas(toks, j, set())
         values = parse_search_path(["".join(t.raw for t in g) for g in groups])
-        return [Operation(SEARCH_PATH, "SET search_path", toks[0].start, values=tuple(values))]
+        local = {"local": "1"} if len(toks) > 1 and toks[1].up == "LOCAL" else {}
+        return [Operation(SEARCH_PATH, "SET search_path", toks[0].start, values=tuple(values), extra=local)]
     return []
 
 

@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,12 +23,11 @@ from ownaudit.findings import Finding, Location, RunResult, sort_findings
 from ownaudit.lint import rules as R
 from ownaudit.lint.analyze import analyze_statement
 from ownaudit.lint.check import Checker, Locate
-from ownaudit.lint.clientcalls import client_writes
 from ownaudit.lint.credentials import connections, mask_secrets, points_at, scan_config, scan_credentials
 from ownaudit.lint.decode import decode_source
 from ownaudit.lint.fragment import Fragment
 from ownaudit.lint.gate import escalate
-from ownaudit.lint.operations import SEARCH_PATH, UNANALYSABLE, Operation
+from ownaudit.lint.operations import SEARCH_PATH, TEMP_TABLE, TRANSACTION_END, UNANALYSABLE, Operation
 from ownaudit.lint.positions import LineIndex
 from ownaudit.lint.sqlsplit import scan
 from ownaudit.lint.suppress import find_suppressions
@@ -248,11 +247,15 @@ def read_source(job: FileJob, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | No
 
 
 def _sql_fragments(text: str) -> list[Fragment]:
+    if "{{" in text or "{%" in text:  # Jinja / dbt: render with placeholders, then analyse the SQL
+        from ownaudit.lint.templates import template_fragments
+
+        return template_fragments(text)
     return [Fragment(text[s:e], s, None, True, {}, ".sql file") for s, e in scan(text).statements]
 
 
-def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> FileResult:
-    """Lint one file's text (``kind`` sql|python|js) for ``hub``."""
+def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path: str | None = None) -> FileResult:
+    """Lint one file's text (``kind`` sql|python|js) for ``hub``; ``path`` lets imports be followed."""
     res = FileResult()
     idx = LineIndex(text)
     checker = Checker(policy, hub)
@@ -273,7 +276,7 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
             src = ("..." if start else "") + src[start : start + 154] + "..."
         return mask_secrets(src.strip())
 
-    tokens = None
+    client_ops: list[Operation] = []
     if kind == "config":
         frags = []
     elif kind == "sql":
@@ -281,13 +284,15 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
     elif kind == "python":
         from ownaudit.lint import extract_python
 
-        frags, tokens = extract_python.extract(text)
+        frags, client_ops = extract_python.extract(text, path)
     else:
         from ownaudit.lint import extract_js
 
-        frags, tokens = extract_js.extract(text)
+        frags, client_ops = extract_js.extract(text, path or display)
 
     findings: list[Finding] = []
+    saved_path: list[str] | None = None  # the search_path before SET LOCAL, back at the transaction's end
+    temp_names: set[str] = set()  # CREATE TEMP TABLE names: unqualified uses are pg_temp's
     for frag in frags:
         statements = [(0, len(frag.text))] if kind == "sql" else scan(frag.text, meta_commands=False).statements
         for s, e in statements:
@@ -300,10 +305,34 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
                 return locate(frag.file_offset(s + off))
 
             for op in ops:
+                if op.action == TRANSACTION_END:
+                    search_path, saved_path = (saved_path or search_path), None
+                    continue
                 if op.action == SEARCH_PATH:
+                    if op.extra.get("local") and saved_path is None:
+                        saved_path = list(search_path)
                     search_path = list(op.values) or search_path
                     continue
+                if op.action == TEMP_TABLE and op.target is not None:
+                    temp_names.add(op.target.name)
+                    continue
+                if op.target is not None and op.target.schema is None and op.target.name in temp_names:
+                    continue
                 file_off = frag.file_offset(s + op.offset)
+                if op.action == UNANALYSABLE and op.extra.get("routine") and path:
+                    called = _called_routine(op, path)
+                    if called is not None:
+                        for inner in called:
+                            findings.extend(
+                                checker.check(
+                                    inner,
+                                    search_path,
+                                    _fixed(locate, file_off),
+                                    excerpt_at(file_off),
+                                    frag.placeholders,
+                                )
+                            )
+                        continue
                 found = checker.check(op, search_path, frag_locate, excerpt_at(file_off), frag.placeholders)
                 escalate(found, op, frag.text[s:e], policy, hub)
                 if found:
@@ -311,15 +340,46 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
                     for f in found:
                         f.properties["statement_line"] = first_line
                 findings.extend(found)
-    if tokens is not None:
-        for op in client_writes(tokens):
-            found = checker.check(op, search_path, locate, excerpt_at(op.offset), {})
-            escalate(found, op, "", policy, hub)
-            findings.extend(found)
+    for op in client_ops:
+        if op.action == UNANALYSABLE and op.extra.get("routine") and path:
+            called = _called_routine(op, path)
+            if called is not None:
+                for inner in called:
+                    findings.extend(
+                        checker.check(inner, search_path, _fixed(locate, op.offset), excerpt_at(op.offset), {})
+                    )
+                continue
+        found = checker.check(op, search_path, locate, excerpt_at(op.offset), {})
+        escalate(found, op, "", policy, hub)
+        findings.extend(found)
     findings.extend(_credentials(text, checker, locate, config=kind == "config"))
     findings = _dedupe_unknown(findings)
     res.findings = _apply_suppressions(text, findings, display, hub, policy)
     return res
+
+
+def _fixed(locate: Callable[[int], Location], at: int) -> Callable[[int], Location]:
+    """A locator that puts every finding at ``at`` (a called routine's findings belong to the call)."""
+    return lambda _offset: locate(at)
+
+
+def _called_routine(op: Operation, path: str) -> list[Operation] | None:
+    """What a called procedure/function defined in the repository does, as operations at the call."""
+    from ownaudit.lint.routines import find_routine
+
+    if op.target is None:
+        return None
+    stmt = find_routine(path, op.target.schema, op.target.name)
+    if stmt is None:
+        return None
+    out = []
+    for inner in analyze_statement(stmt):
+        if inner.action == "ddl" and inner.object_kind == "function":
+            continue  # the CREATE FUNCTION itself
+        inner.statement = f"{op.statement} {op.target} -> {inner.statement}"
+        inner.offset = 0
+        out.append(inner)
+    return out
 
 
 def _dedupe_unknown(findings: list[Finding]) -> list[Finding]:
@@ -495,7 +555,7 @@ def lint_file(job: FileJob, policy: Policy, hub: str, max_bytes: int = MAX_FILE_
             res.findings.append(_not_analysed(job.display, hub, why))
         return res
     try:
-        res = lint_text(text, job.display, kind, policy, hub)
+        res = lint_text(text, job.display, kind, policy, hub, job.path)
         res.notices[:0] = notices
         return res
     except RecursionError:

@@ -1,18 +1,36 @@
-"""SQL in JavaScript/TypeScript: string and template literals with exact positions.
+"""Database access in JavaScript / TypeScript, read with the tree-sitter grammars.
 
-No JS parser is among our dependencies, so this is a careful hand-written
-tokenizer: comments, '...' and "..." strings with escapes, template literals
-with nested ``${...}`` (each placeholder becomes a recognisable identifier so a
-table name built from it is reported as unresolved), and regex literals
-(recognised by the token before the slash, the usual heuristic). Literals
-joined with ``+`` are concatenated. A ``sql`` tag (``sql`...``, ``Prisma.sql``)
-or a ``.query(``/``.execute(`` call marks the literal as SQL by context.
+The parser is tree-sitter (``tree-sitter-javascript`` for .js/.jsx/.mjs/.cjs,
+``tree-sitter-typescript`` for .ts/.mts/.cts and .tsx): small wheels with
+compiled grammars, about 30 ms to import, imported only for a JS/TS file that
+may hold SQL (a regular-expression pre-filter runs first). What comes out:
+
+* SQL fragments: string and template literals that are SQL, one file offset
+  per character; ``+`` concatenation, ``[...].join(' ')``, ``${CONST}`` and
+  loop variables over literal arrays resolved; tagged templates (``sql```,
+  ``Prisma.sql```, ``$executeRaw```) with identifier helpers
+  (``sql('cl.x')``, ``sql.identifier([...])``, a Drizzle table object)
+  substituted; what stays unknown becomes a placeholder.
+* Operations without SQL text, from the framework descriptions in
+  ``lint.frameworks`` (knex, Kysely, Drizzle, Prisma, TypeORM/MikroORM,
+  Sequelize, supabase-js), with models and tables declared in other files
+  of the repository followed through relative imports.
 """
 
 from __future__ import annotations
 
-from ownaudit.lint.fragment import Fragment, PyToken, looks_like_sql, strongly_sql
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ownaudit.lint import frameworks as _fw
+from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
+from ownaudit.lint.operations import UNANALYSABLE, Name, Operation
+
+if TYPE_CHECKING:
+    from ownaudit.lint.frameworks.base import Builder, Framework, TableCall
 
 SQL_CALLS = frozenset(
     {
@@ -26,6 +44,7 @@ SQL_CALLS = frozenset(
         "$queryRawUnsafe",
         "$executeRawUnsafe",
         "queryObject",
+        "queryArray",
         "none",
         "one",
         "many",
@@ -36,298 +55,1018 @@ SQL_CALLS = frozenset(
         "exec",
         "run",
         "prepare",
+        "transaction",
+        "copyFrom",
+        "from",  # pg-copy-streams from('COPY ... FROM STDIN')
     }
 )
-SQL_TAGS = frozenset({"sql", "SQL", "$queryRaw", "$executeRaw", "raw"})
-_REGEX_AFTER_WORDS = frozenset(
-    {
-        "return",
-        "typeof",
-        "case",
-        "do",
-        "else",
-        "in",
-        "of",
-        "new",
-        "delete",
-        "void",
-        "throw",
-        "instanceof",
-        "yield",
-        "await",
-    }
+SQL_TAGS = frozenset({"sql", "SQL", "$queryRaw", "$executeRaw", "raw", "unsafe", "query", "typedSql"})
+_SQL_NAME = re.compile(r"(sql|query|stmt|statement|ddl|dml|migration)", re.IGNORECASE)
+_SQL_KEYS = frozenset({"text", "sql", "query", "statement"})
+_MAYBE = re.compile(
+    r"""['"`]\s*\(?\s*(?:--|/\*|SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|GRANT|REVOKE|TRUNCATE|MERGE|COPY|"""
+    r"""DO|SET|COMMENT|REFRESH|LOCK|CALL|EXPLAIN|PREPARE|EXECUTE|BEGIN|VACUUM)\b""",
+    re.IGNORECASE,
 )
 _ESC = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-_PUNCT3 = ("===", "!==", "**=", "...", "<<=", ">>=", ">>>", "&&=", "||=", "??=")
-_PUNCT2 = (
-    "=>",
-    "==",
-    "!=",
-    "<=",
-    ">=",
-    "&&",
-    "||",
-    "??",
-    "?.",
-    "++",
-    "--",
-    "+=",
-    "-=",
-    "*=",
-    "/=",
-    "%=",
-    "&=",
-    "|=",
-    "^=",
-    "**",
-    "<<",
-    ">>",
-)
+MAX_ALTERNATIVES = 64
+MAX_DEPTH = 10
+_JS_EXT = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+
+_PARSERS: dict[str, Any] = {}
+_QUERY_SRC = """
+(string) @s
+(template_string) @s
+(call_expression) @c
+(variable_declarator name: (identifier) @n value: (_) @v)
+(variable_declarator name: (array_pattern) @n value: (_) @v)
+(for_in_statement) @f
+(class_declaration) @k
+(import_statement) @i
+"""
 
 
-class _Lit:
-    __slots__ = ("origin", "placeholders", "start", "tagged", "value")
+def _parser(path: str | None) -> tuple[Any, Any]:
+    """(parser, query) for a file's language; grammars load on first use."""
+    ext = os.path.splitext(path or "")[1].lower()
+    lang = "tsx" if ext == ".tsx" else "typescript" if ext in (".ts", ".mts", ".cts") else "javascript"
+    got = _PARSERS.get(lang)
+    if got is None:
+        import tree_sitter as ts
 
-    def __init__(self, value: str, origin: list[int], placeholders: dict[str, str], start: int) -> None:
-        self.value, self.origin, self.placeholders, self.start = value, origin, placeholders, start
-        self.tagged = False
+        if lang == "javascript":
+            import tree_sitter_javascript as g
+
+            language = ts.Language(g.language())
+        else:
+            import tree_sitter_typescript as tsg
+
+            language = ts.Language(tsg.language_tsx() if lang == "tsx" else tsg.language_typescript())
+        got = (ts.Parser(language), ts.Query(language, _QUERY_SRC), ts.QueryCursor)
+        _PARSERS[lang] = got
+    parser, query, cursor = got
+    return parser, (query, cursor)
 
 
-def extract(text: str) -> tuple[list[Fragment], list[PyToken]]:
-    """SQL fragments and simplified tokens of JS/TS source. Never raises on bad input."""
-    toks: list[PyToken] = []
-    lits: dict[int, _Lit] = {}  # index in toks -> literal
-    counter = [0]
-    _scan(text, 0, len(text), toks, lits, counter)
-    frags: list[Fragment] = []
-    i = 0
-    n = len(toks)
-    while i < n:
-        if i not in lits:
-            i += 1
-            continue
-        lit = lits[i]
-        value, origin, ph = lit.value, list(lit.origin), dict(lit.placeholders)
-        k = i + 1
-        while k + 1 < n and toks[k].kind == "op" and toks[k].value == "+" and (k + 1) in lits:
-            nxt = lits[k + 1]
-            value += nxt.value
-            origin += nxt.origin
-            ph.update(nxt.placeholders)
-            k += 2
-        if looks_like_sql(value):
-            ctx = _context(toks, i, lit)
-            frags.append(
+@dataclass
+class SVal:
+    text: str
+    origin: list[int]
+    own: bool = False
+
+
+@dataclass(frozen=True)
+class Ident:
+    schema: str | None
+    name: str | None
+    framework: str
+    raw: str = ""
+
+
+def extract(text: str, path: str | None = None) -> tuple[list[Fragment], list[Operation]]:
+    """SQL fragments and framework operations (offsets into ``text``) of JS/TS source."""
+    fws = _fw.for_text(_fw.JS, text)
+    if not fws and _MAYBE.search(text) is None:
+        return [], []
+    mod = JsModule(text, path, fws)
+    mod.run()
+    return mod.frags, _dedupe(mod.ops)
+
+
+def _dedupe(ops: list[Operation]) -> list[Operation]:
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Operation] = []
+    for op in ops:
+        key = (op.action, op.offset, str(op.target), op.privileges)
+        if key not in seen:
+            seen.add(key)
+            out.append(op)
+    return out
+
+
+def _product(parts: list[list[SVal]]) -> list[SVal]:
+    out = [SVal("", [], False)]
+    for alts in parts:
+        out = [SVal(o.text + a.text, o.origin + a.origin, o.own or a.own) for o in out for a in alts][:MAX_ALTERNATIVES]
+    return out
+
+
+def split_dotted(value: str) -> tuple[str | None, str]:
+    v = value.strip()
+    if '"."' in v:
+        a, _, b = v.partition('"."')
+        return a.strip('"') or None, b.strip('"')
+    if "." in v:
+        a, _, b = v.rpartition(".")
+        return a.strip('"') or None, b.strip('"')
+    return None, v.strip('"')
+
+
+class JsModule:
+    """One parsed JS/TS file: bindings, and (for the linted file) fragments and operations."""
+
+    def __init__(self, text: str, path: str | None, fws: tuple[Framework, ...]) -> None:
+        self.text = text
+        self.path = path
+        self.fws = fws
+        self.frags: list[Fragment] = []
+        self.ops: list[Operation] = []
+        self.placeholders: dict[str, str] = {}
+        self.counter = 0
+        self.data = text.encode("utf-8", "surrogatepass")
+        self.ascii = len(self.data) == len(text)
+        parser, (query, cursor) = _parser(path)
+        self.tree = parser.parse(self.data)
+        caps: dict[str, list[Any]] = {}
+        pairs: list[tuple[Any, Any]] = []
+        for _i, match in cursor(query).matches(self.tree.root_node):
+            if "n" in match:
+                pairs.append((match["n"][0], match["v"][0]))
+                continue
+            for k, nodes in match.items():
+                caps.setdefault(k, []).extend(nodes)
+        self.caps = caps
+        self.binds: dict[str, list[tuple[Any, tuple[int, ...]]]] = {}
+        for n, v in pairs:
+            if n.type == "identifier":
+                self.binds.setdefault(self.t(n), []).append((v, ()))
+            else:
+                for i, e in enumerate(n.named_children):
+                    if e.type == "identifier":
+                        self.binds.setdefault(self.t(e), []).append((v, (i,)))
+        self.loops: dict[str, list[tuple[Any, Any, tuple[int, ...]]]] = {}
+        for f in caps.get("f", []):
+            left, right, op = (
+                f.child_by_field_name("left"),
+                f.child_by_field_name("right"),
+                f.child_by_field_name("operator"),
+            )
+            if left is None or right is None or op is None or self.t(op) != "of":
+                continue
+            if left.type == "identifier":
+                self.loops.setdefault(self.t(left), []).append((f, right, ()))
+            elif left.type == "array_pattern":
+                for i, e in enumerate(left.named_children):
+                    if e.type == "identifier":
+                        self.loops.setdefault(self.t(e), []).append((f, right, (i,)))
+        self.classes: dict[str, Any] = {}
+        for k in caps.get("k", []):
+            nm = k.child_by_field_name("name")
+            if nm is not None:
+                self.classes[self.t(nm)] = k
+        self.imports: dict[str, tuple[str, str]] = {}
+        for imp in caps.get("i", []):
+            src = imp.child_by_field_name("source")
+            if src is None:
+                continue
+            spec = self.t(src).strip("'\"`")
+            for sp in _walk_type(imp, "import_specifier"):
+                name = sp.child_by_field_name("name")
+                alias = sp.child_by_field_name("alias")
+                if name is not None:
+                    self.imports[self.t(alias or name)] = (spec, self.t(name))
+            for ns in _walk_type(imp, "namespace_import"):
+                for c in ns.named_children:
+                    if c.type == "identifier":
+                        self.imports[self.t(c)] = (spec, "*")
+        self._busy: set[tuple[int, int]] = set()
+        self._prisma: dict[str, tuple[str | None, str]] | None = None
+
+    # -- text and positions ----------------------------------------------------------
+    def t(self, node: Any) -> str:
+        return str(node.text.decode("utf-8", "replace"))
+
+    def off(self, byte: int) -> int:
+        if self.ascii:
+            return byte
+        return len(self.data[:byte].decode("utf-8", "replace"))
+
+    def start(self, node: Any) -> int:
+        return self.off(node.start_byte)
+
+    # -- other files -------------------------------------------------------------------
+    def _other(self, spec: str) -> JsModule | None:
+        if self.path is None or not spec.startswith("."):
+            return None
+        from ownaudit.lint import resolve
+
+        base = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(self.path)), spec))
+        stem = base[: -len(os.path.splitext(base)[1])] if base.endswith((".js", ".mjs", ".cjs", ".jsx")) else base
+        cands = [base] + [stem + e for e in _JS_EXT] + [os.path.join(base, "index" + e) for e in _JS_EXT]
+        for c in cands:
+            if not os.path.isfile(c):
+                continue
+            got = resolve.cached(c)
+            if got is not None:
+                return got if isinstance(got, JsModule) else None
+            resolve.store(c, False)
+            text = resolve.read_module(c)
+            if text is None:
+                return None
+            m = JsModule(text, c, _fw.for_text(_fw.JS, text) or self.fws)
+            resolve.store(c, m)
+            return m
+        return None
+
+    # -- strings ---------------------------------------------------------------------
+    def marker(self, shown: str, at: int) -> SVal:
+        self.counter += 1
+        m = f"{PLACEHOLDER_PREFIX}{self.counter}__"
+        self.placeholders[m] = shown
+        return SVal(m, [at] * len(m), False)
+
+    def strs(self, node: Any, depth: int = 0, tagged: bool = False) -> list[SVal] | None:
+        if node is None or depth > MAX_DEPTH:
+            return None
+        key = (node.start_byte, node.end_byte)
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        try:
+            return self._strs(node, depth + 1, tagged)
+        finally:
+            self._busy.discard(key)
+
+    def _strs(self, node: Any, d: int, tagged: bool) -> list[SVal] | None:
+        ty = node.type
+        if ty == "string":
+            return [self._literal(node)]
+        if ty == "template_string":
+            return self._template(node, d, tagged)
+        if ty == "number":
+            return [SVal(self.t(node), [self.start(node)] * len(self.t(node)), True)]
+        if ty == "binary_expression":
+            op = node.child_by_field_name("operator")
+            if op is None or self.t(op) != "+":
+                return None
+            left = self.strs(node.child_by_field_name("left"), d)
+            right = self.strs(node.child_by_field_name("right"), d)
+            if left is None and right is None:
+                return None
+            ln, rn = node.child_by_field_name("left"), node.child_by_field_name("right")
+            left = left or [self.marker("${" + self.t(ln) + "}", self.start(ln))]
+            right = right or [self.marker("${" + self.t(rn) + "}", self.start(rn))]
+            return _product([left, right])
+        if ty in ("parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"):
+            inner = node.named_children[0] if node.named_children else None
+            return self.strs(inner, d, tagged)
+        if ty == "ternary_expression":
+            a = self.strs(node.child_by_field_name("consequence"), d)
+            b = self.strs(node.child_by_field_name("alternative"), d)
+            if a is None and b is None:
+                return None
+            return ((a or []) + (b or []))[:MAX_ALTERNATIVES] or None
+        if ty == "call_expression":
+            return self._call_str(node, d)
+        if ty in ("identifier", "member_expression", "subscript_expression"):
+            vals = self._name_strs(node, d)
+            if vals is None:
+                return None
+            at = self.start(node)
+            return [SVal(v.text, [at] * len(v.text), False) for v in vals]
+        return None
+
+    def _literal(self, node: Any) -> SVal:
+        text: list[str] = []
+        origin: list[int] = []
+        for c in node.children:
+            if c.type == "string_fragment":
+                s = self.t(c)
+                o = self.start(c)
+                text.append(s)
+                origin.extend(range(o, o + len(s)))
+            elif c.type == "escape_sequence":
+                s = self.t(c)
+                text.append(_unescape(s))
+                origin.append(self.start(c))
+        return SVal("".join(text), origin, True)
+
+    def _template(self, node: Any, d: int, tagged: bool) -> list[SVal]:
+        parts: list[list[SVal]] = []
+        for c in node.children:
+            if c.type == "string_fragment":
+                s = self.t(c)
+                o = self.start(c)
+                parts.append([SVal(s, list(range(o, o + len(s))), True)])
+            elif c.type == "escape_sequence":
+                parts.append([SVal(_unescape(self.t(c)), [self.start(c)], True)])
+            elif c.type == "template_substitution":
+                expr = c.named_children[0] if c.named_children else None
+                at = self.start(c)
+                vals = self._substitution(expr, d, tagged) if expr is not None else None
+                if vals is None:
+                    vals = [self.marker(self.t(c), at)]
+                else:
+                    vals = [SVal(v.text, [at] * len(v.text), False) for v in vals]
+                parts.append(vals)
+        out = _product(parts)
+        for v in out:
+            v.own = True
+        return out
+
+    def _substitution(self, expr: Any, d: int, tagged: bool) -> list[SVal] | None:
+        """The text a ``${...}`` puts into SQL: a constant, an identifier helper, a table object."""
+        if expr.type == "call_expression":
+            fn = expr.child_by_field_name("function")
+            args = _args(expr)
+            name = _last_name(self, fn)
+            if name in ("identifier", "ident") and args:  # slonik sql.identifier(['cl', 'x'])
+                arr = args[0]
+                items = arr.named_children if arr.type == "array" else [arr]
+                vals = [self.strs(i, d) for i in items]
+                if any(v is None for v in vals):
+                    return None
+                joined = ".".join('"' + (v[0].text if v else "") + '"' for v in vals)
+                return [SVal(joined, [0] * len(joined))]
+            if args and (name in ("sql", "raw", "unsafe") or (tagged and fn is not None and fn.type == "identifier")):
+                got = self.strs(args[0], d)
+                if got is not None:
+                    return got
+        ident = self.identity(expr, d)
+        if ident is not None and ident.name is not None:
+            q = f'"{ident.schema}"."{ident.name}"' if ident.schema else f'"{ident.name}"'
+            return [SVal(q, [0] * len(q))]
+        return self.strs(expr, d)
+
+    def _call_str(self, node: Any, d: int) -> list[SVal] | None:
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression":
+            return None
+        prop = fn.child_by_field_name("property")
+        obj = fn.child_by_field_name("object")
+        if prop is None or obj is None:
+            return None
+        pname = self.t(prop)
+        args = _args(node)
+        if pname == "join":
+            sep = self.strs(args[0], d) if args else [SVal(",", [0])]
+            elts = self._array(obj, d)
+            if sep is None or elts is None:
+                return None
+            parts: list[list[SVal]] = []
+            for i, e in enumerate(elts):
+                if i:
+                    parts.append(sep)
+                parts.append(self.strs(e, d) or [self.marker("${" + self.t(e) + "}", self.start(e))])
+            return _product(parts)
+        if pname in ("trim", "toUpperCase", "toLowerCase") and not args:
+            got = self.strs(obj, d)
+            if got is None:
+                return None
+            if pname == "trim":
+                return got
+            return [SVal(g.text.upper() if pname == "toUpperCase" else g.text.lower(), g.origin, g.own) for g in got]
+        return None
+
+    def _array(self, node: Any, d: int) -> list[Any] | None:
+        if node.type == "array":
+            return list(node.named_children)
+        if node.type in ("as_expression", "satisfies_expression", "parenthesized_expression") and node.named_children:
+            return self._array(node.named_children[0], d)
+        if node.type == "identifier" and d <= MAX_DEPTH:
+            for v, idx in self.binds.get(self.t(node), []):
+                if not idx:
+                    got = self._array(v, d + 1)
+                    if got is not None:
+                        return got
+        return None
+
+    def _name_strs(self, node: Any, d: int) -> list[SVal] | None:
+        if node.type == "identifier":
+            name = self.t(node)
+            loops = [lp for lp in self.loops.get(name, []) if lp[0].start_byte <= node.start_byte < lp[0].end_byte]
+            if loops:
+                _f, right, idx = max(loops, key=lambda lp: lp[0].start_byte)
+                elts = self._array(right, d)
+                if elts is None:
+                    return None
+                out: list[SVal] = []
+                for e in elts:
+                    e2 = _index(e, idx)
+                    got = self.strs(e2, d) if e2 is not None else None
+                    if got is None:
+                        return None
+                    out.extend(got)
+                return out[:MAX_ALTERNATIVES] or None
+            binds = self.binds.get(name)
+            if binds:
+                out = []
+                for v, idx in binds:
+                    v2 = _index(v, idx)
+                    got = self.strs(v2, d) if v2 is not None else None
+                    if got is None:
+                        return None
+                    out.extend(got)
+                return out[:MAX_ALTERNATIVES] or None
+            imp = self.imports.get(name)
+            if imp is not None and imp[1] != "*":
+                other = self._other(imp[0])
+                if other is not None:
+                    return other._name_strs(_FakeIdent(imp[1]), d + 1)
+            return None
+        if node.type == "member_expression":
+            obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+            if obj is None or prop is None:
+                return None
+            key = self.t(prop)
+            if obj.type == "identifier" and obj.text != b"this":
+                imp = self.imports.get(self.t(obj))
+                if imp is not None and imp[1] == "*":
+                    other = self._other(imp[0])
+                    return other._name_strs(_FakeIdent(key), d + 1) if other is not None else None
+                for v, idx in self.binds.get(self.t(obj), []):
+                    v2 = _index(v, idx)
+                    if v2 is not None and v2.type in ("object", "as_expression", "satisfies_expression"):
+                        val = _pair(self, v2, key)
+                        if val is not None:
+                            return self.strs(val, d)
+            return None
+        return None
+
+    # -- the run --------------------------------------------------------------------
+    def run(self) -> None:
+        roots: dict[tuple[int, int], Any] = {}
+        for s in self.caps.get("s", []):
+            r = s
+            while r.parent is not None and (
+                (
+                    r.parent.type == "binary_expression"
+                    and r.parent.child_by_field_name("operator") is not None
+                    and self.t(r.parent.child_by_field_name("operator")) == "+"
+                )
+                or r.parent.type == "parenthesized_expression"
+            ):
+                r = r.parent
+            roots[(r.start_byte, r.end_byte)] = r
+        for r in roots.values():
+            self._root(r)
+        if self.fws:
+            for c in self.caps.get("c", []):
+                self._call(c)
+
+    def _root(self, node: Any) -> None:
+        ctx, tagged = self._context(node)
+        if node.parent is not None and node.parent.type in ("import_statement", "export_statement"):
+            return
+        vals = self.strs(node, 0, tagged)
+        if not vals:
+            return
+        multiline = node.type == "template_string"
+        for v in vals:
+            if not v.own or not v.text or not looks_like_sql(v.text):
+                continue
+            sql_context = bool(ctx) or (multiline and "\n" in v.text and strongly_sql(v.text))
+            self.frags.append(
                 Fragment(
-                    value,
-                    origin[0] if origin else lit.start,
-                    origin,
-                    bool(ctx) or ("\n" in value and strongly_sql(value)),
-                    ph,
+                    v.text,
+                    v.origin[0] if v.origin else self.start(node),
+                    v.origin,
+                    sql_context,
+                    self.placeholders,
                     ctx or "string literal",
                 )
             )
-        i = k
-    return frags, toks
+
+    def _context(self, node: Any) -> tuple[str, bool]:
+        p = node.parent
+        if p is None:
+            return "", False
+        if p.type == "call_expression" and p.child_by_field_name("arguments") == node:  # tagged template
+            fn = p.child_by_field_name("function")
+            name = _last_name(self, fn)
+            if name in SQL_TAGS:
+                return f"{name}`...`", True
+            return "", False
+        if p.type == "arguments" and p.parent is not None and p.parent.type == "call_expression":
+            name = _last_name(self, p.parent.child_by_field_name("function"))
+            if name in SQL_CALLS:
+                return f"{name}()", False
+            return "", False
+        if p.type == "variable_declarator":
+            nm = p.child_by_field_name("name")
+            if nm is not None and _SQL_NAME.search(self.t(nm)):
+                return f"{self.t(nm)} =", False
+        if p.type == "pair":
+            key = p.child_by_field_name("key")
+            if key is not None and self.t(key).strip("'\"") in _SQL_KEYS:
+                return f"{{ {self.t(key)}: ... }}", False
+        return "", False
+
+    # -- chains ------------------------------------------------------------------------
+    def chain(self, node: Any, depth: int = 0) -> tuple[list[tuple[str, Any, Any]], Any]:
+        """``a.b(x).c(y)`` -> ([(a, None), (b, args), (c, args)], root node); a root bound to a chain
+        (``const cl = supabase.schema('cl')``) is expanded into that chain."""
+        out: list[tuple[str, Any, Any]] = []
+        cur = node
+        pending = None
+        while cur is not None:
+            ty = cur.type
+            if ty == "call_expression":
+                pending = cur
+                cur = cur.child_by_field_name("function")
+                continue
+            if ty == "member_expression":
+                prop = cur.child_by_field_name("property")
+                out.append((self.t(prop) if prop is not None else "", pending, prop))
+                pending = None
+                cur = cur.child_by_field_name("object")
+                continue
+            if ty in ("await_expression", "parenthesized_expression", "non_null_expression", "as_expression"):
+                cur = cur.named_children[0] if cur.named_children else None
+                continue
+            break
+        root = cur
+        if root is not None and root.type in ("identifier", "this"):
+            out.append((self.t(root), pending, root))
+            if pending is None and root.type == "identifier" and depth < 4:
+                for v, idx in self.binds.get(self.t(root), []):
+                    if not idx and v.type in ("call_expression", "member_expression", "await_expression"):
+                        inner, iroot = self.chain(v, depth + 1)
+                        out.reverse()
+                        return inner + out[1:], iroot
+        out.reverse()
+        return out, root
+
+    def _call(self, call: Any) -> None:
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            return
+        name = _last_name(self, fn)
+        if not name:
+            return
+        links: list[tuple[str, Any, Any]] | None = None
+        chain_end = call.parent is None or call.parent.type != "member_expression"
+        for fw in self.fws:
+            if chain_end and fw.builders:
+                links = links if links is not None else self.chain(call)[0]
+                for b in fw.builders:
+                    for i, (lname, lcall, _n) in enumerate(links):
+                        if lname in b.writes and lcall is not None and (i > 0 or b.root_call):
+                            self._builder(b, lcall, links, lname)
+            if name in fw.routine_calls and fn.type == "member_expression":
+                self._routine_call(fw, call, name)
+            cm = fw.client_models
+            if cm is not None and name in cm.methods and fn.type == "member_expression":
+                links = self.chain(call)[0]
+                self._client_model(fw, call, links, name)
+            iw = fw.identity
+            if iw is None:
+                continue
+            if name in iw.methods and fn.type == "member_expression":
+                links = self.chain(call)[0]
+                got = self._chain_identity(links[:-1], fw)
+                if got is not None:
+                    ident, at_node = got
+                    if not (call.start_byte <= at_node.start_byte < call.end_byte):
+                        at_node = call  # the identity came from a definition elsewhere: report the use
+                    self._emit(iw.methods[name], ident, at_node)
+                    continue
+            if name in iw.funcs:
+                args = _args(call)
+                if len(args) > iw.arg:
+                    fident = self.identity(args[iw.arg])
+                    if fident is not None and fident.framework == fw.name:
+                        self._emit(iw.funcs[name], fident, args[iw.arg])
+
+    def _routine_call(self, fw: Framework, call: Any, name: str) -> None:
+        """``supabase.rpc('fn')``: the function's body does the work; resolved from the repository's SQL."""
+        args = _args(call)
+        fname = self._str1(args[0]) if args else None
+        at = self.start(args[0]) + 1 if args and args[0].type == "string" else self.start(call)
+        links = self.chain(call)[0]
+        schema = None
+        for lname, lcall, _n in links:
+            if lname == "schema" and lcall is not None and _args(lcall):
+                schema = self._str1(_args(lcall)[0])
+        shown = f"{schema}.{fname}" if schema else (fname or "<expr>")
+        self.ops.append(
+            Operation(
+                UNANALYSABLE,
+                f".{name}()",
+                at,
+                Name(schema, fname or "<expr>", at, shown, fname is None),
+                "function",
+                detail=f".{name}('{shown}') runs a database function whose body is not in this repository's SQL",
+                extra={"routine": "1", "client": fw.name},
+            )
+        )
+
+    def _emit(self, act: Any, ident: Ident, at_node: Any) -> None:
+        at = self.start(at_node)
+        raw = ident.raw or (f"{ident.schema}.{ident.name}" if ident.schema else (ident.name or "<expr>"))
+        nm = Name(ident.schema, ident.name or "<expr>", at, raw, ident.name is None)
+        self.ops.append(
+            Operation(act.action, act.statement, at, nm, privileges=act.privileges, extra={"client": ident.framework})
+        )
+
+    def _chain_identity(self, links: list[tuple[str, Any, Any]], fw: Framework) -> tuple[Ident, Any] | None:
+        for lname, call, node in links:
+            if call is not None:
+                ident = self._table_call(call, 0)
+                if ident is not None and ident.framework == fw.name:
+                    return ident, node if node is not None else call
+                for a in _args(call)[:1]:
+                    ident = self.identity(a)
+                    if ident is not None and ident.framework == fw.name:
+                        return ident, a
+            if node is not None and node.type == "identifier":
+                ident = self.identity(node)
+                if ident is not None and ident.framework == fw.name:
+                    return ident, node
+            del lname
+        return None
+
+    def identity(self, node: Any, d: int = 0) -> Ident | None:
+        """The table a JS expression denotes: a Drizzle/Sequelize table object or an entity class."""
+        if node is None or d > MAX_DEPTH:
+            return None
+        ty = node.type
+        if ty in ("identifier", "type_identifier"):
+            name = self.t(node)
+            k = self.classes.get(name)
+            if k is not None:
+                return self._entity(k)
+            for v, idx in self.binds.get(name, []):
+                if not idx:
+                    got = self.identity(v, d + 1)
+                    if got is not None:
+                        return got
+            imp = self.imports.get(name)
+            if imp is not None and imp[1] != "*":
+                other = self._other(imp[0])
+                if other is not None:
+                    return other.identity(_FakeIdent(imp[1]), d + 1)
+            return None
+        if ty == "member_expression":
+            obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+            if obj is not None and prop is not None and obj.type == "identifier":
+                imp = self.imports.get(self.t(obj))
+                if imp is not None and imp[1] == "*":
+                    other = self._other(imp[0])
+                    return other.identity(_FakeIdent(self.t(prop)), d + 1) if other is not None else None
+            return None
+        if ty == "call_expression":
+            return self._table_call(node, d)
+        if ty in ("await_expression", "as_expression", "parenthesized_expression") and node.named_children:
+            return self.identity(node.named_children[0], d + 1)
+        return None
+
+    def _table_call(self, call: Any, d: int) -> Ident | None:
+        fn = call.child_by_field_name("function")
+        name = _last_name(self, fn)
+        args = _args(call)
+        for fw in self.fws:
+            for tc in fw.tables:
+                if name not in tc.funcs:
+                    continue
+                schema: str | None = None
+                if tc.schema_receivers:
+                    if fn is None or fn.type != "member_expression":
+                        continue
+                    recv = fn.child_by_field_name("object")
+                    sch = self._schema_receiver(recv, tc, d)
+                    if sch is None:
+                        continue
+                    schema = sch or None
+                tname = self._str1(args[tc.name_arg]) if len(args) > tc.name_arg else None
+                if tc.options_arg >= 0 and len(args) > tc.options_arg:
+                    opts = args[tc.options_arg]
+                    for k in tc.name_keys:
+                        v = _pair(self, opts, k)
+                        if v is not None:
+                            tname = self._str1(v)
+                    for k in tc.schema_keys:
+                        v = _pair(self, opts, k)
+                        if v is not None:
+                            schema = self._str1(v)
+                if tname is not None and schema is None and tname.count(".") == 1:
+                    schema, tname = split_dotted(tname)
+                return Ident(schema, tname, fw.name)
+            # a Drizzle schema object's table: `cl.table(...)` where cl = pgSchema('cl')
+        return None
+
+    def _schema_receiver(self, recv: Any, tc: TableCall, d: int) -> str | None:
+        """The schema a receiver like ``pgSchema('cl')`` (or a name bound to one) stands for; '' unknown."""
+        if recv is None or d > MAX_DEPTH:
+            return None
+        if (
+            recv.type == "call_expression"
+            and _last_name(self, recv.child_by_field_name("function")) in tc.schema_receivers
+        ):
+            args = _args(recv)
+            return (self._str1(args[0]) if args else None) or ""
+        if recv.type == "identifier":
+            for v, idx in self.binds.get(self.t(recv), []):
+                if not idx:
+                    got = self._schema_receiver(v, tc, d + 1)
+                    if got is not None:
+                        return got
+            imp = self.imports.get(self.t(recv))
+            if imp is not None and imp[1] != "*":
+                other = self._other(imp[0])
+                if other is not None:
+                    return other._schema_receiver(_FakeIdent(imp[1]), tc, d + 1)
+        return None
+
+    def _entity(self, cls: Any) -> Ident | None:
+        decorators = [c for c in cls.children if c.type == "decorator"]
+        p = cls.parent
+        if p is not None and p.type == "export_statement":
+            decorators += [c for c in p.children if c.type == "decorator"]
+        for fw in self.fws:
+            for mc in fw.models:
+                for dec in decorators:
+                    expr = dec.named_children[0] if dec.named_children else None
+                    if expr is None:
+                        continue
+                    fn = expr.child_by_field_name("function") if expr.type == "call_expression" else expr
+                    if _last_name(self, fn) not in mc.decorators:
+                        continue
+                    args = _args(expr) if expr.type == "call_expression" else []
+                    name: str | None = None
+                    schema: str | None = None
+                    named = False
+                    if args and args[0].type == "string":
+                        name, named = self._str1(args[0]), True
+                        opts = args[1] if len(args) > 1 else None
+                    else:
+                        opts = args[0] if args else None
+                    if opts is not None and opts.type == "object":
+                        for k in mc.name_keys:
+                            v = _pair(self, opts, k)
+                            if v is not None:
+                                name, named = self._str1(v), True
+                        for k in mc.schema_keys:
+                            v = _pair(self, opts, k)
+                            if v is not None:
+                                schema = self._str1(v)
+                    if not named:
+                        cname = cls.child_by_field_name("name")
+                        raw = self.t(cname) if cname is not None else ""
+                        name = re.sub(r"(?<!^)(?=[A-Z])", "_", raw).lower() if mc.default_name == "snake" else raw
+                    return Ident(schema, name, fw.name)
+        return None
+
+    def _str1(self, node: Any) -> str | None:
+        vals = self.strs(node) if node is not None else None
+        if not vals or len({v.text for v in vals}) != 1 or PLACEHOLDER_PREFIX in vals[0].text:
+            return None
+        return vals[0].text
+
+    def _strn(self, node: Any) -> list[str] | None:
+        vals = self.strs(node) if node is not None else None
+        if not vals or any(PLACEHOLDER_PREFIX in v.text for v in vals):
+            return None
+        return list(dict.fromkeys(v.text for v in vals))
+
+    # -- builders ------------------------------------------------------------------------
+    def _builder(self, b: Builder, call: Any, links: list[tuple[str, Any, Any]], name: str) -> None:
+        if not links:
+            return
+        names = {ln for ln, _c, _n in links}
+        if (b.needs and b.needs not in names) or (b.forbids and b.forbids in names):
+            return
+        root, root_call, _root_node = links[0]
+        if "*" not in b.roots and root not in b.roots:
+            return
+        table_node = None
+        schema_node = None
+        has_schema = False
+        found = False
+        if b.root_call and root_call is not None and len(links) > 1:
+            args = _args(root_call)
+            table_node = args[0] if args else None
+            found = True
+        default_schema = self._factory_schema(links, b)
+        for lname, lcall, _n in links[1:]:
+            if lcall is None:
+                continue
+            if lname in b.table_methods:
+                args = _args(lcall)
+                table_node = args[b.table_arg] if len(args) > b.table_arg else None
+                found = True
+            elif lname in b.schema_methods:
+                args = _args(lcall)
+                schema_node, has_schema = (args[0] if args else None), True
+        if not found:
+            return
+        # the write must come after the table or in the same builder chain (it always does: one chain)
+        act = b.writes[name]
+        tvals = self._strn(table_node) if table_node is not None else None
+        at_node = table_node if table_node is not None and tvals else links[-1][2] or call
+        at = self.start(at_node) + (
+            1 if at_node is table_node and table_node.type in ("string", "template_string") else 0
+        )
+        svals: list[str | None] | None
+        if has_schema:
+            got = self._strn(schema_node) if schema_node is not None else None
+            svals = list(got) if got is not None else None
+        else:
+            svals = [default_schema]
+        if tvals is None or svals is None:
+            tshown = "<expr>" if tvals is None else "|".join(tvals)
+            sshown = "<expr>" if svals is None else "|".join(s or "" for s in svals)
+            raw = f"{sshown}.{tshown}" if has_schema or default_schema else tshown
+            self.ops.append(
+                Operation(
+                    act.action,
+                    act.statement,
+                    at,
+                    Name(None, tshown, at, raw, True),
+                    privileges=act.privileges,
+                    extra={"client": "builder"},
+                )
+            )
+            return
+        for tv in tvals:
+            for sv in svals:
+                sch, tn = sv, tv
+                if b.dotted and tv.count(".") == 1 and not has_schema:
+                    sch, tn = split_dotted(tv)
+                self.ops.append(
+                    Operation(
+                        act.action,
+                        act.statement,
+                        at,
+                        Name(sch, tn, at, f"{sch}.{tn}" if sch else tn),
+                        privileges=act.privileges,
+                        extra={"client": "builder"},
+                    )
+                )
+
+    def _factory_schema(self, links: list[tuple[str, Any, Any]], b: Builder) -> str | None:
+        """The default schema of a client: ``createClient(url, key, { db: { schema: 'cl' } })``."""
+        root, root_call, _root_node = links[0]
+        if root_call is not None and root in ("createClient", "createServerClient", "createBrowserClient"):
+            args = _args(root_call)
+            opts = args[2] if len(args) > 2 else None
+            db = _pair(self, opts, "db") if opts is not None else None
+            sch = _pair(self, db, "schema") if db is not None else None
+            return self._str1(sch) if sch is not None else None
+        return None
+
+    # -- Prisma-style model clients ------------------------------------------------------
+    def _client_model(self, fw: Framework, call: Any, links: list[tuple[str, Any, Any]], name: str) -> None:
+        if len(links) < 3 or links[-2][1] is not None:
+            return
+        accessor = links[-2][0]
+        root = links[0][0]
+        models = self._prisma_models(fw)
+        act = fw.client_models.methods[name] if fw.client_models else None
+        if act is None:
+            return
+        at_node = links[-2][2]
+        at = self.start(at_node)
+        if accessor in models:
+            schema, table = models[accessor]
+            nm = Name(schema, table, at, f"{schema}.{table}" if schema else table)
+        elif root.lower() in ("prisma", "tx", "db", "client") and not models:
+            nm = Name(None, accessor, at, f"<prisma model {accessor}>", True)
+        else:
+            return
+        self.ops.append(
+            Operation(act.action, act.statement, at, nm, privileges=act.privileges, extra={"client": fw.name})
+        )
+
+    def _prisma_models(self, fw: Framework) -> dict[str, tuple[str | None, str]]:
+        if self._prisma is not None:
+            return self._prisma
+        self._prisma = {}
+        if self.path is None or fw.client_models is None:
+            return self._prisma
+        from ownaudit.lint import resolve
+
+        root = resolve.repo_root(self.path)
+        key = os.path.join(root, "\0prisma")
+        got = resolve.cached(key)
+        if isinstance(got, dict):
+            self._prisma = got
+            return got
+        texts: list[str] = []
+        d = os.path.dirname(os.path.abspath(self.path))
+        dirs = []
+        while True:
+            dirs.append(d)
+            if d == root or os.path.dirname(d) == d:
+                break
+            d = os.path.dirname(d)
+        for base in dirs:
+            for rel in fw.client_models.schema_files:
+                p = os.path.join(base, rel)
+                files = (
+                    [os.path.join(p, f) for f in sorted(os.listdir(p)) if f.endswith(".prisma")]
+                    if os.path.isdir(p)
+                    else [p]
+                    if os.path.isfile(p)
+                    else []
+                )
+                for f in files:
+                    t = resolve.read_module(f)
+                    if t is not None:
+                        texts.append(t)
+            if texts:
+                break
+        self._prisma = prisma_models("\n".join(texts))
+        resolve.store(key, self._prisma)
+        return self._prisma
 
 
-def _context(toks: list[PyToken], i: int, lit: _Lit) -> str:
-    prev = toks[i - 1] if i >= 1 else None
-    if lit.tagged and prev is not None:
-        return f"{prev.value}`...`"
-    if (
-        prev is not None
-        and prev.value == "("
-        and i >= 2
-        and toks[i - 2].kind == "name"
-        and toks[i - 2].value in SQL_CALLS
-    ):
-        return f"{toks[i - 2].value}()"
-    if (
-        prev is not None
-        and prev.value == "="
-        and i >= 2
-        and toks[i - 2].kind == "name"
-        and any(w in toks[i - 2].value.lower() for w in ("sql", "query", "stmt", "statement"))
-    ):
-        return f"{toks[i - 2].value} ="
+_MODEL = re.compile(r"^\s*model\s+(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
+_MAP = re.compile(r"@@map\(\s*(?:name\s*:\s*)?\"([^\"]+)\"")
+_SCHEMA = re.compile(r"@@schema\(\s*\"([^\"]+)\"")
+
+
+def prisma_models(text: str) -> dict[str, tuple[str | None, str]]:
+    """``model Company { ... @@map("company_identity") @@schema("cl") }`` -> {"company": ("cl", "company_identity")}."""
+    out: dict[str, tuple[str | None, str]] = {}
+    for m in _MODEL.finditer(text):
+        name, body = m.group(1), m.group(2)
+        mp = _MAP.search(body)
+        sc = _SCHEMA.search(body)
+        out[name[:1].lower() + name[1:]] = (sc.group(1) if sc else None, mp.group(1) if mp else name)
+    return out
+
+
+class _FakeIdent:
+    """A name to look up in another module (what an import statement names)."""
+
+    type = "identifier"
+
+    def __init__(self, name: str) -> None:
+        self.text = name.encode()
+        self.start_byte = -1
+        self.end_byte = -1
+        self.parent = None
+
+
+def _walk_type(node: Any, ty: str) -> list[Any]:
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == ty:
+            out.append(n)
+        stack.extend(n.named_children)
+    return out
+
+
+def _args(call: Any) -> list[Any]:
+    a = call.child_by_field_name("arguments") if call is not None else None
+    if a is None or a.type != "arguments":
+        return []
+    return [c for c in a.named_children if c.type != "comment"]
+
+
+def _last_name(mod: JsModule, fn: Any) -> str:
+    if fn is None:
+        return ""
+    if fn.type in ("identifier", "property_identifier"):
+        return mod.t(fn)
+    if fn.type == "member_expression":
+        prop = fn.child_by_field_name("property")
+        return mod.t(prop) if prop is not None else ""
     return ""
 
 
-def _scan(
-    text: str,
-    pos: int,
-    end: int,
-    toks: list[PyToken],
-    lits: dict[int, _Lit],
-    counter: list[int],
-    stop_at_brace: bool = False,
-) -> int:
-    """Tokenize ``text[pos:end]``; with ``stop_at_brace`` return at the ``}`` closing a ``${``."""
-    depth = 0
-    while pos < end:
-        c = text[pos]
-        if c in " \t\r\n\ufeff\u00a0":
-            pos += 1
-            continue
-        if c == "/" and text.startswith("//", pos):
-            nl = text.find("\n", pos)
-            pos = end if nl < 0 else nl
-            continue
-        if c == "/" and text.startswith("/*", pos):
-            close = text.find("*/", pos + 2)
-            pos = end if close < 0 else close + 2
-            continue
-        if c in "'\"":
-            value, origin, pos = _string(text, pos, end)
-            lits[len(toks)] = _Lit(value, origin, {}, origin[0] if origin else pos)
-            toks.append(PyToken("string", value, origin[0] if origin else pos, pos))
-            continue
-        if c == "`":
-            start = pos
-            tagged = bool(toks) and toks[-1].kind == "name" and toks[-1].value in SQL_TAGS
-            value, origin, ph, pos = _template(text, pos, end, counter)
-            lit = _Lit(value, origin, ph, origin[0] if origin else start)
-            lit.tagged = tagged
-            lits[len(toks)] = lit
-            toks.append(PyToken("string", value, origin[0] if origin else start, pos))
-            continue
-        if c == "/" and _regex_allowed(toks):
-            pos = _skip_regex(text, pos, end)
-            continue
-        if c.isalpha() or c in "_$" or ord(c) > 127:
-            s = pos
-            while pos < end and (text[pos].isalnum() or text[pos] in "_$" or ord(text[pos]) > 127):
-                pos += 1
-            toks.append(PyToken("name", text[s:pos], s, pos))
-            continue
-        if c.isdigit():
-            s = pos
-            while pos < end and (text[pos].isalnum() or text[pos] in "._"):
-                pos += 1
-            toks.append(PyToken("number", text[s:pos], s, pos))
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            if stop_at_brace and depth == 0:
-                return pos + 1
-            depth -= 1
-        op = c
-        for cand in _PUNCT3 + _PUNCT2:
-            if text.startswith(cand, pos):
-                op = cand
-                break
-        toks.append(PyToken("op", op, pos, pos + len(op)))
-        pos += len(op)
-    return pos
+def _pair(mod: JsModule, obj: Any, key: str) -> Any:
+    if obj is None:
+        return None
+    if obj.type in ("as_expression", "satisfies_expression") and obj.named_children:
+        obj = obj.named_children[0]
+    if obj.type != "object":
+        return None
+    for p in obj.named_children:
+        if p.type == "pair":
+            k = p.child_by_field_name("key")
+            if k is not None and mod.t(k).strip("'\"") == key:
+                return p.child_by_field_name("value")
+        elif p.type == "shorthand_property_identifier" and mod.t(p) == key:
+            return p
+    return None
 
 
-def _regex_allowed(toks: list[PyToken]) -> bool:
-    if not toks:
-        return True
-    last = toks[-1]
-    if last.kind == "name":
-        return last.value in _REGEX_AFTER_WORDS
-    if last.kind in ("number", "string"):
-        return False
-    return last.value not in (")", "]", "}", "++", "--")
+def _index(node: Any, idx: tuple[int, ...]) -> Any:
+    for i in idx:
+        if node is None or node.type != "array":
+            return None
+        kids = node.named_children
+        node = kids[i] if i < len(kids) else None
+    return node
 
 
-def _skip_regex(text: str, pos: int, end: int) -> int:
-    pos += 1
-    in_class = False
-    while pos < end:
-        c = text[pos]
-        if c == "\\":
-            pos += 2
-            continue
-        if c == "\n":
-            return pos
-        if in_class:
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-        elif c == "/":
-            pos += 1
-            while pos < end and text[pos].isalpha():
-                pos += 1
-            return pos
-        pos += 1
-    return pos
-
-
-def _escape(text: str, j: int, end: int) -> tuple[str, int]:
-    n = text[j + 1] if j + 1 < end else ""
-    if n in _ESC:
-        return _ESC[n], 2
-    if n == "\n":
-        return "", 2
-    try:
-        if n == "x":
-            return chr(int(text[j + 2 : j + 4], 16)), 4
-        if n == "u":
-            if text.startswith("{", j + 2):
-                close = text.find("}", j)
-                return chr(int(text[j + 3 : close], 16)), close - j + 1
-            return chr(int(text[j + 2 : j + 6], 16)), 6
-    except (ValueError, OverflowError):
-        pass
-    return n, 2
-
-
-def _string(text: str, pos: int, end: int) -> tuple[str, list[int], int]:
-    quote = text[pos]
-    j = pos + 1
-    out: list[str] = []
-    origin: list[int] = []
-    while j < end:
-        c = text[j]
-        if c == quote:
-            return "".join(out), origin, j + 1
-        if c == "\n":  # unterminated string: stop at the line end
-            return "".join(out), origin, j
-        if c == "\\":
-            val, width = _escape(text, j, end)
-            if val:
-                out.append(val)
-                origin.append(j)
-            j += max(width, 1)
-            continue
-        out.append(c)
-        origin.append(j)
-        j += 1
-    return "".join(out), origin, end
-
-
-def _template(text: str, pos: int, end: int, counter: list[int]) -> tuple[str, list[int], dict[str, str], int]:
-    j = pos + 1
-    out: list[str] = []
-    origin: list[int] = []
-    ph: dict[str, str] = {}
-    while j < end:
-        c = text[j]
-        if c == "`":
-            return "".join(out), origin, ph, j + 1
-        if c == "\\":
-            val, width = _escape(text, j, end)
-            if val:
-                out.append(val)
-                origin.append(j)
-            j += max(width, 1)
-            continue
-        if c == "$" and text.startswith("${", j):
-            inner: list[PyToken] = []
-            close = _scan(text, j + 2, end, inner, {}, counter, stop_at_brace=True)
-            counter[0] += 1
-            marker = f"{PLACEHOLDER_PREFIX}{counter[0]}__"
-            ph[marker] = text[j:close]
-            out.append(marker)
-            origin.extend([j] * len(marker))
-            j = close
-            continue
-        out.append(c)
-        origin.append(j)
-        j += 1
-    return "".join(out), origin, ph, end
+def _unescape(s: str) -> str:
+    if len(s) >= 2 and s[1] in _ESC:
+        return _ESC[s[1]]
+    if s.startswith("\\u{"):
+        try:
+            return chr(int(s[3:-1], 16))
+        except ValueError:
+            return s
+    if s.startswith(("\\u", "\\x")) and len(s) > 2:
+        try:
+            return chr(int(s[2:], 16))
+        except ValueError:
+            return s
+    if s.startswith("\\\n") or s.startswith("\\\r"):
+        return ""
+    return s[1:] if len(s) > 1 else s

@@ -18,6 +18,8 @@ GRANT = "grant"  # GRANT/REVOKE/ALTER DEFAULT PRIVILEGES
 ROLE = "role"  # CREATE/ALTER ROLE with attributes, GRANT role TO role
 FK = "fk"  # a foreign key from ``target`` (child) to ``parent``
 SEARCH_PATH = "search_path"
+TRANSACTION_END = "transaction_end"  # COMMIT/ROLLBACK/END: a SET LOCAL search_path stops applying
+TEMP_TABLE = "temp_table"  # CREATE TEMP TABLE: later unqualified uses of the name are pg_temp's, not governed
 UNANALYSABLE = "unanalysable"
 
 

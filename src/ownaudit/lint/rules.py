@@ -129,6 +129,18 @@ UNRESOLVED_TABLE = _r(
     'cur.execute(f"DELETE FROM {schema}.people WHERE id = %s", (pid,))',
     "Use a literal, qualified table name (or an allow-list of literal names) so the target is reviewable.",
 )
+UNRESOLVED_ALLOWED = _r(
+    "LNT030",
+    "unresolved-table-allowed",
+    Severity.INFO,
+    "Table name built at run time, every possible target allowed",
+    "A table name with a run-time part (placeholder, variable) whose every possible value is a table the hub "
+    "may use that way: a read where every schema it can name is readable, a write into a schema the hub owns.",
+    "Nothing the statement can reach belongs to another hub, so it is not a risk; it is listed so a reviewer "
+    "still sees that the name is dynamic.",
+    'cur.execute(f"INSERT INTO outreach.{table} VALUES (%s)", (v,))  # outreach owned by this hub',
+    "Nothing to fix; use a literal name to make the target exact.",
+)
 UNANALYSABLE = _r(
     "LNT011",
     "unanalysable-sql",

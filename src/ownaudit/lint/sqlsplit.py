@@ -23,6 +23,19 @@ _COPY_STDIN = re.compile(r"\s*COPY\b.*\bFROM\s+STDIN\b", re.IGNORECASE | re.DOTA
 _ATOMIC = re.compile(r"\bBEGIN\s+ATOMIC\b", re.IGNORECASE)
 _CASE_END = re.compile(r"\b(CASE|END)\b", re.IGNORECASE)
 _WORDCHAR = re.compile(r"[\w$]")
+_RULE = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?RULE\b", re.IGNORECASE)
+
+
+def _inside_rule_actions(text: str, start: int, at: int, spans: list[Span]) -> bool:
+    """A ``;`` between the parentheses of ``CREATE RULE ... DO (a; b)`` does not end the statement."""
+    if not _RULE.match(text, start):
+        return False
+    piece = text[start:at]
+    for sp in spans:  # parentheses inside quotes and comments do not count
+        if sp.end > start and sp.start < at:
+            a, b = max(sp.start, start) - start, min(sp.end, at) - start
+            piece = piece[:a] + " " * (b - a) + piece[b:]
+    return piece.count("(") > piece.count(")")
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,8 @@ def scan(text: str, *, meta_commands: bool = True) -> Scan:
                 end = text.find("\n", at)
                 end = n if end < 0 else end
                 spans.append(Span("meta", at, end, at, end))
+                if text.startswith(("\\copy", "\\COPY", "\\Copy"), at):
+                    statements.append((at, end))  # psql's client-side COPY: a write like COPY ... FROM
                 pos = end
                 continue
             begin(at)
@@ -108,6 +123,9 @@ def scan(text: str, *, meta_commands: bool = True) -> Scan:
             continue
         if tok == ";":
             if start >= 0 and _inside_atomic(text, start, at):
+                pos = at + 1
+                continue
+            if start >= 0 and _inside_rule_actions(text, start, at, spans):
                 pos = at + 1
                 continue
             if start >= 0:

@@ -105,8 +105,22 @@ def _split_qualified(text: str) -> list[str]:
 class LintScope:
     """Which paths of a hub repository hold SQL for this database."""
 
-    include: list[str] = field(default_factory=lambda: ["**/*.sql", "**/*.py", "**/*.js", "**/*.ts",
-                                                         "**/*.mjs", "**/*.cjs", "**/*.jsx", "**/*.tsx"])
+    include: list[str] = field(
+        default_factory=lambda: [
+            "**/*.sql",
+            "**/*.psql",
+            "**/*.pgsql",
+            "**/*.py",
+            "**/*.js",
+            "**/*.ts",
+            "**/*.mjs",
+            "**/*.cjs",
+            "**/*.mts",
+            "**/*.cts",
+            "**/*.jsx",
+            "**/*.tsx",
+        ]
+    )
     exclude: list[str] = field(default_factory=list)
     search_path: list[str] = field(default_factory=lambda: ["public"])
 

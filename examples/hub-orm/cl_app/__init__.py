@@ -1,0 +1,1 @@
+"""Company Lifecycle service (sample)."""

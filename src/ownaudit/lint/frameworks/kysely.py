@@ -1,0 +1,37 @@
+"""Kysely: ``db.insertInto('cl.x')``, ``updateTable``, ``deleteFrom``, ``mergeInto``, ``.withSchema('cl')``."""
+
+from ownaudit.lint.frameworks.base import DELETE, INSERT, UPDATE, Builder, D, Framework, W
+
+_ROOTS = frozenset({"*"})
+
+FRAMEWORK = Framework(
+    "kysely",
+    "js",
+    ("insertInto", "updateTable", "deleteFrom", "mergeInto", "replaceInto", "kysely", "Kysely"),
+    builders=(
+        Builder(
+            roots=_ROOTS,
+            table_methods=frozenset({"insertInto", "updateTable", "deleteFrom", "mergeInto", "replaceInto"}),
+            schema_methods=frozenset({"withSchema"}),
+            writes={
+                "insertInto": W("Kysely insertInto()", INSERT),
+                "replaceInto": W("Kysely replaceInto()", INSERT),
+                "updateTable": W("Kysely updateTable()", UPDATE),
+                "deleteFrom": W("Kysely deleteFrom()", DELETE),
+                "mergeInto": W("Kysely mergeInto()", (INSERT[0], UPDATE[0], DELETE[0])),
+            },
+            forbids="schema",
+        ),
+        Builder(
+            roots=_ROOTS,
+            table_methods=frozenset({"createTable", "alterTable", "dropTable"}),
+            schema_methods=frozenset({"withSchema"}),
+            needs="schema",
+            writes={
+                "createTable": D("CREATE TABLE (schema builder)"),
+                "alterTable": D("ALTER TABLE (schema builder)"),
+                "dropTable": D("DROP TABLE (schema builder)"),
+            },
+        ),
+    ),
+)

@@ -1,0 +1,1 @@
+export const knex = require("knex")({ client: "pg" });

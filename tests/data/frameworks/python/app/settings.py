@@ -1,0 +1,3 @@
+CL_SCHEMA = "cl"
+OUT = "outreach"
+TABLES = ("company_identity", "lifecycle_state")

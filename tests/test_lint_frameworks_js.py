@@ -1,0 +1,149 @@
+"""Database writes made through JS/TS query builders, ORMs and clients, with the table resolved.
+
+The samples under tests/data/frameworks/js are parsed with tree-sitter; each mixes cross-hub
+writes with the hub's own writes and reads that must not be flagged. The linting hub is
+hub-out (owns ``outreach``); ``cl`` belongs to hub-cl.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ownaudit.findings import Finding
+from ownaudit.lint.engine import lint_text
+from ownaudit.policy.model import Policy
+from test_lint_support import make_policy
+
+DATA = Path(__file__).parent / "data" / "frameworks" / "js"
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory: pytest.TempPathFactory) -> Policy:
+    return make_policy(tmp_path_factory.mktemp("policy"))
+
+
+def lint(policy: Policy, rel: str) -> list[Finding]:
+    path = DATA / rel
+    return lint_text(path.read_text(encoding="utf-8"), rel, "js", policy, "hub-out", str(path)).findings
+
+
+def line_of(rel: str, needle: str) -> int:
+    for i, line in enumerate((DATA / rel).read_text(encoding="utf-8").split("\n"), 1):
+        if needle in line:
+            return i
+    raise AssertionError(needle)
+
+
+def got(findings: list[Finding]) -> set[tuple[str, str, int]]:
+    return {(f.rule_id, f.object, f.location.line if f.location else 0) for f in findings if not f.suppressed}
+
+
+def test_knex_tables_schemas_raw_and_schema_builder(policy: Policy) -> None:
+    rel = "src/knex_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L('knex("cl.company_identity").where')),
+        ("LNT001", "cl.merge_records", L(".withSchema(CL).del()")),  # schema from a constant
+        ("LNT001", "cl.lifecycle_state", L('.into("cl.lifecycle_state")')),  # write before the table
+        ("LNT002", "cl.company_identity", L("alterTable(")),
+        ("LNT001", "cl.merge_records", L("knex.raw(")),
+        ("LNT010", "<expr>", L("knex(table).del()")),
+        ("LNT001", "cl.company_identity", L("TRUNCATE ${CL}.${t}")),  # loop over a literal array
+        ("LNT001", "cl.lifecycle_state", L("TRUNCATE ${CL}.${t}")),
+    }
+
+
+def test_kysely(policy: Policy) -> None:
+    rel = "src/kysely_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L("insertInto(")),
+        ("LNT001", "cl.lifecycle_state", L("updateTable(")),
+        ("LNT002", "cl.merge_records", L("alterTable(")),
+    }
+
+
+def test_drizzle_tables_declared_in_another_file(policy: Policy) -> None:
+    rel = "src/drizzle_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT001", "cl.company_identity", L("db.insert(companies)")),
+        ("LNT001", "cl.company_identity", L("db.update(schema.companies)")),
+        ("LNT001", "cl.company_identity", L("DELETE FROM ${companies}")),  # table object in sql``
+    }
+    ins = next(f for f in fs if "insert" in f.message)
+    assert ins.location is not None and ins.location.column == 19  # the table object
+
+
+def test_prisma_models_from_schema_prisma_and_raw(policy: Policy) -> None:
+    rel = "src/prisma_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L("prisma.company.update")),  # @@map + @@schema
+        ("LNT001", "cl.company_identity", L("tx.company.deleteMany")),
+        ("LNT001", "cl.lifecycle_state", L("$executeRaw`")),
+        ("LNT001", "cl.merge_records", L("$executeRawUnsafe(")),
+        ("LNT001", "cl.company_identity", L("Prisma.sql`")),
+    }
+
+
+def test_postgres_js_slonik_and_node_postgres_config(policy: Policy) -> None:
+    rel = "src/sql_clients.js"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L('sql("cl.company_identity")')),
+        ("LNT001", "cl.lifecycle_state", L("sql(TABLE)")),
+        ("LNT001", "cl.merge_records", L("slonik.identifier(")),
+        ("LNT001", "cl.company_identity", L('{ text: "UPDATE')),
+    }
+
+
+def test_supabase_clients_with_a_default_schema_and_schema_clients(policy: Policy) -> None:
+    rel = "src/supabase_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L('clDb.from("company_identity")')),  # createClient {db: {schema}}
+        ("LNT001", "cl.lifecycle_state", L('cl.from("lifecycle_state")')),  # a schema client in a variable
+    }
+
+
+def test_typeorm_entities_and_sequelize_models(policy: Policy) -> None:
+    rel = "src/typeorm_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L("getRepository(Company).update")),
+        ("LNT001", "cl.company_identity", L("manager.insert(Company")),
+    }
+    rel = "src/sequelize_jobs.js"
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.lifecycle_state", L2)
+        for L2 in (line_of(rel, "Lifecycle.update("), line_of(rel, "Lifecycle.destroy("))
+    }
+
+
+def test_js_without_sql_does_not_load_the_parser() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom ownaudit.lint import extract_js\n"
+        "assert extract_js.extract('export const add = (a, b) => a + b;\\n', 'a.ts') == ([], [])\n"
+        "print('tree_sitter' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_rpc_and_call_resolve_to_the_routine_the_repository_defines(policy: Policy) -> None:
+    rel = "src/rpc_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT001", "cl.lifecycle_state", L('rpc("promote"')),  # the body in supabase/migrations writes cl
+        ("LNT001", "cl.lifecycle_state", L("CALL outreach.promote")),
+        ("LNT011", f"{rel}:{L('unknown_fn')}", L("unknown_fn")),  # not defined here: never a silent pass
+    }
+    # bump_score is defined too, and writes the hub's own table: nothing to report

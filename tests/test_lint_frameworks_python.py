@@ -1,0 +1,148 @@
+"""Database writes made through Python ORMs, migration DSLs and drivers, with the table resolved.
+
+Each sample under tests/data/frameworks/python is written as a hub team writes code and mixes
+cross-hub writes with clean lines (the hub's own tables, reads) that must not be flagged.
+The linting hub is hub-out (owns ``outreach``); ``cl`` belongs to hub-cl.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ownaudit.findings import Finding
+from ownaudit.lint.engine import lint_text
+from ownaudit.policy.model import Policy
+from test_lint_support import make_policy
+
+DATA = Path(__file__).parent / "data" / "frameworks" / "python"
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory: pytest.TempPathFactory) -> Policy:
+    return make_policy(tmp_path_factory.mktemp("policy"))
+
+
+def lint(policy: Policy, rel: str) -> list[Finding]:
+    path = DATA / rel
+    return lint_text(path.read_text(encoding="utf-8"), rel, "python", policy, "hub-out", str(path)).findings
+
+
+def line_of(rel: str, needle: str) -> int:
+    for i, line in enumerate((DATA / rel).read_text(encoding="utf-8").split("\n"), 1):
+        if needle in line:
+            return i
+    raise AssertionError(needle)
+
+
+def got(findings: list[Finding]) -> set[tuple[str, str, int]]:
+    return {(f.rule_id, f.object, f.location.line if f.location else 0) for f in findings if not f.suppressed}
+
+
+def test_sqlalchemy_orm_and_core_with_models_and_constants_from_other_modules(policy: Policy) -> None:
+    rel = "app/jobs.py"
+    fs = lint(policy, rel)
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(fs) == {
+        ("LNT001", "cl.company_identity", L('session.add(Company(name="x"))')),
+        ("LNT001", "cl.company_identity", L("update(Company)")),
+        ("LNT001", "cl.company_identity", L("session.query(Company)")),
+        ("LNT001", "cl.lifecycle_state", L("lifecycle.insert()")),
+        ("LNT001", "cl.company_identity", L("session.delete(c)")),
+        ("LNT001", "cl.merge_records", L("{CL_SCHEMA}.merge_records")),
+        ("LNT001", "cl.lifecycle_state", L(".format(s=settings.CL_SCHEMA)")),
+        ("LNT001", "cl.company_identity", L("TRUNCATE {CL_SCHEMA}.{t}")),
+        ("LNT001", "cl.lifecycle_state", L("TRUNCATE {CL_SCHEMA}.{t}")),
+        ("LNT010", "{rows}", L('"TRUNCATE %s" % rows')),
+        ("LNT001", "cl.merge_records", L('" ".join(')),
+    }
+    add = next(f for f in fs if "session.add" in f.message)
+    assert add.location is not None and add.location.column == 17  # the model class, where the table comes from
+    # the ORM model and the Table object came from app/models.py, their schema from app/settings.py
+
+
+def test_alembic_operations_schema_and_foreign_keys(policy: Policy) -> None:
+    rel = "migrations/versions/0001_init.py"
+    fs = lint(policy, rel)
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(fs) == {
+        ("LNT009", "outreach.campaigns", L('"campaigns",')),  # own schema, but not in the matrix
+        ("LNT005", "outreach.campaigns -> cl.company_identity", L("sa.ForeignKey(")),
+        ("LNT006", "outreach.campaigns -> cl.company_identity", L("sa.ForeignKey(")),
+        ("LNT002", "cl.company_identity", L('op.add_column("company_identity"')),
+        ("LNT002", "cl.lifecycle_state", L("op.drop_constraint")),
+        ("LNT005", "outreach.people -> cl.company_identity", L('"people", "company_identity"')),
+        ("LNT006", "outreach.people -> cl.company_identity", L('"people", "company_identity"')),
+        ("LNT002", "cl.merge_records", L("op.batch_alter_table")),
+        ("LNT001", "cl.company_identity", L("op.bulk_insert")),
+        ("LNT001", "cl.lifecycle_state", L("op.execute")),
+        ("LNT001", "cl.merge_records", L("op.get_bind()")),
+    }
+    cascade = next(f for f in fs if f.rule_id == "LNT006" and "CASCADE" in f.message)
+    assert cascade.location is not None and cascade.location.line == L("sa.ForeignKey(")
+
+
+def test_psycopg_composition_copy_and_asyncpg(policy: Policy) -> None:
+    rel = "shop/db.py"
+    fs = lint(policy, rel)
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(fs) == {
+        ("LNT001", "cl.company_identity", L(".format(TABLE)")),  # sql.Identifier held in a module constant
+        ("LNT001", "cl.merge_records", L('sql.Identifier("merge_records")')),
+        ("LNT001", "cl.lifecycle_state", L("cur.copy(")),
+        ("LNT001", "cl.merge_records", L("copy_from(")),
+        ("LNT001", "cl.company_identity", L("execute_values(")),
+        ("LNT001", "cl.company_identity", L('copy_records_to_table("company_identity"')),
+        ("LNT001", "cl.lifecycle_state", L("executemany(")),
+    }
+
+
+def test_django_models_followed_from_another_module(policy: Policy) -> None:
+    rel = "crm/views.py"
+    fs = lint(policy, rel)
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(fs) == {
+        ("LNT001", "cl.company_identity", L("filter(id=1).update")),
+        ("LNT001", "cl.company_identity", L("c.save()")),
+        ("LNT001", "cl.company_identity", L(".get(id=2).delete()")),
+        ("LNT009", "outreach.crm_note", L("Note.objects.bulk_create")),  # default <app>_<model> name
+    }
+
+
+def test_peewee_meta_schema(policy: Policy) -> None:
+    rel = "crm/pw.py"
+    fs = lint(policy, rel)
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(fs) == {
+        ("LNT001", "cl.lifecycle_state", L("Lifecycle.update(")),
+        ("LNT001", "cl.lifecycle_state", L("Lifecycle.create(")),
+    }
+
+
+def test_file_without_sql_or_framework_is_not_parsed() -> None:
+    from ownaudit.lint import extract_python
+
+    assert extract_python.extract("def f(x):\n    return {'a': x}\n") == ([], [])
+    frags, ops = extract_python.extract("X = 1\nQ = 'DELETE FROM cl.x'\n")
+    assert [f.text for f in frags] == ["DELETE FROM cl.x"] and ops == []
+
+
+def test_framework_registry_words_are_the_modules_own() -> None:
+    """The registry lets a file skip importing descriptions; its trigger words must be the modules' own."""
+    from ownaudit.lint import frameworks
+
+    for registry, lang in ((frameworks.PYTHON, "python"), (frameworks.JS, "js")):
+        for module, attr, words in registry:
+            fw = frameworks._load(module, attr)
+            assert fw.triggers == words and fw.language == lang, (module, attr)
+
+
+def test_sqlmodel_and_flask_sqlalchemy(policy: Policy) -> None:
+    rel = "app/sqlmodel_jobs.py"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.lifecycle_state", L("session.add(Lifecycle_State")),  # table=True, name from the class
+        ("LNT001", "cl.merge_records", L("MergeRecord.query")),
+        ("LNT001", "cl.merge_records", L("db.session.merge")),
+    }  # PeopleView has no table=True: not a table
