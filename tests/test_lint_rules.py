@@ -98,7 +98,8 @@ def rules(policy: Policy, sql: str, hub: str = "hub-out") -> list[str]:
         ("SELECT * FROM staging.x", ["LNT009"]),
         ("SELECT * FROM public.anything JOIN pg_catalog.pg_class ON true", []),
         ("SELECT * FROM WHERE", ["LNT011"]),
-        ("DO $$ BEGIN EXECUTE format('DELETE FROM %I', t); END $$", ["LNT011"]),
+        ("DO $$ BEGIN EXECUTE format('DELETE FROM %I', t); END $$", ["LNT010"]),  # the table is run-time
+        ("DO $$ BEGIN EXECUTE v_sql; END $$", ["LNT011"]),
     ],
 )
 def test_rule(policy: Policy, sql: str, expected: list[str]) -> None:
