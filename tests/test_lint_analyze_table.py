@@ -257,7 +257,9 @@ CASES: list[tuple[str, set[str]]] = [
         {"W:cl.t:INSERT", "R:outreach.p"},
     ),
     ("DO $$ BEGIN EXECUTE 'DELETE FROM cl.x'; END $$", {"W:cl.x:DELETE"}),
-    ("DO $$ BEGIN EXECUTE format('TRUNCATE %I', t); END $$", {"?"}),
+    # format() with a non-literal argument: the statement is known, its table a placeholder (unresolved)
+    ("DO $$ BEGIN EXECUTE format('TRUNCATE %I', t); END $$", {"W:__ownaudit_pht__:TRUNCATE"}),
+    ("DO $$ BEGIN EXECUTE format(v_template, t); END $$", {"?"}),
     (
         "DO $$ DECLARE r record; BEGIN FOR r IN SELECT * FROM cl.t LOOP UPDATE outreach.q SET a "
         "= 1; END LOOP; "
