@@ -75,3 +75,12 @@ def test_scrubbing_serialised_json_keeps_it_valid() -> None:
         doc = json.dumps({"evidence": [raw]})
         out = scrub_text(doc)
         assert json.loads(out)["evidence"][0].count("s3cret") == 0, out
+
+
+def test_large_documents_are_scrubbed_only_when_a_string_could_hold_a_secret() -> None:
+    from ownaudit.report.scrub import scrub_document
+
+    clean = {"roles": ["cl_writer"], "tables": ["cl.tokens"], "cells": {"cl_writer|cl.tokens": "rw"}}
+    assert scrub_document(clean) is clean  # names only: no walk, no copy, and no name masked
+    leaky = {"notes": ["postgresql://u:hunter2@db/x"], "cells": {}}
+    assert "hunter2" not in str(scrub_document(leaky))
