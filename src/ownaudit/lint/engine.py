@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import re
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,10 +24,13 @@ from ownaudit.lint.check import Checker
 from ownaudit.lint.clientcalls import client_writes
 from ownaudit.lint.credentials import mask_secrets, scan_credentials
 from ownaudit.lint.fragment import Fragment
+from ownaudit.lint.globs import glob_match
 from ownaudit.lint.operations import SEARCH_PATH, UNANALYSABLE, Operation
+from ownaudit.lint.pathscope import cap_findings
 from ownaudit.lint.positions import LineIndex
 from ownaudit.lint.sqlsplit import scan
 from ownaudit.lint.suppress import find_suppressions
+from ownaudit.lint.targets import NOT_POSTGRESQL, FileTargets, Target
 from ownaudit.policy.model import LintScope, Policy
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -64,39 +66,6 @@ def file_kind(path: str) -> str | None:
     return None
 
 
-_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def glob_match(path: str, pattern: str) -> bool:
-    """Match a '/'-separated relative path against a glob with ``**`` (any depth, including none)."""
-    rx = _GLOB_CACHE.get(pattern)
-    if rx is None:
-        out = ""
-        i = 0
-        p = pattern.lstrip("/")
-        while i < len(p):
-            if p.startswith("**/", i):
-                out += "(?:.*/)?"
-                i += 3
-            elif p.startswith("**", i):
-                out += ".*"
-                i += 2
-            elif p[i] == "*":
-                out += "[^/]*"
-                i += 1
-            elif p[i] == "?":
-                out += "[^/]"
-                i += 1
-            else:
-                out += re.escape(p[i])
-                i += 1
-        if pattern.endswith("/"):
-            out += ".*"
-        rx = re.compile(out + r"\Z")
-        _GLOB_CACHE[pattern] = rx
-    return rx.match(path) is not None
-
-
 def in_scope(rel: str, scope: LintScope, explicit: bool = False) -> bool:
     if any(glob_match(rel, x) for x in scope.exclude):
         return False
@@ -108,6 +77,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     statements: int = 0
+    other_database: dict[str, int] = field(default_factory=dict)  # statements for other databases
 
 
 @dataclass
@@ -221,13 +191,15 @@ def _sql_fragments(text: str) -> list[Fragment]:
     return [Fragment(text[s:e], s, None, True, {}, ".sql file") for s, e in scan(text).statements]
 
 
-def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> FileResult:
-    """Lint one file's text (``kind`` sql|python|js) for ``hub``."""
+def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, root: str | None = None) -> FileResult:
+    """Lint one file's text (``kind`` sql|python|js) for ``hub`` (a sub-hub when its paths hold the file)."""
     res = FileResult()
     idx = LineIndex(text)
+    hub = policy.hub_for_path(hub, display)
     checker = Checker(policy, hub)
-    hub_spec = policy.hubs.get(hub)
-    search_path = list(hub_spec.lint.search_path) if hub_spec else ["public"]
+    search_path = policy.search_path_for(hub, display)
+    targets = FileTargets.build(policy, hub, display, text, root)
+    set_search_path = False
     lines = text.split("\n")
 
     def locate(offset: int) -> Location:
@@ -259,6 +231,11 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
     for frag in frags:
         statements = [(0, len(frag.text))] if kind == "sql" else scan(frag.text, meta_commands=False).statements
         for s, e in statements:
+            target = targets.target_of(frag.file_offset(s), frag.text[s:e])
+            if not target.in_scope:
+                findings.extend(_other_database(target, checker, locate(frag.file_offset(s)), excerpt_at,
+                                                frag.file_offset(s), res))
+                continue
             ops = analyze_statement(frag.text[s:e])
             if not frag.sql_context and any(op.action == UNANALYSABLE for op in ops):
                 continue  # prose that merely starts like SQL
@@ -268,11 +245,15 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
                 return locate(frag.file_offset(s + off))
 
             for op in ops:
+                op.extra.setdefault("sql", frag.text[s:e])  # conditional column exceptions read the WHERE
                 if op.action == SEARCH_PATH:
                     search_path = list(op.values) or search_path
+                    set_search_path = True
                     continue
                 file_off = frag.file_offset(s + op.offset)
-                found = checker.check(op, search_path, frag_locate, excerpt_at(file_off), frag.placeholders)
+                conn_sp = None if set_search_path else targets.search_path_at(frag.file_offset(s))
+                found = checker.check(op, conn_sp or search_path, frag_locate, excerpt_at(file_off),
+                                      frag.placeholders)
                 if found:
                     first_line = frag_locate(0).line  # a suppression may sit above the statement
                     for f in found:
@@ -280,11 +261,31 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str) -> F
                 findings.extend(found)
     if tokens is not None:
         for op in client_writes(tokens):
-            findings.extend(checker.check(op, search_path, locate, excerpt_at(op.offset), {}))
-    findings.extend(_credentials(text, checker, locate))
+            if not targets.target_of(op.offset).in_scope:
+                continue
+            conn_sp = targets.search_path_at(op.offset)
+            findings.extend(checker.check(op, conn_sp or search_path, locate, excerpt_at(op.offset), {}))
+    findings.extend(f for f in _credentials(text, checker, locate)
+                    if not (f.rule_id == R.WRONG_ROLE.id and f.location is not None
+                            and targets.is_other_database_dsn(f.location.line)))
     findings = _dedupe_unknown(findings)
+    findings = cap_findings(findings, policy, hub, display)
     res.findings = _apply_suppressions(text, findings, display, hub, locate)
     return res
+
+
+def _other_database(target: Target, checker: Checker, loc: Location, excerpt_at: Callable[[int], str],
+                    offset: int, res: FileResult) -> list[Finding]:
+    """A statement for another database: out of scope, unless no declared database accounts for it."""
+    if target.database != NOT_POSTGRESQL:
+        res.other_database[target.database] = res.other_database.get(target.database, 0) + 1
+        return []
+    rule = R.NOT_POSTGRESQL
+    return [checker._finding(rule, f"statement is not PostgreSQL ({target.reason}) and no declared database "
+                                   f"of {checker.hub} accounts for it; it is not judged as PostgreSQL",
+                             f"{loc.path}:{loc.line}", loc, "statement", excerpt_at(offset),
+                             f"hubs.{checker.hub}.databases" if f"hubs.{checker.hub}.databases"
+                             in checker.policy.locations else f"hubs.{checker.hub}")]
 
 
 def _dedupe_unknown(findings: list[Finding]) -> list[Finding]:
@@ -418,8 +419,9 @@ def lint_file(job: FileJob, policy: Policy, hub: str, max_bytes: int = MAX_FILE_
                 )
             )
         return res
+    root = job.path[: -len(job.display)] if job.path.replace(os.sep, "/").endswith("/" + job.display) else None
     try:
-        return lint_text(text, job.display, kind, policy, hub)
+        return lint_text(text, job.display, kind, policy, hub, root)
     except RecursionError:
         msg = f"{job.display}: skipped: nested too deeply to analyse"
     except Exception as exc:  # one bad file must not end the run
