@@ -17,4 +17,5 @@ CHECKS = (
     "inventory",
     "foreign_keys",
     "indirect_paths",
+    "conditional_columns",
 )
