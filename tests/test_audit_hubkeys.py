@@ -90,12 +90,9 @@ def test_conditional_column_exception_is_reported_as_only_enforceable_by_a_trigg
 
 
 def test_frozen_legacy_table_has_no_writer_and_the_legacy_grant_is_a_cross_hub_write(world: World) -> None:
-    _policy(world, """        # CHOICE: "Current Owner: Legacy" is the legacy location, barton-outreach-core.
-        owner: barton-outreach-core
-        migration:
-          current_owner: barton-outreach-core""", """        frozen: migrating to cl.company_identity
-        migration:
-          current_owner: legacy""")
+    """The shipped policy freezes marketing.company_master; the grant its legacy location had is a drift."""
+    assert world.policy.frozen(world.policy.tables()[0].ref) is None
+    world.as_owner("GRANT INSERT, UPDATE, DELETE ON marketing.company_master TO outreach_writer")
     result = world.audit()
     f = one(result, "AUD001", obj="marketing.company_master", role=world.r("outreach_writer"))
     assert f.severity == Severity.CRITICAL and "frozen until its migration" in f.message

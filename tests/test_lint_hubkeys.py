@@ -247,3 +247,29 @@ def test_a_condition_that_cannot_be_checked_is_a_violation(policy: Policy) -> No
 
     verdict = check_condition("outreach_id IS NULL", None, "outreach_id")
     assert not verdict.ok and "cannot be checked" in verdict.why
+
+
+# -- the shipped policy, on files shaped like the real repositories ------------------------------
+
+def test_shipped_policy_reports_archived_writes_low_and_legacy_writes_as_frozen(tmp_path: Path) -> None:
+    from ownaudit.policy.loader import load_policy
+
+    shipped = load_policy(Path(__file__).resolve().parents[1] / "policy" / "ownership.yaml")
+    write_tree(tmp_path, {
+        "archive/backfill-superseded/backfill_company_linkedin.py":
+            'cur.execute("""\n    UPDATE cl.company_identity\n    SET linkedin_url = %s\n'
+            '    WHERE company_unique_id = %s\n""", (url, cid))\n',
+        "hubs/company-target/imo/output/neon_writer.py":
+            'cur.execute("INSERT INTO marketing.company_master (company_unique_id) VALUES (%s)", (cid,))\n',
+        "hubs/people-intelligence/imo/middle/slot_assigner.py":
+            'cur.execute("UPDATE company_slot SET person_unique_id = %s WHERE slot_id = %s", (p, s))\n',
+        "hubs/lcs-send/src/compiler.ts":
+            "await env.D1.prepare('INSERT OR IGNORE INTO lcs_signal_queue (id) VALUES (?)').bind(id).run();\n",
+    })
+    result = lint(shipped, "barton-outreach-core", tmp_path, n_jobs=1)
+    got = sorted((f.location.path, f.rule_id, f.severity.value, f.hub) for f in result.findings if f.location)
+    assert got == [
+        ("archive/backfill-superseded/backfill_company_linkedin.py", "LNT001", "low", "barton-outreach-core"),
+        ("hubs/company-target/imo/output/neon_writer.py", "LNT050", "critical", "barton-outreach-core"),
+    ]
+    assert shipped.hub_for_path("barton-outreach-core", "hubs/people-intelligence/x.py") == "people-hub"
