@@ -476,7 +476,7 @@ class Policy:
         return self.database.owner_role
 
     def reader_hubs(self, ref: TableRef) -> set[str]:
-        """Hubs that may read the table (the owner and extra writers always may)."""
+        """Hubs that may read the table (the owner, extra writers and schema writers always may)."""
         spec = self.table(ref)
         if spec is None:
             return set()
@@ -486,6 +486,8 @@ class Policy:
         if spec.owner:
             hubs.add(spec.owner)
         hubs.update(w.hub for w in spec.writers)
+        for sw in schema.writers:
+            hubs.update(h for h in self.hubs if sw.covers(h, self.hubs))
         return hubs
 
     def frozen(self, ref: TableRef) -> Frozen | None:
