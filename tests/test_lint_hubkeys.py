@@ -273,3 +273,14 @@ def test_shipped_policy_reports_archived_writes_low_and_legacy_writes_as_frozen(
         ("hubs/company-target/imo/output/neon_writer.py", "LNT050", "critical", "barton-outreach-core"),
     ]
     assert shipped.hub_for_path("barton-outreach-core", "hubs/people-intelligence/x.py") == "people-hub"
+
+
+def test_a_file_whose_only_connection_goes_to_another_database_is_out_of_scope(policy: Policy) -> None:
+    """site-scout-pro's scripts connect through a helper: ``return psycopg2.connect(CONNECTION_STRING)``."""
+    code = ('CONNECTION_STRING = os.environ.get(\n    "NEON_CONNECTION_STRING",\n    "",\n)\n\n'
+            "def get_connection():\n    return psycopg2.connect(CONNECTION_STRING)\n\n"
+            "def build(cur):\n    cur.execute(f\"CREATE TABLE {table_name} (id int)\")\n"
+            "    cur.execute(\"UPDATE outreach.company_target SET status = 'x'\")\n")
+    assert rules(lint_at(policy, "build_county_deep_dive.py", code, hub="site-scout-pro")) == []
+    shared = code.replace('"NEON_CONNECTION_STRING"', '"MARKETING_DB_URL"')  # unknown: checked
+    assert rules(lint_at(policy, "build_county_deep_dive.py", shared, hub="site-scout-pro")) == ["LNT001", "LNT010"]
