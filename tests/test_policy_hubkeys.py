@@ -126,3 +126,26 @@ def test_schema_shape_errors_name_the_key() -> None:
                                "        bindings: [D1_OUTREACH]")
     got = problems(text)
     assert any("databases.d1-outreach" in g and "provider" in g for g in got), got
+
+
+def test_the_readme_multi_database_example_is_valid_policy() -> None:
+    """The README's example, merged into the shipped policy, validates (the docs cannot drift from the schema)."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = next(b.split("```", 1)[0] for b in readme.split("```yaml\n")[1:] if "databases:" in b)
+    example = yaml.safe_load(block)
+    policy = yaml.safe_load((root / "policy" / "ownership.yaml").read_text(encoding="utf-8"))
+
+    def merge(into: dict, extra: dict) -> None:  # type: ignore[type-arg]
+        for k, v in extra.items():
+            if isinstance(v, dict) and isinstance(into.get(k), dict):
+                merge(into[k], v)
+            else:
+                into[k] = v
+
+    merge(policy, example)
+    assert problems(yaml.safe_dump(policy, sort_keys=False)) == []
