@@ -24,13 +24,13 @@ from ownaudit.lint.check import Checker
 from ownaudit.lint.clientcalls import client_writes
 from ownaudit.lint.credentials import mask_secrets, scan_credentials
 from ownaudit.lint.fragment import Fragment
-from ownaudit.lint.globs import glob_match
 from ownaudit.lint.operations import SEARCH_PATH, UNANALYSABLE, Operation
 from ownaudit.lint.pathscope import cap_findings
 from ownaudit.lint.positions import LineIndex
 from ownaudit.lint.sqlsplit import scan
 from ownaudit.lint.suppress import find_suppressions
 from ownaudit.lint.targets import NOT_POSTGRESQL, FileTargets, Target
+from ownaudit.policy.globs import glob_match
 from ownaudit.policy.model import LintScope, Policy
 
 MAX_FILE_BYTES = 8 * 1024 * 1024

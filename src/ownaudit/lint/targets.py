@@ -31,7 +31,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ownaudit.lint.globs import glob_match
+from ownaudit.lint.pathscope import hub_chain
+from ownaudit.policy.globs import glob_match
 from ownaudit.policy.model import SHARED_DATABASE, OtherDatabase, Policy
 
 SQLITE_PROVIDERS = frozenset({"d1", "sqlite"})
@@ -90,25 +91,15 @@ _DB_SCHEMA = re.compile(r"\bdb\s*:\s*\{\s*schema\s*:\s*['\"`]([^'\"`]+)['\"`]")
 def _databases(policy: Policy, hub: str) -> dict[str, OtherDatabase]:
     """The other databases of ``hub`` and of the hubs it is part of."""
     out: dict[str, OtherDatabase] = {}
-    cur: str | None = hub
-    seen: set[str] = set()
-    while cur is not None and cur in policy.hubs and cur not in seen:
-        seen.add(cur)
-        for name, db in policy.hubs[cur].databases.items():
+    for h in hub_chain(policy, hub):
+        for name, db in policy.hubs[h].databases.items():
             out.setdefault(name, db)
-        cur = policy.hubs[cur].part_of
     return out
 
 
 def _shared_env(policy: Policy, hub: str) -> set[str]:
-    out: set[str] = set()
-    cur: str | None = hub
-    while cur is not None and cur in policy.hubs and policy.hubs[cur].env is not None:
-        out.update(policy.hubs[cur].env)
-        cur = policy.hubs[cur].part_of
-        if cur == hub:
-            break
-    return out
+    """Variables holding the shared database's DSN in ``hub``'s code (its own and its parents')."""
+    return {e for h in hub_chain(policy, hub) for e in policy.hubs[h].env}
 
 
 def _host_matches(declared: str, host: str) -> bool:
@@ -337,8 +328,6 @@ class FileTargets:
 
     # -- by path -------------------------------------------------------------------
     def _path_target(self, wr: Wrangler) -> Target | None:
-        from ownaudit.lint.pathscope import hub_chain
-
         for h in hub_chain(self.policy, self.hub):
             ov = self.policy.path_override(h, self.path)
             if ov.database:

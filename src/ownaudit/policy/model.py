@@ -609,7 +609,7 @@ class Policy:
         mhub = fz.migration_hub or (spec.migration.target_owner if spec.migration else None)
         if mhub != hub or path is None or not fz.migration_paths:
             return False
-        from ownaudit.lint.globs import glob_match
+        from ownaudit.policy.globs import glob_match
 
         return any(glob_match(path, g) for g in fz.migration_paths)
 
@@ -620,7 +620,7 @@ class Policy:
 
     def hub_for_path(self, hub: str, path: str) -> str:
         """The hub a repository file belongs to: a sub-hub of ``hub`` whose ``paths`` match, else ``hub``."""
-        from ownaudit.lint.globs import glob_match
+        from ownaudit.policy.globs import glob_match
 
         for sub in self.subhubs_of(hub):
             if any(glob_match(path, g) for g in sub.paths):
@@ -630,7 +630,7 @@ class Policy:
     def path_override(self, hub: str, path: str) -> PathOverride:
         """The lint settings of ``path`` in ``hub``'s repository: each setting from the first
         matching ``lint.overrides`` entry that sets it (unset: the hub's defaults)."""
-        from ownaudit.lint.globs import glob_match
+        from ownaudit.policy.globs import glob_match
 
         spec = self.hubs.get(hub)
         merged = PathOverride(paths=[path])

@@ -1,4 +1,4 @@
-"""Repository path globs (``**`` at any depth), shared by lint scopes and the policy's path keys."""
+"""Repository path globs (``**`` at any depth): the policy's path keys and the linter's scopes."""
 
 from __future__ import annotations
 
