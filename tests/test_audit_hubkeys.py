@@ -126,3 +126,18 @@ def test_schema_level_writer_with_create(world: World) -> None:
     upd = one(after, "AUD002", obj="outreach.people", role=world.r("cl_writer"))
     assert "UPDATE" in upd.message and "INSERT" not in upd.message
     _as(world, "cl_writer", "CREATE TABLE outreach.cl_handoff (id int)")  # the CREATE the policy allows
+
+
+def test_auditing_a_hubs_own_database_is_reported(fresh_db_factory: Any) -> None:
+    """A DSN pointed at the UI's own Neon database (neondb) audits the wrong database."""
+    from ownaudit.audit.engine import run_audit
+    from ownaudit.catalog.reader import read_catalog
+    from ownaudit.policy.loader import load_policy
+
+    db = fresh_db_factory("neondb")
+    result = run_audit(load_policy(POLICY_PATH), read_catalog(db.dsn))
+    f = one(result, "AUD161", obj="neondb")
+    assert f.severity == Severity.HIGH and "site-scout-pro's own database 'ui-neon'" in f.message
+    assert f.location is not None and f.location.line > 1
+    other = fresh_db_factory("scratch_copy")
+    assert not by_rule(run_audit(load_policy(POLICY_PATH), read_catalog(other.dsn)), "AUD161")

@@ -336,6 +336,15 @@ CONDITIONAL_COLUMN_EXCEPTION = _rule(
     "Add a BEFORE UPDATE trigger that raises when OLD.outreach_id IS NOT NULL AND NEW.outreach_id IS "
     "DISTINCT FROM OLD.outreach_id, owned by the table owner; keep the lint hook on the writing hub.",
 )
+AUDITED_OTHER_DATABASE = _rule(
+    "AUD161", "audited-other-database", H, "The audited database is a hub's own database, not the shared one",
+    "The catalog read is of a database whose name is not the policy's `database.name` but is one a hub "
+    "declares under `databases` (e.g. the UI's own Neon project `neondb`).",
+    "A DSN pointing at a hub's own project audits the wrong database: every finding (or their absence) is "
+    "about tables the policy does not govern, and the shared database went unaudited.",
+    "OWNAUDIT_DSN=postgresql://ownaudit_auditor@ep-rapid-dream-aelbcqxw-pooler.../neondb",
+    "Point the DSN at the shared database (policy `database.name` and `host`).",
+)
 # -- 12. exceptions -------------------------------------------------------------------
 EXPIRED_EXCEPTION = _rule(
     "AUD110", "expired-exception", L, "Policy exception has expired",

@@ -18,4 +18,5 @@ CHECKS = (
     "foreign_keys",
     "indirect_paths",
     "conditional_columns",
+    "target_database",
 )
