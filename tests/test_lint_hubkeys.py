@@ -284,3 +284,17 @@ def test_a_file_whose_only_connection_goes_to_another_database_is_out_of_scope(p
     assert rules(lint_at(policy, "build_county_deep_dive.py", code, hub="site-scout-pro")) == []
     shared = code.replace('"NEON_CONNECTION_STRING"', '"MARKETING_DB_URL"')  # unknown: checked
     assert rules(lint_at(policy, "build_county_deep_dive.py", shared, hub="site-scout-pro")) == ["LNT001", "LNT010"]
+
+
+def test_search_path_per_client_from_supabase_db_schema(policy: Policy) -> None:
+    """CL's lcs-client.ts: createClient(url, key, { db: { schema: 'lcs' } }) makes .from('event') lcs.event."""
+    js = ("export const lcsClient = createClient(SUPABASE_URL, SUPABASE_PUBLISHABLE_KEY, {\n"
+          "  db: { schema: 'lcs' },\n  auth: { persistSession: true },\n});\n"
+          "const other = createClient(SUPABASE_URL, SUPABASE_PUBLISHABLE_KEY);\n"
+          "await lcsClient.from('event').insert({ id });\n"
+          "await other.from('lifecycle_state').update({ cl_stage: 'SALES' }).eq('id', id);\n")
+    assert rules(lint_at(policy, "src/data/write.ts", js, hub="company-lifecycle-cl")) == []
+    out = lint_at(policy, "src/data/write.ts", js, hub="barton-outreach-core")
+    # the other client resolves through the hub's own search path (an unlisted table of its own schema)
+    assert sorted((f.rule_id, f.object) for f in out) == [("LNT001", "lcs.event"),
+                                                          ("LNT009", "outreach.lifecycle_state")]
