@@ -298,3 +298,13 @@ def test_search_path_per_client_from_supabase_db_schema(policy: Policy) -> None:
     # the other client resolves through the hub's own search path (an unlisted table of its own schema)
     assert sorted((f.rule_id, f.object) for f in out) == [("LNT001", "lcs.event"),
                                                           ("LNT009", "outreach.lifecycle_state")]
+
+
+def test_a_connection_name_reused_for_the_shared_database_is_checked_again(policy: Policy) -> None:
+    """Bindings are positional: the same name bound to the UI's Neon, then to something unknown."""
+    code = ('def zones():\n    conn = psycopg2.connect(os.environ["NEON_CONNECTION_STRING"])\n'
+            '    conn.cursor().execute("UPDATE outreach.company_target SET status = 1")\n\n'
+            'def push():\n    conn = shared_pool.getconn()\n'
+            '    conn.cursor().execute("UPDATE outreach.company_target SET status = 2")\n')
+    out = lint_at(policy, "backend/pipeline/push.py", code, hub="site-scout-pro")
+    assert [(f.rule_id, f.location.line) for f in out if f.location] == [("LNT001", 7)]

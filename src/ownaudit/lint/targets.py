@@ -74,6 +74,7 @@ _CALLEES = ("connect", "create_engine", "create_async_engine", "createClient", "
 # ``name =`` / ``const name: Type = await mod.`` just before a connection call on the same line
 _BOUND_NAME = re.compile(r"([A-Za-z_]\w*)\s*(?::[^=\n]{1,80})?=\s*(?:await\s+)?(?:new\s+)?(?:[\w$]+\.){0,3}\Z")
 _CONN_METHOD = r"(?:cursor|connect|begin|acquire)"
+_CHAIN = re.compile(r"\s*\.\s*[A-Za-z_]\w*\s*\(")
 _WITH_ALIAS = re.compile(r"\s*\)?\s*as\s+([A-Za-z_]\w*)")
 _ENV_NAME = re.compile(
     r"(?:os\.getenv|os\.environ\.get|getenv|Deno\.env\.get|env\.get)\s*\(\s*['\"]([A-Za-z_]\w*)['\"]"
@@ -313,7 +314,8 @@ class FileTargets:
     path: str
     file_target: Target | None = None
     regions: list[tuple[int, int, Target]] = field(default_factory=list)
-    receivers: dict[str, tuple[Target | None, list[str] | None]] = field(default_factory=dict)
+    # name -> [(offset of the binding, target, search path)], in file order; a later binding wins after it
+    receivers: dict[str, list[tuple[int, Target | None, list[str] | None]]] = field(default_factory=dict)
     connections: list[tuple[int, Target | None]] = field(default_factory=list)
     other_dsn_lines: set[int] = field(default_factory=set)
     text: str = ""
@@ -378,7 +380,7 @@ class FileTargets:
                                                                     wr.bindings)))
         if "D1Database" in text:
             for m in _D1_PARAM.finditer(text):
-                self.receivers[m.group(1)] = (Target("d1", f"{m.group(1)} is a D1Database", "d1"), None)
+                self._bind(m.group(1), m.start(), Target("d1", f"{m.group(1)} is a D1Database", "d1"), None)
         if "://" in text and "postgres" in text:
             for m in _URI.finditer(text):
                 got = classify_dsn(self.policy, self.hub, m.group(0))
@@ -391,21 +393,45 @@ class FileTargets:
             target, sp = self._resolve_arg(text[open_at + 1:end])
             self.connections.append((start, target))  # every connection counts for the file's default
             if bound is not None:
-                self.receivers[bound.group(1)] = (target, sp)
+                self._bind(bound.group(1), start, target, sp)
             if target is not None and not target.in_scope:
                 self._mark_lines(start, end)
         if not self.receivers:
             return
         names = "|".join(re.escape(n) for n in self.receivers)
         for m in re.finditer(rf"\b({names})\s*\.\s*{_CONN_METHOD}\s*\(", text):
-            conn = self.receivers[m.group(1)]
+            conn = self._binding(m.group(1), m.start())
+            if conn is None:
+                continue
             alias = _WITH_ALIAS.match(text, _close_paren(text, m.end() - 1) + 1)
             if alias:  # with conn.cursor() as cur:
-                self.receivers.setdefault(alias.group(1), conn)
+                self._bind(alias.group(1), m.start(), *conn)
             line_start = text.rfind("\n", 0, m.start()) + 1
             bound = _BOUND_NAME.search(text, line_start, m.start())
             if bound:  # cur = conn.cursor()
-                self.receivers.setdefault(bound.group(1), conn)
+                self._bind(bound.group(1), m.start(), *conn)
+        # Any other assignment to one of these names rebinds it to something unknown (fail closed).
+        names = "|".join(re.escape(n) for n in self.receivers)
+        known = {off for lst in self.receivers.values() for off, _t, _sp in lst}
+        for m in re.finditer(rf"(?<![\w.$])({names})\s*(?::[^=\n]{{1,80}})?=(?!=)", text):
+            line_end = text.find("\n", m.end())
+            if not any(m.start() <= off <= (len(text) if line_end < 0 else line_end) for off in known):
+                self._bind(m.group(1), m.start(), None, None)
+                self.connections.append((m.start(), None))  # an unknown connection: no file-wide default
+
+    def _bind(self, name: str, offset: int, target: Target | None, sp: list[str] | None) -> None:
+        lst = self.receivers.setdefault(name, [])
+        lst.append((offset, target, sp))
+        lst.sort(key=lambda b: b[0])
+
+    def _binding(self, name: str, offset: int) -> tuple[Target | None, list[str] | None] | None:
+        """What ``name`` is bound to at ``offset``: the last binding before it (else its first binding)."""
+        lst = self.receivers.get(name)
+        if not lst:
+            return None
+        before = [b for b in lst if b[0] <= offset]
+        _off, target, sp = before[-1] if before else lst[0]
+        return target, sp
 
     def _mark_lines(self, start: int, end: int) -> None:
         first = self.text.count("\n", 0, start) + 1
@@ -421,9 +447,22 @@ class FileTargets:
         for m in _RECV_CALL.finditer(self.text, window_start, offset + 1):
             if m.end() > offset + 1:
                 break
-            if m.group(1) in self.receivers and _close_paren(self.text, m.end() - 1) >= offset:
-                best = self.receivers[m.group(1)]
+            if m.group(1) in self.receivers and self._encloses(m.end() - 1, offset):
+                best = self._binding(m.group(1), m.start())
         return best
+
+    def _encloses(self, open_at: int, offset: int) -> bool:
+        """Whether the call opened at ``open_at``, or a call chained on it (``conn.cursor().execute(``),
+        holds ``offset``."""
+        for _ in range(8):
+            close = _close_paren(self.text, open_at)
+            if close >= offset:
+                return True
+            chained = _CHAIN.match(self.text, close + 1)
+            if chained is None or chained.end() > offset + 1:
+                return False
+            open_at = chained.end() - 1
+        return False
 
     # -- answers -------------------------------------------------------------------
     def target_of(self, offset: int, sql: str = "") -> Target:
@@ -454,9 +493,10 @@ class FileTargets:
         recv = self._receiver_at(offset)
         if recv is not None and recv[1]:
             return recv[1]
-        sps = {tuple(sp) for _t, sp in self.receivers.values() if sp}
-        if len(sps) == 1 and len(self.receivers) == 1:  # one connection in the file: its search path
-            return list(next(iter(sps)))
+        bindings = [b for lst in self.receivers.values() for b in lst]
+        sps = {tuple(sp) for _o, _t, sp in bindings if sp}
+        if len(sps) == 1 and len(self.receivers) == 1 and all(sp for _o, _t, sp in bindings):
+            return list(next(iter(sps)))  # one connection in the file: its search path
         return None
 
     def is_other_database_dsn(self, line: int) -> bool:
