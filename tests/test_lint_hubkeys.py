@@ -152,6 +152,8 @@ def test_wrangler_migrations_dir_is_d1_and_sqlite_syntax_elsewhere_is_a_finding(
     result = lint(policy, "barton-outreach-core", tmp_path, n_jobs=1)
     got = [(f.rule_id, f.location.path) for f in result.findings if f.location]
     assert got == [("LNT052", "tools/seed.sql")]
+    assert result.target["other_database_statements"] == {"d1-spine": 2}  # counted, and said, never silent
+    assert "2 statement(s) for database d1-spine (not the shared database): not checked" in result.notices
     ft = FileTargets.build(policy, "barton-outreach-core", "hubs/lcs-send/src/migrations/004_sub_hub_views.sql",
                            "", str(tmp_path))
     assert ft.file_target is not None and ft.file_target.database == "d1-spine"

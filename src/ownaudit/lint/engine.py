@@ -548,17 +548,25 @@ def lint(
     results = run_jobs(jobs, policy, hub, n_jobs, max_bytes)
     findings: list[Finding] = []
     statements = 0
+    other: dict[str, int] = {}
     for r in results:
         findings.extend(r.findings)
         notices.extend(r.notices)
         statements += r.statements
+        for db, n in r.other_database.items():
+            other[db] = other.get(db, 0) + n
     findings = apply_exceptions(findings, policy)
+    target: dict[str, object] = {"repository": str(root), "hub": hub, "files": len(jobs), "statements": statements}
+    if other:  # out of scope, but never silently: say how much SQL went where
+        target["other_database_statements"] = dict(sorted(other.items()))
+        notices.extend(f"{n} statement(s) for database {db} (not the shared database): not checked"
+                       for db, n in sorted(other.items()))
     return RunResult(
         command="lint",
         findings=sort_findings(findings),
         policy_path=policy.path,
         policy_digest=policy.digest,
-        target={"repository": str(root), "hub": hub, "files": len(jobs), "statements": statements},
+        target=target,
         started_at=started.isoformat(timespec="seconds"),
         duration_seconds=round(time.perf_counter() - t0, 3),
         complete=True,
