@@ -150,10 +150,13 @@ def test_wrangler_migrations_dir_is_d1_and_sqlite_syntax_elsewhere_is_a_finding(
         "tools/seed.sql": "INSERT OR IGNORE INTO cl.company_identity (company_unique_id) VALUES ('x');\n",
     })
     result = lint(policy, "barton-outreach-core", tmp_path, n_jobs=1)
-    got = [(f.rule_id, f.location.path) for f in result.findings if f.location]
-    assert got == [("LNT052", "tools/seed.sql")]
-    assert result.target["other_database_statements"] == {"d1-spine": 2}  # counted, and said, never silent
+    assert [f for f in result.findings if f.location] == []
+    # counted and said, never silent: the migrations by wrangler.toml, the seed by its SQLite syntax
+    assert result.target["other_database_statements"] == {"d1-spine": 2, "sqlite (d1-spine, d1-outreach)": 1}
     assert "2 statement(s) for database d1-spine (not the shared database): not checked" in result.notices
+    # a hub that declares no SQLite database: not PostgreSQL, and nothing says where it goes
+    cl = lint(policy, "company-lifecycle-cl", tmp_path, [str(tmp_path / "tools" / "seed.sql")], n_jobs=1)
+    assert [(f.rule_id, f.location.path) for f in cl.findings if f.location] == [("LNT052", "tools/seed.sql")]
     ft = FileTargets.build(policy, "barton-outreach-core", "hubs/lcs-send/src/migrations/004_sub_hub_views.sql",
                            "", str(tmp_path))
     assert ft.file_target is not None and ft.file_target.database == "d1-spine"

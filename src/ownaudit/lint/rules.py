@@ -245,9 +245,9 @@ NOT_POSTGRESQL = _r(
     "not-postgresql",
     Severity.MEDIUM,
     "SQL that is not PostgreSQL, for a database the policy does not declare",
-    "A statement with SQLite-only syntax (INSERT OR IGNORE/REPLACE, CREATE VIEW/TRIGGER IF NOT EXISTS, "
-    "AUTOINCREMENT, datetime('now')) that no declared database (hub `databases`, a wrangler.toml D1 "
-    "binding or migrations_dir, a path override) accounts for.",
+    "A statement with syntax PostgreSQL does not have (INSERT OR IGNORE/REPLACE, REPLACE INTO, CREATE "
+    "VIEW/TRIGGER IF NOT EXISTS, AUTOINCREMENT, PRAGMA) in a hub that declares no SQLite database and that "
+    "no D1 binding, wrangler.toml migrations_dir or path override accounts for.",
     "It cannot run on the shared PostgreSQL database, so it is not judged as PostgreSQL; but the database "
     "it does go to is undeclared, so the linter cannot prove it is out of scope.",
     "await env.DB.prepare('INSERT OR IGNORE INTO lcs_event (id) VALUES (?)').run();",

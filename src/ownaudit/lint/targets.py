@@ -11,8 +11,8 @@ client and per connection, where a statement goes:
 2. the file's path: a ``lint.overrides`` ``database``, a database's ``paths`` or
    ``migrations_dirs``, a ``wrangler.toml`` ``migrations_dir``;
 3. the file's connections, when they all go to one other database;
-4. SQLite-only syntax (``INSERT OR IGNORE``, ``CREATE VIEW IF NOT EXISTS``): the
-   hub's one SQLite database, else a "not PostgreSQL" finding;
+4. SQLite-only syntax (``INSERT OR IGNORE``, ``CREATE VIEW IF NOT EXISTS``): one of
+   the hub's SQLite databases, else a "not PostgreSQL" finding (LNT052);
 5. otherwise the shared database: when in doubt, the statement is checked.
 
 SQL for another database is out of scope; credentials for it are still leaks
@@ -54,10 +54,12 @@ class Target:
 SHARED = Target(SHARED_DATABASE, "the shared database (default)")
 NOT_POSTGRESQL = "(not PostgreSQL)"
 
+# Syntax PostgreSQL does not have at all (functions such as datetime('now') could be user-defined there,
+# so they are no proof).
 _SQLITE_HINTS = re.compile(
-    r"\bINSERT\s+OR\s+(?:IGNORE|REPLACE|ABORT|FAIL|ROLLBACK)\b|\bREPLACE\s+INTO\b"
+    r"\bINSERT\s+OR\s+(?:IGNORE|REPLACE|ABORT|FAIL|ROLLBACK)\b|^\s*REPLACE\s+INTO\b"
     r"|\bCREATE\s+(?:TEMP(?:ORARY)?\s+)?(?:VIEW|TRIGGER)\s+IF\s+NOT\s+EXISTS\b|\bAUTOINCREMENT\b"
-    r"|\bdatetime\s*\(\s*'now'|\bstrftime\s*\(|\bPRAGMA\s+\w",
+    r"|^\s*PRAGMA\s+\w",
     re.IGNORECASE,
 )
 _D1_CALL = re.compile(
@@ -482,9 +484,10 @@ class FileTargets:
             assert first is not None
             return first
         if sql and _SQLITE_HINTS.search(sql):
-            sqlite = [(n, db) for n, db in _databases(self.policy, self.hub).items() if db.provider in SQLITE_PROVIDERS]
-            if len(sqlite) == 1:
-                return Target(sqlite[0][0], "it uses SQLite-only syntax", sqlite[0][1].provider)
+            sqlite = [n for n, db in _databases(self.policy, self.hub).items() if db.provider in SQLITE_PROVIDERS]
+            if sqlite:  # it cannot run on PostgreSQL; the hub declares where SQLite goes
+                return Target(sqlite[0] if len(sqlite) == 1 else f"sqlite ({', '.join(sqlite)})",
+                              "it uses SQLite-only syntax", "sqlite")
             return Target(NOT_POSTGRESQL, "it uses SQLite-only syntax", "sqlite")
         return SHARED
 
