@@ -106,7 +106,8 @@ def policy_reference_markdown() -> str:
         "where it goes (a D1 binding call, a client or connection whose DSN, env variable or URL names a "
         "database, the file's path or wrangler.toml migrations_dir, SQLite-only syntax) and leaves SQL for "
         "another database out of scope; a password in its DSN is still a leak. When in doubt the statement "
-        "is checked. `env` lists the variables that hold the shared database's DSN.",
+        "is checked. `env` lists the variables that hold the shared database's DSN. The situations in real hub "
+        "repositories behind these keys, and what lint and audit do with each: docs/hubs.md.",
         "- `foreign_keys` lists the declared edges. An FK that crosses hub ownership must be declared, with the "
         "same ON DELETE action.",
         "- `exceptions` waive one rule on one object until `expires`. An expired exception is a warning from "
