@@ -57,7 +57,8 @@ def test_init_drafts_the_matrix_and_audits_clean(
     assert policy.roles["ui_reader"].kind == "reader" and policy.roles["cl_writer"].kind == "writer"
     assert policy.schemas["cl"].owner == "cl-hub" and policy.schemas["outreach"].owner == "outreach-hub"
     assert policy.database.owner_role == "Marketing DB_owner"
-    assert policy.schemas["marketing"].tables["company_master"].owner == "outreach-hub"
+    legacy = policy.schemas["marketing"].tables["company_master"]  # read by all, written by none: frozen
+    assert legacy.owner is None and legacy.frozen is not None
     rls = policy.schemas["cl"].tables["company_identity"].rls
     assert rls is not None and rls.enabled and {p.name for p in rls.policies} == {"cl_write_policy", "cl_read_policy"}
     assert {(str(fk.child), str(fk.parent), fk.on_delete) for fk in policy.foreign_keys} >= {

@@ -323,6 +323,28 @@ TRIGGER_OR_RULE = _rule(
     "CREATE TRIGGER audit AFTER INSERT ON cl.company_identity EXECUTE FUNCTION public.log();",
     "Review it; add a policy exception with a reason if it is intended.",
 )
+# -- 11b. conditions a grant cannot express ------------------------------------------------
+CONDITIONAL_COLUMN_EXCEPTION = _rule(
+    "AUD160", "conditional-column-exception", M, "Conditional column exception only a trigger can enforce",
+    "A column exception with a `condition` (e.g. UPDATE of cl.company_identity.outreach_id only WHERE it is "
+    "still NULL): the column grant the hub needs lets it write the column under any condition. Reported at "
+    "medium when the table has no enabled BEFORE UPDATE row trigger, at low (verify it) when it has one.",
+    "A grant is all-or-nothing per column: with UPDATE (outreach_id) the Outreach writer can also overwrite "
+    "or clear a pointer the CL hub sanctioned as write-once. Only the linter (on the code) and a trigger "
+    "(in the database) can hold the condition.",
+    "column_grants: [{hub: barton-outreach-core, columns: [outreach_id], condition: outreach_id IS NULL}]",
+    "Add a BEFORE UPDATE trigger that raises when OLD.outreach_id IS NOT NULL AND NEW.outreach_id IS "
+    "DISTINCT FROM OLD.outreach_id, owned by the table owner; keep the lint hook on the writing hub.",
+)
+AUDITED_OTHER_DATABASE = _rule(
+    "AUD161", "audited-other-database", H, "The audited database is a hub's own database, not the shared one",
+    "The catalog read is of a database whose name is not the policy's `database.name` but is one a hub "
+    "declares under `databases` (e.g. the UI's own Neon project `neondb`).",
+    "A DSN pointing at a hub's own project audits the wrong database: every finding (or their absence) is "
+    "about tables the policy does not govern, and the shared database went unaudited.",
+    "OWNAUDIT_DSN=postgresql://ownaudit_auditor@ep-rapid-dream-aelbcqxw-pooler.../neondb",
+    "Point the DSN at the shared database (policy `database.name` and `host`).",
+)
 # -- 12. exceptions -------------------------------------------------------------------
 EXPIRED_EXCEPTION = _rule(
     "AUD110", "expired-exception", L, "Policy exception has expired",

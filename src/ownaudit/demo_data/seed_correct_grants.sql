@@ -25,10 +25,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA outreach TO outreac
 GRANT SELECT ON ALL TABLES IN SCHEMA outreach TO cl_writer, ui_reader;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA outreach TO outreach_writer;
 
--- marketing: legacy; everyone reads. company_master still belongs to barton-outreach-core (its legacy
--- location) until CL takes it over; the other owning hubs have no role yet, so nobody else writes.
+-- marketing: legacy; everyone reads. company_master is frozen until it is migrated to CL (only the
+-- migration writes it, as the object owner); the other owning hubs have no role yet, so nobody writes.
 GRANT SELECT ON ALL TABLES IN SCHEMA marketing TO cl_writer, outreach_writer, ui_reader;
-GRANT INSERT, UPDATE, DELETE ON marketing.company_master TO outreach_writer;
 
 -- public.shq_error_log: every hub appends (INSERT), nobody updates or deletes.
 GRANT SELECT ON public.shq_error_log TO cl_writer, outreach_writer, ui_reader;

@@ -50,6 +50,8 @@ class TableDraft:
     writers: dict[str, list[str]] = field(default_factory=dict)  # hub -> operations
     column_grants: list[tuple[str, str, list[str]]] = field(default_factory=list)  # hub, op, columns
     guessed_owner: bool = False
+    frozen: bool = False  # no role writes it, some read it, in a schema no hub writes most of
+    guards: list[str] = field(default_factory=list)  # BEFORE UPDATE row triggers (a condition may live there)
 
 
 @dataclass
@@ -61,6 +63,7 @@ class SchemaDraft:
     writer_privileges: list[str] = field(default_factory=list)
     tables: list[TableDraft] = field(default_factory=list)
     governed: bool = True
+    writers: list[tuple[list[str], list[str], bool]] = field(default_factory=list)  # hubs, operations, create
 
 
 @dataclass
@@ -286,11 +289,13 @@ def infer(snapshot: CatalogSnapshot) -> Inferred:
             sd.owner_role = sinfo.owner
         expected_owner = sd.owner_role or owner_role
         owner_ops = Counter()  # type: Counter[tuple[str, ...]]
+        privs_by_table: dict[str, dict[str, tuple[set[str], dict[str, set[str]]]]] = {}
         reader_sets = Counter()  # type: Counter[frozenset[str]]
         for rel in srels:
             td = TableDraft(rel)
             name = rel.qualified
             privs = {h: hub_privs(h, name) for h in hubs if hubs[h]}
+            privs_by_table[name] = privs
             writers = {h: hp[0] & write_names for h, hp in privs.items() if hp[0] & write_names}
             if not writers and hubs[owner]:
                 if nobody is None:
@@ -320,6 +325,8 @@ def infer(snapshot: CatalogSnapshot) -> Inferred:
             if rel.owner != expected_owner:
                 td.owner_role = rel.owner
             sd.tables.append(td)
+        _schema_writers(sd, owner, hubs, roles, snapshot)
+        _frozen_and_guards(sd, nobody, privs_by_table, snapshot)
         common = owner_ops.most_common(1)[0][0] if owner_ops else ("DELETE", "INSERT", "UPDATE")
         sd.writer_privileges = ["SELECT", *[p.value for p in sort_privileges({Privilege(o) for o in common})]]
         default_readers = reader_sets.most_common(1)[0][0] if reader_sets else frozenset()
@@ -335,3 +342,48 @@ def infer(snapshot: CatalogSnapshot) -> Inferred:
 
     provider = "neon" if any(r.startswith("neon") for r in platform) else "postgres"
     return Inferred(snapshot.server.database, owner_role, platform, provider, hubs, roles, drafts, notes)
+
+
+def _schema_writers(sd: SchemaDraft, owner: str, hubs: dict[str, list[str]], roles: dict[str, RoleDraft],
+                    snapshot: CatalogSnapshot) -> None:
+    """A non-owner hub writing every table of a schema (two or more) with the same operations is a schema
+    writer; hubs writing it that way together become one entry (``all`` when every staffed hub does), and
+    ``create`` when their writer roles hold CREATE on the schema."""
+    if len(sd.tables) < 2:
+        return
+    common: dict[str, frozenset[str]] = {}
+    for hub in sorted(hubs):
+        if hub == owner or not hubs[hub]:
+            continue
+        per_table = [frozenset(td.writers.get(hub, [])) for td in sd.tables if td.owner != hub]
+        if len(per_table) == len(sd.tables) and per_table[0] and all(o == per_table[0] for o in per_table):
+            common[hub] = per_table[0]
+    by_ops: dict[frozenset[str], list[str]] = {}
+    for hub, ops in common.items():
+        by_ops.setdefault(ops, []).append(hub)
+    info = snapshot.schema(sd.name)
+    creators = {i.grantee for i in info.acl if i.privilege == "CREATE"} if info is not None else set()
+    staffed = {h for h in hubs if hubs[h]} - {owner}
+    for ops, group in sorted(by_ops.items(), key=lambda kv: sorted(kv[1])):
+        create = all(any(r in creators and roles[r].kind == "writer" for r in hubs[h]) for h in group)
+        sd.writers.append((["all"] if set(group) == staffed and len(group) > 1 else sorted(group),
+                           [p.value for p in sort_privileges({Privilege(o) for o in ops})], create))
+        for td in sd.tables:
+            for h in group:
+                td.writers.pop(h, None)
+
+
+def _frozen_and_guards(sd: SchemaDraft, nobody: str | None,
+                       privs: dict[str, dict[str, tuple[set[str], dict[str, set[str]]]]],
+                       snapshot: CatalogSnapshot) -> None:
+    """Tables nobody writes but someone reads, in a schema no hub writes most of, look frozen (a legacy
+    table being migrated); a BEFORE UPDATE row trigger beside a column grant may hold its condition."""
+    for td in sd.tables:
+        name = td.rel.qualified
+        read = any("SELECT" in p[0] for p in privs.get(name, {}).values())
+        if nobody is not None and sd.owner == nobody and td.owner == nobody and read and not td.writers \
+                and not td.column_grants and td.rel.relkind in ("r", "p"):
+            td.frozen = True
+        td.guards = sorted(t.name for t in snapshot.triggers
+                           if t.table == name and t.enabled != "D" and t.timing == "BEFORE"
+                           and t.level == "ROW" and "UPDATE" in [e.upper() for e in t.events])

@@ -98,6 +98,11 @@ def render_yaml(
         readers = sd.readers if isinstance(sd.readers, str) else flow(sd.readers)
         out.append(f"    readers: {readers}")
         out.append(f"    writer_privileges: {flow(sd.writer_privileges)}")
+        if sd.writers:
+            out.append(f"    writers:   {TODO}: these hubs write every table of the schema today")
+            for hubs_, ops, create in sd.writers:
+                who = "all" if hubs_ == ["all"] else flow(hubs_)
+                out.append(f"      - {{hubs: {who}, operations: {flow(ops)}{', create: true' if create else ''}}}")
         if not sd.tables:
             out.append("    tables: {}")
             continue
@@ -105,7 +110,10 @@ def render_yaml(
         for td in sd.tables:
             rel = td.rel
             out.append(f"      {s(rel.name)}:")
-            if td.owner != sd.owner:
+            if td.frozen:
+                out.append(f"        frozen: {s('no role writes it today')}   {TODO}: frozen until migrated, "
+                           "or name its owning hub instead")
+            elif td.owner != sd.owner:
                 why = "writes it today" if td.owner and inf.hubs.get(td.owner) else "no role writes it today"
                 out.append(f"        owner: {s(td.owner) if td.owner else 'null'}   {TODO}: {why}")
             if RELATION_KINDS[rel.relkind] != "table":
@@ -122,6 +130,9 @@ def render_yaml(
                 out.append("        column_grants:")
                 for hub, op, cols in td.column_grants:
                     out.append(f"          - {{hub: {s(hub)}, operations: [{s(op)}], columns: {flow(cols)}}}")
+                    if td.guards and op == "UPDATE":
+                        out.append(f"            # trigger(s) {', '.join(td.guards)} may hold a condition on these "
+                                   f"columns: add condition: <SQL> (e.g. \"{cols[0]} IS NULL\") {TODO}")
             out += _rls_lines(
                 rel.rls_enabled, rel.rls_forced, policies_by_table.get(rel.qualified, []), set(inf.roles)
             )

@@ -33,7 +33,9 @@ class Checker:
     hub: str
 
     def __post_init__(self) -> None:
-        self.hub_roles = set(self.policy.roles_of_hub(self.hub))
+        from ownaudit.lint.pathscope import connecting_roles
+
+        self.hub_roles = connecting_roles(self.policy, self.hub)
 
     # -- helpers ----------------------------------------------------------------
     def _finding(
@@ -169,16 +171,19 @@ class Checker:
         if spec is None:
             unknown = self._unknown(ref, op, loc, excerpt)
             return [unknown] if unknown else []
+        if spec.frozen is not None:
+            return self._frozen(op, ref, loc, excerpt)
         denied: list[Privilege] = []
+        out: list[Finding] = []
         # The owning hub may do anything to its own tables (the policy's writer_privileges govern
         # the grants the audit checks, not what the owner's migrations may run).
         for p in op.privileges if spec.owner != self.hub else ():
             if self.policy.hub_may(self.hub, p, ref):
                 continue
             if op.columns and all(self.policy.hub_may(self.hub, p, ref, column=c) for c in op.columns):
+                out.extend(self._conditions(op, p, ref, loc, excerpt))
                 continue
             denied.append(p)
-        out: list[Finding] = []
         if denied:
             owner = spec.owner or "no hub (unowned)"
             privs = "/".join(p.value for p in denied)
@@ -198,6 +203,59 @@ class Checker:
             unknown = self._unknown(ref, op, loc, excerpt)
             if unknown:
                 out.append(unknown)
+        return out
+
+    def _frozen(self, op: Operation, ref: TableRef, loc: Location, excerpt: str) -> list[Finding]:
+        """Writes and DDL on a frozen table: only its migration, in its migration paths."""
+        if self.policy.migration_may_write(self.hub, ref, loc.path):
+            return []
+        spec = self.policy.table(ref)
+        assert spec is not None and spec.frozen is not None
+        target = f"; it is being replaced by {spec.migration.replaced_by}" if (
+            spec.migration and spec.migration.replaced_by) else ""
+        return [
+            self._finding(
+                R.FROZEN_TABLE_WRITE,
+                f"{op.statement} {ref}: the table is frozen ({spec.frozen.reason}); nobody writes it but its "
+                f"migration{target}",
+                str(ref),
+                loc,
+                op.statement,
+                excerpt,
+                self.policy.table_keypath(ref) + ".frozen",
+            )
+        ]
+
+    def _conditions(self, op: Operation, priv: Privilege, ref: TableRef, loc: Location,
+                    excerpt: str) -> list[Finding]:
+        """A write allowed only by column exceptions: each exception's condition must hold."""
+        from ownaudit.lint.conditions import check_condition
+
+        out: list[Finding] = []
+        seen: set[int] = set()
+        for col in op.columns:
+            cg = self.policy.column_grant(self.hub, priv, ref, col)
+            if cg is None or not cg.condition or id(cg) in seen:
+                continue
+            seen.add(id(cg))
+            verdict = check_condition(cg.condition, op.extra.get("sql"), cg.write_once)
+            if verdict.ok:
+                continue
+            spec = self.policy.table(ref)
+            assert spec is not None
+            idx = spec.column_grants.index(cg)
+            out.append(
+                self._finding(
+                    R.COLUMN_CONDITION_NOT_MET,
+                    f"{op.statement} {ref} ({', '.join(op.columns)}): {self.hub} may {priv.value} "
+                    f"{', '.join(cg.columns)} only where {cg.condition}; the statement {verdict.why}",
+                    str(ref),
+                    loc,
+                    op.statement,
+                    excerpt,
+                    f"{self.policy.table_keypath(ref)}.column_grants[{idx}].condition",
+                )
+            )
         return out
 
     def _read(self, op: Operation, sp: list[str], loc: Location, excerpt: str) -> list[Finding]:
@@ -276,8 +334,11 @@ class Checker:
         if spec is None:
             unknown = self._unknown(ref, op, loc, excerpt)
             return [unknown] if unknown else []
+        if spec.frozen is not None:
+            return self._frozen(op, ref, loc, excerpt)
         out: list[Finding] = []
-        if spec.owner != self.hub:
+        creates = op.statement == "CREATE TABLE" and self.policy.hub_may_create(self.hub, ref.schema)
+        if spec.owner != self.hub and not creates:
             out.append(
                 self._finding(
                     R.CROSS_HUB_DDL,
@@ -306,7 +367,7 @@ class Checker:
                     key,
                 )
             )
-        if not spec.declared and spec.owner == self.hub:  # DDL on an own table the matrix does not list
+        if not spec.declared and (spec.owner == self.hub or creates):  # DDL on a table the matrix does not list
             unknown = self._unknown(ref, op, loc, excerpt)
             if unknown:
                 out.append(unknown)

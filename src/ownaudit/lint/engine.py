@@ -28,9 +28,12 @@ from ownaudit.lint.decode import decode_source
 from ownaudit.lint.fragment import Fragment
 from ownaudit.lint.gate import escalate
 from ownaudit.lint.operations import SEARCH_PATH, TEMP_TABLE, TRANSACTION_END, UNANALYSABLE, Operation
+from ownaudit.lint.pathscope import cap_findings
 from ownaudit.lint.positions import LineIndex
 from ownaudit.lint.sqlsplit import scan
 from ownaudit.lint.suppress import find_suppressions
+from ownaudit.lint.targets import NOT_POSTGRESQL, FileTargets, Target
+from ownaudit.policy.globs import glob_match
 from ownaudit.policy.model import LintScope, Policy
 from ownaudit.rules import Rule
 
@@ -78,39 +81,6 @@ def file_kind(path: str) -> str | None:
     return None
 
 
-_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def glob_match(path: str, pattern: str) -> bool:
-    """Match a '/'-separated relative path against a glob with ``**`` (any depth, including none)."""
-    rx = _GLOB_CACHE.get(pattern)
-    if rx is None:
-        out = ""
-        i = 0
-        p = pattern.lstrip("/")
-        while i < len(p):
-            if p.startswith("**/", i):
-                out += "(?:.*/)?"
-                i += 3
-            elif p.startswith("**", i):
-                out += ".*"
-                i += 2
-            elif p[i] == "*":
-                out += "[^/]*"
-                i += 1
-            elif p[i] == "?":
-                out += "[^/]"
-                i += 1
-            else:
-                out += re.escape(p[i])
-                i += 1
-        if pattern.endswith("/"):
-            out += ".*"
-        rx = re.compile(out + r"\Z")
-        _GLOB_CACHE[pattern] = rx
-    return rx.match(path) is not None
-
-
 def in_scope(rel: str, scope: LintScope, explicit: bool = False) -> bool:
     if any(glob_match(rel, x) for x in scope.exclude):
         return False
@@ -122,6 +92,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     statements: int = 0
+    other_database: dict[str, int] = field(default_factory=dict)  # statements for other databases
 
 
 @dataclass
@@ -254,13 +225,19 @@ def _sql_fragments(text: str) -> list[Fragment]:
     return [Fragment(text[s:e], s, None, True, {}, ".sql file") for s, e in scan(text).statements]
 
 
-def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path: str | None = None) -> FileResult:
-    """Lint one file's text (``kind`` sql|python|js) for ``hub``; ``path`` lets imports be followed."""
+def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path: str | None = None,
+              root: str | None = None) -> FileResult:
+    """Lint one file's text (``kind`` sql|python|js) for ``hub`` (a sub-hub when its paths hold the file).
+
+    ``path`` (the file on disk) lets imports be followed; ``root`` is the repository it belongs to.
+    """
     res = FileResult()
     idx = LineIndex(text)
+    hub = policy.hub_for_path(hub, display)
     checker = Checker(policy, hub)
-    hub_spec = policy.hubs.get(hub)
-    search_path = list(hub_spec.lint.search_path) if hub_spec else ["public"]
+    search_path = policy.search_path_for(hub, display)
+    targets = FileTargets.build(policy, hub, display, text, root)
+    set_search_path = False
     lines = text.split("\n")
 
     def locate(offset: int) -> Location:
@@ -296,6 +273,11 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
     for frag in frags:
         statements = [(0, len(frag.text))] if kind == "sql" else scan(frag.text, meta_commands=False).statements
         for s, e in statements:
+            target = targets.target_of(frag.file_offset(s), frag.text[s:e])
+            if not target.in_scope:
+                findings.extend(_other_database(target, checker, locate(frag.file_offset(s)), excerpt_at,
+                                                frag.file_offset(s), res))
+                continue
             ops = analyze_statement(frag.text[s:e])
             if not frag.sql_context and any(op.action == UNANALYSABLE for op in ops):
                 continue  # prose that merely starts like SQL
@@ -305,6 +287,7 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
                 return locate(frag.file_offset(s + off))
 
             for op in ops:
+                op.extra.setdefault("sql", frag.text[s:e])  # conditional column exceptions read the WHERE
                 if op.action == TRANSACTION_END:
                     search_path, saved_path = (saved_path or search_path), None
                     continue
@@ -312,6 +295,7 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
                     if op.extra.get("local") and saved_path is None:
                         saved_path = list(search_path)
                     search_path = list(op.values) or search_path
+                    set_search_path = True
                     continue
                 if op.action == TEMP_TABLE and op.target is not None:
                     temp_names.add(op.target.name)
@@ -319,6 +303,7 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
                 if op.target is not None and op.target.schema is None and op.target.name in temp_names:
                     continue
                 file_off = frag.file_offset(s + op.offset)
+                conn_sp = None if set_search_path else targets.search_path_at(frag.file_offset(s))
                 if op.action == UNANALYSABLE and op.extra.get("routine") and path:
                     called = _called_routine(op, path)
                     if called is not None:
@@ -326,14 +311,15 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
                             findings.extend(
                                 checker.check(
                                     inner,
-                                    search_path,
+                                    conn_sp or search_path,
                                     _fixed(locate, file_off),
                                     excerpt_at(file_off),
                                     frag.placeholders,
                                 )
                             )
                         continue
-                found = checker.check(op, search_path, frag_locate, excerpt_at(file_off), frag.placeholders)
+                found = checker.check(op, conn_sp or search_path, frag_locate, excerpt_at(file_off),
+                                      frag.placeholders)
                 escalate(found, op, frag.text[s:e], policy, hub)
                 if found:
                     first_line = frag_locate(0).line  # a suppression may sit above the statement
@@ -341,19 +327,26 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
                         f.properties["statement_line"] = first_line
                 findings.extend(found)
     for op in client_ops:
+        if not targets.target_of(op.offset).in_scope:
+            continue
+        conn_sp = targets.search_path_at(op.offset)
         if op.action == UNANALYSABLE and op.extra.get("routine") and path:
             called = _called_routine(op, path)
             if called is not None:
                 for inner in called:
                     findings.extend(
-                        checker.check(inner, search_path, _fixed(locate, op.offset), excerpt_at(op.offset), {})
+                        checker.check(inner, conn_sp or search_path, _fixed(locate, op.offset),
+                                      excerpt_at(op.offset), {})
                     )
                 continue
-        found = checker.check(op, search_path, locate, excerpt_at(op.offset), {})
+        found = checker.check(op, conn_sp or search_path, locate, excerpt_at(op.offset), {})
         escalate(found, op, "", policy, hub)
         findings.extend(found)
-    findings.extend(_credentials(text, checker, locate, config=kind == "config"))
+    findings.extend(f for f in _credentials(text, checker, locate, config=kind == "config")
+                    if not (f.rule_id == R.WRONG_ROLE.id and f.location is not None
+                            and targets.is_other_database_dsn(f.location.line)))
     findings = _dedupe_unknown(findings)
+    findings = cap_findings(findings, policy, hub, display)
     res.findings = _apply_suppressions(text, findings, display, hub, policy)
     return res
 
@@ -380,6 +373,20 @@ def _called_routine(op: Operation, path: str) -> list[Operation] | None:
         inner.offset = 0
         out.append(inner)
     return out
+
+
+def _other_database(target: Target, checker: Checker, loc: Location, excerpt_at: Callable[[int], str],
+                    offset: int, res: FileResult) -> list[Finding]:
+    """A statement for another database: out of scope, unless no declared database accounts for it."""
+    if target.database != NOT_POSTGRESQL:
+        res.other_database[target.database] = res.other_database.get(target.database, 0) + 1
+        return []
+    rule = R.NOT_POSTGRESQL
+    return [checker._finding(rule, f"statement is not PostgreSQL ({target.reason}) and no declared database "
+                                   f"of {checker.hub} accounts for it; it is not judged as PostgreSQL",
+                             f"{loc.path}:{loc.line}", loc, "statement", excerpt_at(offset),
+                             f"hubs.{checker.hub}.databases" if f"hubs.{checker.hub}.databases"
+                             in checker.policy.locations else f"hubs.{checker.hub}")]
 
 
 def _dedupe_unknown(findings: list[Finding]) -> list[Finding]:
@@ -554,8 +561,9 @@ def lint_file(job: FileJob, policy: Policy, hub: str, max_bytes: int = MAX_FILE_
         if why:
             res.findings.append(_not_analysed(job.display, hub, why))
         return res
+    root = job.path[: -len(job.display)] if job.path.replace(os.sep, "/").endswith("/" + job.display) else None
     try:
-        res = lint_text(text, job.display, kind, policy, hub, job.path)
+        res = lint_text(text, job.display, kind, policy, hub, job.path, root)
         res.notices[:0] = notices
         return res
     except RecursionError:
@@ -682,17 +690,25 @@ def lint(
     results = run_jobs(jobs, policy, hub, n_jobs, max_bytes)
     findings: list[Finding] = []
     statements = 0
+    other: dict[str, int] = {}
     for r in results:
         findings.extend(r.findings)
         notices.extend(r.notices)
         statements += r.statements
+        for db, n in r.other_database.items():
+            other[db] = other.get(db, 0) + n
     findings = apply_exceptions(findings, policy)
+    target: dict[str, object] = {"repository": str(root), "hub": hub, "files": len(jobs), "statements": statements}
+    if other:  # out of scope, but never silently: say how much SQL went where
+        target["other_database_statements"] = dict(sorted(other.items()))
+        notices.extend(f"{n} statement(s) for database {db} (not the shared database): not checked"
+                       for db, n in sorted(other.items()))
     return RunResult(
         command="lint",
         findings=sort_findings(findings),
         policy_path=policy.path,
         policy_digest=policy.digest,
-        target={"repository": str(root), "hub": hub, "files": len(jobs), "statements": statements},
+        target=target,
         started_at=started.isoformat(timespec="seconds"),
         duration_seconds=round(time.perf_counter() - t0, 3),
         complete=True,

@@ -278,3 +278,44 @@ HUB_OVERRIDE = _r(
     '[tool.ownaudit]\npolicy = "my-own-ownership.yaml"',
     "Remove the override; change the central policy through its review instead.",
 )
+FROZEN_TABLE_WRITE = _r(
+    "LNT050",
+    "frozen-table-write",
+    Severity.CRITICAL,
+    "Hub code writes a table frozen until its migration",
+    "INSERT, UPDATE, DELETE, TRUNCATE, COPY or DDL on a table whose policy entry is `frozen`, anywhere but "
+    "the migration hub's `frozen.migration_paths`.",
+    "A legacy table being migrated has one sanctioned writer: the migration. Any other write lands in a copy "
+    "the migration may already have read, and is silently lost when the table is retired.",
+    "-- in barton-outreach-core\nUPDATE marketing.company_master SET phone = $1 WHERE id = $2;",
+    "Write the replacement table (`migration.replaced_by`) through its owning hub, or move the statement "
+    "into the migration.",
+)
+COLUMN_CONDITION_NOT_MET = _r(
+    "LNT051",
+    "column-condition-not-met",
+    Severity.CRITICAL,
+    "Write under a conditional column exception does not meet its condition",
+    "An UPDATE (or DELETE) that another hub may run only under a column exception with a `condition`, "
+    "whose WHERE does not require that condition, or that sets a write-once column back to NULL, or whose "
+    "condition cannot be checked (a client call, SQL that does not parse).",
+    "A write-once pointer (e.g. cl.company_identity.outreach_id, set only WHERE outreach_id IS NULL) is "
+    "sanctioned by its owner on that condition only; overwriting or clearing it breaks the owner's identity "
+    "links. No grant can express the condition, so the linter is the first line of defence.",
+    "UPDATE cl.company_identity SET outreach_id = NULL WHERE sovereign_company_id = $1;",
+    "Add the condition to the WHERE clause (and check the affected row count), or ask the owning hub.",
+)
+NOT_POSTGRESQL = _r(
+    "LNT052",
+    "not-postgresql",
+    Severity.MEDIUM,
+    "SQL that is not PostgreSQL, for a database the policy does not declare",
+    "A statement with syntax PostgreSQL does not have (INSERT OR IGNORE/REPLACE, REPLACE INTO, CREATE "
+    "VIEW/TRIGGER IF NOT EXISTS, AUTOINCREMENT, PRAGMA) in a hub that declares no SQLite database and that "
+    "no D1 binding, wrangler.toml migrations_dir or path override accounts for.",
+    "It cannot run on the shared PostgreSQL database, so it is not judged as PostgreSQL; but the database "
+    "it does go to is undeclared, so the linter cannot prove it is out of scope.",
+    "await env.DB.prepare('INSERT OR IGNORE INTO lcs_event (id) VALUES (?)').run();",
+    "Declare the database under the hub's `databases` (provider d1 with its binding) or a `lint.overrides` "
+    "entry with its `database`.",
+)

@@ -27,14 +27,18 @@ from ownaudit.policy.model import (
     ExceptionSpec,
     ForeignKeySpec,
     GateSpec,
+    Frozen,
     Hub,
     LintScope,
     Migration,
+    OtherDatabase,
+    PathOverride,
     Policy,
     RlsPolicySpec,
     RlsSpec,
     RoleSpec,
     SchemaSpec,
+    SchemaWriter,
     TableRef,
     TableSpec,
     WriterSpec,
@@ -330,6 +334,7 @@ class _Builder:
                     lint.include = self._str_list(lint_d, "include", f"{kp}.lint")
                 lint.exclude = self._str_list(lint_d, "exclude", f"{kp}.lint")
                 lint.search_path = self._str_list(lint_d, "search_path", f"{kp}.lint", ["public"]) or ["public"]
+                lint.overrides = self._overrides(lint_d, f"{kp}.lint")
             hubs[hid] = Hub(
                 id=hid,
                 code=self._get(h, "code", kp, str, None),
@@ -338,6 +343,10 @@ class _Builder:
                 roles=self._str_list(h, "roles", kp),
                 lint=lint,
                 description=self._get(h, "description", kp, str, None),
+                part_of=self._get(h, "part_of", kp, str, None),
+                paths=self._str_list(h, "paths", kp),
+                databases=self._databases(h, kp),
+                env=self._str_list(h, "env", kp),
                 location=self._loc(kp),
             )
         roles: dict[str, RoleSpec] = {}
@@ -425,6 +434,7 @@ class _Builder:
             if wp else DEFAULT_WRITER_PRIVILEGES,
             owner_role=self._get(s, "owner_role", kp, str, None),
             governed=bool(self._get(s, "governed", kp, bool, True)),
+            writers=self._schema_writers(s, kp),
             location=self._loc(kp),
         )
         for tname, t in (self._get(s, "tables", kp, dict, {}) or {}).items():
@@ -461,6 +471,7 @@ class _Builder:
                 operations=self._privs(self._str_list(c, "operations", ckp, ["UPDATE"]), f"{ckp}.operations"),
                 columns=self._str_list(c, "columns", ckp),
                 reason=self._get(c, "reason", ckp, str, None),
+                condition=self._get(c, "condition", ckp, str, None),
                 location=self._loc(ckp),
             ))
         rls = None
@@ -506,6 +517,23 @@ class _Builder:
                 notes=self._get(m, "notes", mkp, str, None),
                 location=self._loc(mkp),
             )
+        frozen = None
+        fz = t.get("frozen")
+        if fz is not None:
+            fkp = f"{kp}.frozen"
+            if isinstance(fz, str):
+                frozen = Frozen(reason=fz, location=self._loc(fkp))
+            elif isinstance(fz, dict):
+                frozen = Frozen(
+                    reason=str(self._get(fz, "reason", fkp, str, "", required=True)),
+                    migration_hub=self._get(fz, "migration_hub", fkp, str, None),
+                    migration_paths=self._str_list(fz, "migration_paths", fkp),
+                    location=self._loc(fkp),
+                )
+            else:
+                self.bad(fkp, "expected a reason or a mapping with reason, migration_hub, migration_paths")
+        if "owner" not in t and frozen is not None:
+            owner = None  # a frozen table gets no owner from its schema: nobody writes it
         readers = self._readers(t, kp)
         return TableSpec(
             ref=ref,
@@ -516,11 +544,77 @@ class _Builder:
             column_grants=cgs,
             rls=rls,
             migration=migration,
+            frozen=frozen,
             owner_role=self._get(t, "owner_role", kp, str, None),
             kind=self._get(t, "kind", kp, str, "table"),
             declared=True,
             location=self._loc(kp),
         )
+
+    def _overrides(self, lint_d: dict[str, Any], kp: str) -> list[PathOverride]:
+        out: list[PathOverride] = []
+        for i, o in enumerate(self._get(lint_d, "overrides", kp, list, []) or []):
+            okp = f"{kp}.overrides[{i}]"
+            if not isinstance(o, dict):
+                self.bad(okp, "expected a mapping with paths and severity, search_path or database")
+                continue
+            sp = self._str_list(o, "search_path", okp) if o.get("search_path") is not None else None
+            sev = self._get(o, "severity", okp, str, None)
+            out.append(PathOverride(
+                paths=self._str_list(o, "paths", okp),
+                severity=sev.lower() if sev else None,
+                search_path=sp,
+                database=self._get(o, "database", okp, str, None),
+                reason=self._get(o, "reason", okp, str, None),
+                location=self._loc(okp),
+            ))
+        return out
+
+    def _databases(self, h: dict[str, Any], kp: str) -> dict[str, OtherDatabase]:
+        out: dict[str, OtherDatabase] = {}
+        for name, d in (self._get(h, "databases", kp, dict, {}) or {}).items():
+            dkp = f"{kp}.databases.{name}"
+            d = d if isinstance(d, dict) else {}
+            out[str(name)] = OtherDatabase(
+                name=str(name),
+                provider=str(self._get(d, "provider", dkp, str, "postgres")),
+                host=self._get(d, "host", dkp, str, None),
+                database=self._get(d, "database", dkp, str, None),
+                project=self._get(d, "project", dkp, str, None),
+                bindings=self._str_list(d, "bindings", dkp),
+                env=self._str_list(d, "env", dkp),
+                paths=self._str_list(d, "paths", dkp),
+                migrations_dirs=self._str_list(d, "migrations_dirs", dkp),
+                purpose=self._get(d, "purpose", dkp, str, None),
+                location=self._loc(dkp),
+            )
+        return out
+
+    def _schema_writers(self, s: dict[str, Any], kp: str) -> list[SchemaWriter]:
+        out: list[SchemaWriter] = []
+        for i, w in enumerate(self._get(s, "writers", kp, list, []) or []):
+            wkp = f"{kp}.writers[{i}]"
+            if not isinstance(w, dict):
+                self.bad(wkp, "expected a mapping with hubs and operations")
+                continue
+            hubs_v = w.get("hubs")
+            hubs: list[str] | str
+            if hubs_v == "all":
+                hubs = "all"
+            elif isinstance(hubs_v, list) and all(isinstance(x, str) for x in hubs_v):
+                hubs = list(hubs_v)
+            else:
+                self.bad(f"{wkp}.hubs", "expected 'all' or a list of hub ids")
+                continue
+            out.append(SchemaWriter(
+                hubs=hubs,  # type: ignore[arg-type]
+                operations=self._privs(self._str_list(w, "operations", wkp), f"{wkp}.operations"),
+                except_hubs=self._str_list(w, "except", wkp),
+                create=bool(self._get(w, "create", wkp, bool, False)),
+                reason=self._get(w, "reason", wkp, str, None),
+                location=self._loc(wkp),
+            ))
+        return out
 
     def _fk(self, i: int, f: Any) -> ForeignKeySpec | None:
         kp = f"foreign_keys[{i}]"

@@ -8,6 +8,7 @@ linter, ``diff`` and ``plan`` ask it one question in different forms:
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -102,6 +103,25 @@ def _split_qualified(text: str) -> list[str]:
 
 
 @dataclass
+class PathOverride:
+    """Lint settings for some paths of a hub repository (first matching entry wins per setting).
+
+    ``severity`` caps what is reported there (``archive/**`` at low: archived
+    scripts still connect and can still be run, so they are reported, not hidden);
+    ``search_path`` is the path unqualified names resolve through in those files;
+    ``database`` names the database (one of the hub's ``databases``, or ``shared``)
+    their SQL goes to.
+    """
+
+    paths: list[str]
+    severity: str | None = None  # a Severity value
+    search_path: list[str] | None = None
+    database: str | None = None
+    reason: str | None = None
+    location: Location | None = None
+
+
+@dataclass
 class LintScope:
     """Which paths of a hub repository hold SQL for this database."""
 
@@ -123,6 +143,38 @@ class LintScope:
     )
     exclude: list[str] = field(default_factory=list)
     search_path: list[str] = field(default_factory=lambda: ["public"])
+    overrides: list[PathOverride] = field(default_factory=list)
+
+
+SHARED_DATABASE = "shared"  # the name a path override or target uses for the audited database
+DATABASE_PROVIDERS = ("neon", "postgres", "supabase", "d1", "sqlite", "mysql", "other")
+
+
+@dataclass
+class OtherDatabase:
+    """A database a hub talks to that is not the shared one: its SQL is out of scope.
+
+    The linter recognises it by ``host`` (and ``database``) in a DSN, by the
+    environment variables (``env``) that hold its DSN, by a Supabase ``project``
+    ref in a client URL, by a Cloudflare D1 ``bindings`` name (``env.D1.prepare``),
+    by ``migrations_dirs`` and by ``paths``. Credentials for it are still leaks.
+    """
+
+    name: str
+    provider: str = "postgres"
+    host: str | None = None
+    database: str | None = None
+    project: str | None = None  # Supabase project ref (<ref>.supabase.co)
+    bindings: list[str] = field(default_factory=list)
+    env: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    migrations_dirs: list[str] = field(default_factory=list)
+    purpose: str | None = None
+    location: Location | None = None
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.provider in ("neon", "postgres", "supabase")
 
 
 @dataclass
@@ -136,6 +188,10 @@ class Hub:
     roles: list[str] = field(default_factory=list)
     lint: LintScope = field(default_factory=LintScope)
     description: str | None = None
+    part_of: str | None = None  # a sub-hub: the hub whose repository holds it
+    paths: list[str] = field(default_factory=list)  # a sub-hub's folders in that repository
+    databases: dict[str, OtherDatabase] = field(default_factory=dict)  # databases other than the shared one
+    env: list[str] = field(default_factory=list)  # environment variables holding the shared database's DSN
     location: Location | None = None
 
 
@@ -205,6 +261,54 @@ class ColumnGrant:
     operations: frozenset[Privilege]
     columns: list[str]
     reason: str | None = None
+    condition: str | None = None  # SQL the statement's WHERE must require, e.g. "outreach_id IS NULL"
+    location: Location | None = None
+
+    @property
+    def write_once(self) -> str | None:
+        """The column a ``<column> IS NULL`` condition makes write-once (setting it NULL clears it)."""
+        if not self.condition:
+            return None
+        import re
+
+        m = re.fullmatch(r'\s*"?([A-Za-z_][\w$]*)"?\s+IS\s+NULL\s*', self.condition, re.IGNORECASE)
+        if m and m.group(1).lower() in {c.lower() for c in self.columns}:
+            return m.group(1).lower()
+        return None
+
+
+@dataclass
+class SchemaWriter:
+    """Hubs that may write every table of a schema (e.g. INSERT into the shared error log)."""
+
+    hubs: list[str] | Literal["all"]
+    operations: frozenset[Privilege]
+    except_hubs: list[str] = field(default_factory=list)
+    create: bool = False  # may also CREATE tables in the schema
+    reason: str | None = None
+    location: Location | None = None
+
+    def covers(self, hub: str, all_hubs: Collection[str]) -> bool:
+        if hub in self.except_hubs:
+            return False
+        return hub in all_hubs if self.hubs == "all" else hub in self.hubs
+
+
+LEGACY_OWNER = "legacy"  # migration.current_owner for a table no hub writes (the legacy system)
+
+
+@dataclass
+class Frozen:
+    """A table nobody writes until its migration is done, except the migration itself.
+
+    ``migration_hub`` (default: the migration's target owner) may write it, in
+    its repository's ``migration_paths`` only; no application role may hold a
+    write privilege on it (the migration runs as the object owner).
+    """
+
+    reason: str
+    migration_hub: str | None = None
+    migration_paths: list[str] = field(default_factory=list)
     location: Location | None = None
 
 
@@ -232,6 +336,7 @@ class TableSpec:
     column_grants: list[ColumnGrant] = field(default_factory=list)
     rls: RlsSpec | None = None
     migration: Migration | None = None
+    frozen: Frozen | None = None
     owner_role: str | None = None  # role expected to own the object; None = schema/database default
     kind: str = "table"  # table | view | materialized_view | foreign_table | partitioned_table
     declared: bool = True
@@ -250,6 +355,7 @@ class SchemaSpec:
     writer_privileges: frozenset[Privilege] = DEFAULT_WRITER_PRIVILEGES
     owner_role: str | None = None
     governed: bool = True  # audit/lint tables in it that the matrix does not list
+    writers: list[SchemaWriter] = field(default_factory=list)  # hubs writing every table of the schema
     tables: dict[str, TableSpec] = field(default_factory=dict)
     location: Location | None = None
 
@@ -444,7 +550,7 @@ class Policy:
         return (role, ref.schema, ref.name)
 
     def reader_hubs(self, ref: TableRef) -> set[str]:
-        """Hubs that may read the table (the owner and extra writers always may)."""
+        """Hubs that may read the table (the owner, extra writers and schema writers always may)."""
         key = self._memo_key(ref)
         got = self._memo.readers.get(key)
         if got is None:
@@ -461,10 +567,28 @@ class Policy:
         if spec.owner:
             hubs.add(spec.owner)
         hubs.update(w.hub for w in spec.writers)
+        for sw in schema.writers:
+            hubs.update(h for h in self.hubs if sw.covers(h, self.hubs))
         return hubs
 
+    def frozen(self, ref: TableRef) -> Frozen | None:
+        """The freeze on a table (nobody writes it but its migration), or None."""
+        spec = self.table(ref)
+        return spec.frozen if spec is not None else None
+
+    def schema_writer_entries(self, ref: TableRef, hub: str) -> list[SchemaWriter]:
+        """Schema-level ``writers`` entries of ``ref``'s schema that cover ``hub``."""
+        schema = self.schemas.get(ref.schema)
+        if schema is None:
+            return []
+        return [w for w in schema.writers if w.covers(hub, self.hubs)]
+
     def writer_hubs(self, ref: TableRef) -> dict[str, frozenset[Privilege]]:
-        """Hubs that may write the whole table, with their write privileges."""
+        """Hubs that may write the whole table, with their write privileges.
+
+        The owner, the table's extra ``writers`` and the schema's ``writers``;
+        nobody for a frozen table.
+        """
         key = self._memo_key(ref)
         got = self._memo.writers.get(key)
         if got is None:
@@ -473,7 +597,7 @@ class Policy:
 
     def _writer_hubs(self, ref: TableRef) -> dict[str, frozenset[Privilege]]:
         spec = self.table(ref)
-        if spec is None:
+        if spec is None or spec.frozen is not None:
             return {}
         schema = self.schemas[ref.schema]
         out: dict[str, frozenset[Privilege]] = {}
@@ -481,14 +605,18 @@ class Policy:
             out[spec.owner] = frozenset(schema.writer_privileges - {Privilege.SELECT})
         for w in spec.writers:
             out[w.hub] = out.get(w.hub, frozenset()) | w.operations
+        for sw in schema.writers:
+            for hub in self.hubs:
+                if sw.covers(hub, self.hubs):
+                    out[hub] = out.get(hub, frozenset()) | (sw.operations - {Privilege.SELECT})
         return out
 
     def allowed_privileges(self, role: str, ref: TableRef) -> frozenset[Privilege]:
         """Table-level privileges the policy lets ``role`` hold on ``ref``.
 
         Reader roles read only, whatever their hub owns; writer roles get their
-        hub's write privileges. Column grants are answered by
-        ``allowed_column_privileges``.
+        hub's write privileges (schema-level writers included, none on a frozen
+        table). Column grants are answered by ``allowed_column_privileges``.
         """
         key = self._memo_key(ref, role)
         got = self._memo.allowed.get(key)
@@ -508,11 +636,13 @@ class Policy:
         return frozenset(privs)
 
     def allowed_column_privileges(self, role: str, ref: TableRef) -> dict[Privilege, frozenset[str]]:
+        """Column privileges ``role`` may hold (conditional exceptions included: the grant is needed,
+        the condition is enforced elsewhere, see ``conditional_column_grants``)."""
         if self._implied_schema(ref) is not None:
             return {}  # column grants live on listed tables only
         spec = self.roles.get(role)
         table = self.table(ref)
-        if spec is None or table is None or spec.kind != "writer":
+        if spec is None or table is None or spec.kind != "writer" or table.frozen is not None:
             return {}
         out: dict[Privilege, set[str]] = {}
         for cg in table.column_grants:
@@ -521,8 +651,28 @@ class Policy:
                     out.setdefault(op, set()).update(cg.columns)
         return {k: frozenset(v) for k, v in out.items()}
 
+    def column_grant(self, hub: str, privilege: Privilege, ref: TableRef, column: str) -> ColumnGrant | None:
+        """The column exception letting ``hub`` use ``privilege`` on ``ref.column``, if any."""
+        spec = self.table(ref)
+        if spec is None or spec.frozen is not None:
+            return None
+        col = column.lower()
+        for cg in spec.column_grants:
+            if cg.hub == hub and privilege in cg.operations and col in {c.lower() for c in cg.columns}:
+                return cg
+        return None
+
+    def conditional_column_grants(self, ref: TableRef) -> list[ColumnGrant]:
+        """Column exceptions of ``ref`` with a ``condition`` (only a trigger can enforce those)."""
+        spec = self.table(ref)
+        return [cg for cg in spec.column_grants if cg.condition] if spec is not None else []
+
     def hub_may(self, hub: str, privilege: Privilege, ref: TableRef, column: str | None = None) -> bool:
-        """Whether hub code may use ``privilege`` on ``ref`` (the linter's question)."""
+        """Whether hub code may use ``privilege`` on ``ref`` (the linter's question).
+
+        A conditional column exception counts as allowed here; the linter checks
+        its condition against the statement (``column_grant``).
+        """
         if self.table(ref) is None:
             return True
         if privilege == Privilege.SELECT:
@@ -530,11 +680,77 @@ class Policy:
         if privilege in self.writer_hubs(ref).get(hub, frozenset()):
             return True
         if column is not None:
-            spec = self.table(ref)
-            assert spec is not None
-            return any(cg.hub == hub and privilege in cg.operations and column in cg.columns
-                       for cg in spec.column_grants)
+            return self.column_grant(hub, privilege, ref, column) is not None
         return False
+
+    def writers_of(self, ref: TableRef, privilege: Privilege, column: str | None = None) -> set[str]:
+        """Every hub that may use ``privilege`` on ``ref`` (on ``column``, when given)."""
+        return {h for h in self.hubs if self.hub_may(h, privilege, ref, column)} if self.table(ref) else set()
+
+    def hub_may_create(self, hub: str, schema: str) -> bool:
+        """Whether ``hub`` may CREATE tables in ``schema``: it owns it, or a schema writer says ``create``."""
+        spec = self.schemas.get(schema)
+        if spec is None or not spec.governed:
+            return True
+        if spec.owner is not None and spec.owner == hub:
+            return True
+        return any(w.create and w.covers(hub, self.hubs) for w in spec.writers)
+
+    def migration_may_write(self, hub: str, ref: TableRef, path: str | None) -> bool:
+        """Whether a statement of ``hub`` at repository path ``path`` is the migration of a frozen table."""
+        fz = self.frozen(ref)
+        if fz is None:
+            return False
+        spec = self.table(ref)
+        assert spec is not None
+        mhub = fz.migration_hub or (spec.migration.target_owner if spec.migration else None)
+        if mhub != hub or path is None or not fz.migration_paths:
+            return False
+        from ownaudit.policy.globs import glob_match
+
+        return any(glob_match(path, g) for g in fz.migration_paths)
+
+    # -- hubs inside repositories ------------------------------------------------
+    def subhubs_of(self, hub: str) -> list[Hub]:
+        """Sub-hubs whose folders live in ``hub``'s repository."""
+        return [h for h in self.hubs.values() if h.part_of == hub]
+
+    def hub_for_path(self, hub: str, path: str) -> str:
+        """The hub a repository file belongs to: a sub-hub of ``hub`` whose ``paths`` match, else ``hub``."""
+        from ownaudit.policy.globs import glob_match
+
+        for sub in self.subhubs_of(hub):
+            if any(glob_match(path, g) for g in sub.paths):
+                return self.hub_for_path(sub.id, path)
+        return hub
+
+    def path_override(self, hub: str, path: str) -> PathOverride:
+        """The lint settings of ``path`` in ``hub``'s repository: each setting from the first
+        matching ``lint.overrides`` entry that sets it (unset: the hub's defaults)."""
+        from ownaudit.policy.globs import glob_match
+
+        spec = self.hubs.get(hub)
+        merged = PathOverride(paths=[path])
+        if spec is None:
+            return merged
+        for ov in spec.lint.overrides:
+            if not any(glob_match(path, g) for g in ov.paths):
+                continue
+            if merged.severity is None and ov.severity is not None:
+                merged.severity, merged.reason = ov.severity, ov.reason
+            if merged.search_path is None and ov.search_path is not None:
+                merged.search_path = ov.search_path
+            if merged.database is None and ov.database is not None:
+                merged.database = ov.database
+        return merged
+
+    def search_path_for(self, hub: str, path: str) -> list[str]:
+        """Schemas unqualified names resolve through in ``path``: a path override, else the hub's."""
+        ov = self.path_override(hub, path)
+        if ov.search_path:
+            return list(ov.search_path)
+        spec = self.hubs.get(hub)
+        return list(spec.lint.search_path) if spec else ["public"]
 
     def declared_fk(self, child: TableRef, parent: TableRef, child_columns: list[str] | None = None
                     ) -> ForeignKeySpec | None:

@@ -86,6 +86,28 @@ def policy_reference_markdown() -> str:
         "(default SELECT, INSERT, UPDATE, DELETE). Reader roles only read, whatever their hub owns.",
         "- `readers` (`all` or hub ids) may SELECT. Extra `writers` get exactly their `operations`; "
         "`column_grants` let a non-owner hub use an operation (usually UPDATE) on named columns only.",
+        "- Schema `writers` let hubs (`all`, minus `except`, or a list) use `operations` on every table of the "
+        "schema, listed or not (an error-log schema every hub appends to); `create: true` also lets them CREATE "
+        "tables there (lint: no LNT002 for CREATE TABLE; audit: their CREATE on the schema is no AUD060).",
+        "- A `frozen` table has no owning hub and no writer: nobody writes it until its migration is done "
+        "except the migration, in `frozen.migration_paths` of `frozen.migration_hub` (default: the "
+        "migration's `target_owner`). `migration.current_owner: legacy` names the legacy system, not a hub. "
+        "Lint: LNT050; audit: every write path is AUD001.",
+        "- A column exception with a `condition` (`outreach_id IS NULL`) is allowed only when the statement's "
+        "WHERE requires it (top-level AND), and a write-once column (`<col> IS NULL`) may not be set back to "
+        "NULL (LNT051). A grant cannot express the condition: the audit reports it as only enforceable by a "
+        "trigger (AUD160, with a trigger as the fix).",
+        "- A sub-hub (`part_of` + `paths`) lives in its parent's repository; lint checks files under its "
+        "`paths` as the sub-hub (connecting as the parent's roles when it has none).",
+        "- `lint.overrides` set, per path glob, a severity cap (`archive/**` at low: reported, not hidden), a "
+        "`search_path`, or the `database` the files' SQL goes to.",
+        "- A hub's `databases` are databases other than the shared one (provider, host/database, Supabase "
+        "project, D1 bindings, env variables, paths, migration folders). The linter decides per statement "
+        "where it goes (a D1 binding call, a client or connection whose DSN, env variable or URL names a "
+        "database, the file's path or wrangler.toml migrations_dir, SQLite-only syntax) and leaves SQL for "
+        "another database out of scope; a password in its DSN is still a leak. When in doubt the statement "
+        "is checked. `env` lists the variables that hold the shared database's DSN. The situations in real hub "
+        "repositories behind these keys, and what lint and audit do with each: docs/hubs.md.",
         "- `foreign_keys` lists the declared edges. An FK that crosses hub ownership must be declared, with the "
         "same ON DELETE action.",
         "- `exceptions` waive one rule on one object until `expires`. An expired exception is a warning from "

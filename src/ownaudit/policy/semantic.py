@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ownaudit.policy.model import Policy, TableRef
+from ownaudit.policy.model import LEGACY_OWNER, SHARED_DATABASE, Policy, TableRef
 
 RLS_COMMANDS = {"ALL", "SELECT", "INSERT", "UPDATE", "DELETE"}
 
@@ -82,16 +82,20 @@ def check_semantics(policy: Policy, data: dict[str, Any]) -> list[str]:
                 elif cg.hub == table.owner:
                     bad(f"{tkp}.column_grants[{i}].hub",
                         f"hub {cg.hub!r} owns the table; a column exception is for other hubs")
-            if table.owner is None and schema.owner is None and table.migration is None:
+            if table.owner is None and schema.owner is None and table.migration is None and table.frozen is None:
                 bad(f"{tkp}.owner", "table has no owning hub (its schema has none either); "
                                     "every table needs exactly one owner")
             if table.migration is not None:
                 m = table.migration
                 for field_name in ("current_owner", "target_owner"):
                     hub_id = getattr(m, field_name)
-                    if hub_id not in hubs:
+                    if hub_id not in hubs and not (field_name == "current_owner" and hub_id == LEGACY_OWNER):
                         bad(f"{tkp}.migration.{field_name}", f"unknown hub {hub_id!r}")
-                if table.owner is not None and m.current_owner != table.owner:
+                if m.current_owner == LEGACY_OWNER and LEGACY_OWNER not in hubs and table.frozen is None \
+                        and table.owner is None:
+                    bad(f"{tkp}.migration.current_owner", "a table whose current owner is 'legacy' (no hub) "
+                                                          "must be frozen: add frozen: <reason>")
+                if table.owner is not None and m.current_owner != table.owner and table.frozen is None:
                     bad(f"{tkp}.migration.current_owner",
                         f"current owner {m.current_owner!r} differs from the table's owner {table.owner!r}")
                 if m.replaced_by is not None and policy.table(m.replaced_by) is None:
@@ -112,6 +116,11 @@ def check_semantics(policy: Policy, data: dict[str, Any]) -> list[str]:
                     bad(f"{tkp}.rls.forced", "forced RLS needs enabled: true")
                 if table.rls.policies and not table.rls.enabled:
                     bad(f"{tkp}.rls.policies", "policies are listed but RLS is not enabled")
+
+            problems.extend(_table_extras(policy, schema.name, table.ref.name))
+        problems.extend(_schema_writer_problems(policy, schema.name))
+
+    problems.extend(_hub_problems(policy))
 
     # The same table listed twice (e.g. "cl.x" and a quoted duplicate) -----
     seen_tables: dict[str, str] = {}
@@ -159,3 +168,128 @@ def _known_rule(rule_id: str) -> bool:
     from ownaudit.rules import get_rule
 
     return get_rule(rule_id) is not None
+
+
+def _bad(policy: Policy, out: list[str], keypath: str, message: str) -> None:
+    out.append(f"{policy.location(keypath)}: {keypath}: {message}")
+
+
+def _table_extras(policy: Policy, schema: str, name: str) -> list[str]:
+    """Frozen tables and conditional column exceptions."""
+    out: list[str] = []
+    table = policy.schemas[schema].tables[name]
+    tkp = f"schemas.{schema}.tables.{name}"
+    fz = table.frozen
+    if fz is not None:
+        if "owner" in _raw_keys(policy, tkp) and table.owner is not None:
+            _bad(policy, out, f"{tkp}.owner", f"a frozen table has no owning hub (nobody writes it but its "
+                                              f"migration); remove owner {table.owner!r} or the freeze")
+        if table.writers:
+            _bad(policy, out, f"{tkp}.writers", "a frozen table can have no writers")
+        if table.column_grants:
+            _bad(policy, out, f"{tkp}.column_grants", "a frozen table can have no column exceptions")
+        mhub = fz.migration_hub or (table.migration.target_owner if table.migration else None)
+        if fz.migration_hub is not None and fz.migration_hub not in policy.hubs:
+            _bad(policy, out, f"{tkp}.frozen.migration_hub", f"unknown hub {fz.migration_hub!r}")
+        if fz.migration_paths and mhub is None:
+            _bad(policy, out, f"{tkp}.frozen.migration_paths", "migration_paths need a migration_hub "
+                                                               "(or a migration with a target_owner)")
+    for i, cg in enumerate(table.column_grants):
+        if not cg.condition:
+            continue
+        ckp = f"{tkp}.column_grants[{i}].condition"
+        from ownaudit.privileges import Privilege
+
+        if cg.operations - {Privilege.UPDATE, Privilege.DELETE}:
+            _bad(policy, out, ckp, "a condition applies to UPDATE or DELETE only (an INSERT has no WHERE)")
+        from ownaudit.lint.conditions import parse_condition
+
+        err = parse_condition(cg.condition)[1]
+        if err:
+            _bad(policy, out, ckp, f"not a SQL condition: {err}")
+    return out
+
+
+def _raw_keys(policy: Policy, keypath: str) -> set[str]:
+    """Keys written under ``keypath`` in the file (from the position index)."""
+    prefix = keypath + "."
+    return {k[len(prefix):].split(".", 1)[0].split("[", 1)[0] for k in policy.locations if k.startswith(prefix)}
+
+
+def _schema_writer_problems(policy: Policy, schema: str) -> list[str]:
+    out: list[str] = []
+    spec = policy.schemas[schema]
+    for i, w in enumerate(spec.writers):
+        wkp = f"schemas.{schema}.writers[{i}]"
+        if isinstance(w.hubs, list):
+            for j, h in enumerate(w.hubs):
+                if h not in policy.hubs:
+                    _bad(policy, out, f"{wkp}.hubs[{j}]", f"unknown hub {h!r}")
+                elif h == spec.owner:
+                    _bad(policy, out, f"{wkp}.hubs[{j}]", f"hub {h!r} owns the schema; it needs no writer entry")
+        for j, h in enumerate(w.except_hubs):
+            if h not in policy.hubs:
+                _bad(policy, out, f"{wkp}.except[{j}]", f"unknown hub {h!r}")
+        if w.except_hubs and w.hubs != "all":
+            _bad(policy, out, f"{wkp}.except", "except applies to hubs: all only")
+        if not spec.governed and w.create:
+            _bad(policy, out, f"{wkp}.create", f"schema {schema} is not governed (governed: false): anyone may "
+                                               "create there already")
+    return out
+
+
+def _hub_problems(policy: Policy) -> list[str]:
+    """Sub-hubs, per-path overrides and other databases."""
+    out: list[str] = []
+    for hub in policy.hubs.values():
+        kp = f"hubs.{hub.id}"
+        if hub.part_of is not None:
+            if hub.part_of not in policy.hubs:
+                _bad(policy, out, f"{kp}.part_of", f"unknown hub {hub.part_of!r}")
+            elif hub.part_of == hub.id:
+                _bad(policy, out, f"{kp}.part_of", "a hub cannot be part of itself")
+            else:
+                seen = {hub.id}
+                parent: str | None = hub.part_of
+                while parent is not None and parent in policy.hubs:
+                    if parent in seen:
+                        _bad(policy, out, f"{kp}.part_of", f"sub-hubs form a cycle through {parent!r}")
+                        break
+                    seen.add(parent)
+                    parent = policy.hubs[parent].part_of
+            if not hub.paths:
+                _bad(policy, out, f"{kp}.paths", "a sub-hub (part_of) needs the paths of its folders")
+        elif hub.paths:
+            _bad(policy, out, f"{kp}.paths", "paths locate a sub-hub inside its parent's repository; "
+                                             "add part_of: <parent hub>")
+        names = set(hub.databases)
+        for i, ov in enumerate(hub.lint.overrides):
+            okp = f"{kp}.lint.overrides[{i}]"
+            if ov.database is not None and ov.database != SHARED_DATABASE and ov.database not in names:
+                known = ", ".join(sorted(names | {SHARED_DATABASE}))
+                _bad(policy, out, f"{okp}.database", f"unknown database {ov.database!r} (known: {known})")
+        bindings: dict[str, str] = {}
+        for name, db in hub.databases.items():
+            dkp = f"{kp}.databases.{name}"
+            if not (db.host or db.project or db.bindings or db.env or db.paths or db.migrations_dirs):
+                _bad(policy, out, dkp, "a database needs something to recognise it by: host, project, "
+                                       "bindings, env, paths or migrations_dirs")
+            if db.bindings and db.provider != "d1":
+                _bad(policy, out, f"{dkp}.bindings", "bindings are Cloudflare D1 bindings: provider must be d1")
+            if db.project and db.provider != "supabase":
+                _bad(policy, out, f"{dkp}.project", "project is a Supabase project ref: provider must be supabase")
+            shared_host = (policy.database.host or "").lower()
+            if db.host and shared_host and (db.host.lower() == shared_host
+                                            or shared_host.startswith(db.host.lower() + "-")
+                                            or shared_host.startswith(db.host.lower() + ".")) and (
+                    db.database is None or db.database == policy.database.name):
+                _bad(policy, out, f"{dkp}.host", f"host {db.host!r} is the shared database's host; name a "
+                                                 "database too if this is another database on the same server")
+            for j, b in enumerate(db.bindings):
+                if b in bindings:
+                    _bad(policy, out, f"{dkp}.bindings[{j}]", f"binding {b!r} is also database {bindings[b]!r}")
+                bindings[b] = name
+            for j, e in enumerate(db.env):
+                if e in hub.env:
+                    _bad(policy, out, f"{dkp}.env[{j}]", f"{e} is listed as the shared database's env too")
+    return out

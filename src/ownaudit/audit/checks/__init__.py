@@ -17,4 +17,6 @@ CHECKS = (
     "inventory",
     "foreign_keys",
     "indirect_paths",
+    "conditional_columns",
+    "target_database",
 )

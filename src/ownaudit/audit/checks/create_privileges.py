@@ -41,6 +41,9 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             hub = ctx.hub_of(holder)
             if holder != PUBLIC and spec.owner is not None and hub == spec.owner:
                 continue
+            if holder != PUBLIC and hub is not None and ctx.role_kind(holder) == "writer" \
+                    and ctx.policy.hub_may_create(hub, info.name):  # a schema writer with create: true
+                continue
             yield ctx.finding(
                 "AUD060",
                 f"{holder} can CREATE objects in schema {info.name}, owned by {spec.owner or 'no hub'}",

@@ -78,7 +78,9 @@ def _finding(ctx: AuditContext, rule: str, g: Governed, role: str, hub: str | No
                           for priv, paths in shown.items() for p in paths)
     who = (f"{role} ({hub})" if hub else "PUBLIC (every role)" if role == PUBLIC
            else f"{role} (not in the policy)")
-    if rule == "AUD001":
+    if rule == "AUD001" and g.spec.frozen is not None:
+        msg = f"{who} can {privs} {g.name}, frozen until its migration ({g.spec.frozen.reason}): nobody may write it"
+    elif rule == "AUD001":
         msg = f"{who} can {privs} {g.name}, owned by {g.hub or 'no hub'}"
     else:
         msg = f"{who} holds {privs} on {g.name}, which the policy does not give it"
