@@ -104,7 +104,7 @@ def test_files_of_the_people_sub_hub_are_checked_as_the_people_hub(policy: Polic
 
 
 def test_a_sub_hub_without_roles_connects_as_its_parent(policy: Policy) -> None:
-    dsn = 'DSN = "postgresql://outreach_writer@ep-ancient-waterfall-a42vy0du-pooler.us-east-1.aws.neon.tech/db"\n'
+    dsn = 'DSN = "postgresql://outreach_writer@ep-ancient-waterfall-a42vy0du-pooler.us-east-1.aws.neon.tech/Marketing%20DB"\n'
     assert rules(lint_at(policy, "hubs/people-intelligence/db.py", dsn)) == []
     assert rules(lint_at(policy, "hubs/people-intelligence/db.py", dsn.replace("outreach_writer", "cl_writer"))) \
         == ["LNT013"]
@@ -288,7 +288,7 @@ def test_a_file_whose_only_connection_goes_to_another_database_is_out_of_scope(p
             "    cur.execute(\"UPDATE outreach.company_target SET status = 'x'\")\n")
     assert rules(lint_at(policy, "build_county_deep_dive.py", code, hub="site-scout-pro")) == []
     shared = code.replace('"NEON_CONNECTION_STRING"', '"MARKETING_DB_URL"')  # unknown: checked
-    assert rules(lint_at(policy, "build_county_deep_dive.py", shared, hub="site-scout-pro")) == ["LNT001", "LNT010"]
+    assert rules(lint_at(policy, "build_county_deep_dive.py", shared, hub="site-scout-pro")) == ["LNT001", "LNT019"]
 
 
 def test_search_path_per_client_from_supabase_db_schema(policy: Policy) -> None:
