@@ -222,6 +222,8 @@ class TableSpec:
     kind: str = "table"  # table | view | materialized_view | foreign_table | partitioned_table
     declared: bool = True
     location: Location | None = None
+    sensitivity: str | None = None  # public | internal | confidential; None = the schema's (default internal)
+    column_sensitivity: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -238,6 +240,7 @@ class SchemaSpec:
     governed: bool = True  # audit/lint tables in it that the matrix does not list
     tables: dict[str, TableSpec] = field(default_factory=dict)
     location: Location | None = None
+    sensitivity: str | None = None
 
 
 @dataclass
@@ -381,6 +384,18 @@ class Policy:
             hubs.add(spec.owner)
         hubs.update(w.hub for w in spec.writers)
         return hubs
+
+    def sensitivity(self, ref: TableRef) -> str:
+        """How sensitive a table's rows are: the table's or a column's marking, else the schema's,
+        else ``internal``."""
+        order = ("public", "internal", "confidential")
+        spec = self.table(ref)
+        schema = self.schemas.get(ref.schema)
+        level = (spec.sensitivity if spec else None) or (schema.sensitivity if schema else None) or "internal"
+        for col in (spec.column_sensitivity.values() if spec else ()):
+            if order.index(col) > order.index(level):
+                level = col
+        return level
 
     def writer_hubs(self, ref: TableRef) -> dict[str, frozenset[Privilege]]:
         """Hubs that may write the whole table, with their write privileges."""

@@ -17,4 +17,6 @@ CHECKS = (
     "inventory",
     "foreign_keys",
     "indirect_paths",
+    "acts_as",
+    "acts_as_roles",
 )

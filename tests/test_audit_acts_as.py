@@ -1,0 +1,140 @@
+"""The acts-as graph on a real server: each edge kind is built, audited (finding, severity, chain) and
+then proven by logging in as the role and doing the write the finding claims."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+from ownaudit.findings import Severity
+from test_audit_helpers import World, build_world, one
+
+pytestmark = pytest.mark.catalog
+
+COMPANY = "INSERT INTO cl.company_identity VALUES ('C1', 'Acme', now(), 't')"
+
+
+@pytest.fixture
+def world(fresh_db: Any) -> World:
+    return build_world(fresh_db.dsn)
+
+
+def login(world: World, role: str) -> psycopg.Connection[Any]:
+    """A real session as ``role`` (a seed name or a literal role), with a password set for it."""
+    name = world.r(role) if role in ("cl_writer", "outreach_writer", "ui_reader") else role
+    with psycopg.connect(world.dsn, autocommit=True) as admin:
+        admin.execute(f"ALTER ROLE \"{name}\" LOGIN PASSWORD 'pw-{world.suffix}'")
+    return psycopg.connect(world.dsn, user=name, password=f"pw-{world.suffix}", autocommit=True)
+
+
+def graph_targets(world: World, role: str, kind: str) -> set[str]:
+    """The roles ``role`` acts as through edges of ``kind``."""
+    from ownaudit.audit.checks.acts_as import graph
+    from ownaudit.audit.context import AuditContext
+
+    return {e.target for e in graph(AuditContext(world.policy, world.snapshot())).edges_from(role)
+            if e.kind == kind}
+
+
+def count(world: World, sql: str) -> int:
+    (n,) = world.query(sql)[0]
+    return int(n)
+
+
+# -- triggers ----------------------------------------------------------------------------------
+
+
+def test_definer_trigger_function_writes_another_hubs_table(world: World) -> None:
+    world.as_owner("""
+        CREATE FUNCTION cl.sync_fn() RETURNS trigger SECURITY DEFINER SET search_path = pg_catalog
+        LANGUAGE plpgsql AS $$ BEGIN
+            INSERT INTO cl.lifecycle_history (history_id, company_unique_id, event_type, to_state, actor)
+            VALUES (NEW.target_id, NEW.company_unique_id, 'sync', 'x', 'trigger'); RETURN NEW; END $$;
+        CREATE TRIGGER t_sync AFTER INSERT ON outreach.company_target FOR EACH ROW EXECUTE FUNCTION cl.sync_fn();
+    """)
+    ow = world.r("outreach_writer")
+    f = one(world.audit(), "AUD120", obj="outreach.company_target/t_sync", role=ow)
+    assert f.severity == Severity.CRITICAL and "INSERT cl.lifecycle_history" in f.message
+    assert f.evidence == [f"{ow} -[INSERT]-> outreach.company_target -[trigger t_sync]-> cl.sync_fn() "
+                          f"SECURITY DEFINER, owner {world.owner} -[INSERT]-> cl.lifecycle_history"]
+    assert f.fix_sql is not None and f.fix_sql.startswith("ALTER FUNCTION cl.sync_fn() SECURITY INVOKER")
+    world.sql(COMPANY)
+    with login(world, "outreach_writer") as conn:  # no grant on cl.lifecycle_history ...
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO cl.lifecycle_history VALUES ('h', 'C1', 'e', null, 's', null, 'a')")
+        conn.execute("INSERT INTO outreach.company_target (target_id, company_unique_id) VALUES ('T1', 'C1')")
+    assert count(world, "SELECT count(*) FROM cl.lifecycle_history WHERE history_id = 'T1'") == 1
+
+
+def test_trigger_function_owned_by_an_app_role_acts_as_every_writer(world: World) -> None:
+    world.sql("""
+        CREATE SCHEMA tools AUTHORIZATION outreach_writer;
+        GRANT USAGE ON SCHEMA tools TO PUBLIC;
+        CREATE FUNCTION tools.stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        ALTER FUNCTION tools.stamp() OWNER TO outreach_writer;
+        CREATE TRIGGER stamp BEFORE INSERT ON cl.company_identity FOR EACH ROW EXECUTE FUNCTION tools.stamp();
+    """)
+    ow, cw = world.r("outreach_writer"), world.r("cl_writer")
+    result = world.audit()
+    f = one(result, "AUD120", obj="cl.company_identity/stamp", role=ow)
+    # the shortest chain to each table wins: the migrations owner also inserts into the table
+    assert f.severity == Severity.CRITICAL and f"as {world.owner}" in f.message
+    assert f.evidence[0].startswith(f"{ow} -[owns trigger function tools.stamp() of trigger stamp on "
+                                    f"cl.company_identity, run by {world.owner}'s INSERT]-> {world.owner}")
+    assert graph_targets(world, ow, "trigger-owner") >= {cw, world.owner}
+    assert f.fix_sql == f'ALTER FUNCTION tools.stamp() OWNER TO "{world.owner}";'
+    # proof: outreach_writer rewrites the body; cl_writer's next insert writes CL's history as cl_writer
+    with login(world, "outreach_writer") as conn:
+        conn.execute("""CREATE OR REPLACE FUNCTION tools.stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+            NEW.legal_name := 'written as ' || current_user; RETURN NEW; END $$""")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(COMPANY)
+    with login(world, "cl_writer") as conn:
+        conn.execute(COMPANY)
+    assert world.query("SELECT legal_name FROM cl.company_identity") == [(f"written as {cw}",)]
+
+
+def test_trigger_privilege_on_another_hubs_table(world: World) -> None:
+    world.sql("""CREATE SCHEMA ui_tools AUTHORIZATION ui_reader;
+                 GRANT TRIGGER ON outreach.people TO ui_reader""")
+    ui, ow = world.r("ui_reader"), world.r("outreach_writer")
+    f = one(world.audit(), "AUD120", obj="outreach.people", role=ui)
+    assert f.severity == Severity.CRITICAL and f"as {world.owner}" in f.message
+    assert f.evidence[0].startswith(f"{ui} -[holds TRIGGER on outreach.people: a trigger it creates runs in "
+                                    f"{world.owner}'s ")
+    assert ow in graph_targets(world, ui, "trigger-privilege")
+    assert f.fix_sql == f"REVOKE TRIGGER ON outreach.people FROM {ui};"
+    # proof: ui_reader plants a trigger; outreach_writer's insert writes outreach.campaigns for it
+    with login(world, "ui_reader") as conn:
+        conn.execute("""CREATE FUNCTION ui_tools.t() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+            INSERT INTO outreach.campaigns (campaign_id, company_unique_id) VALUES ('planted', 'C1'); RETURN NEW; END $$;
+            GRANT USAGE ON SCHEMA ui_tools TO PUBLIC;
+            CREATE TRIGGER planted AFTER INSERT ON outreach.people FOR EACH ROW EXECUTE FUNCTION ui_tools.t()""")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO outreach.campaigns (campaign_id, company_unique_id) VALUES ('d', 'C1')")
+    world.sql(COMPANY + "; INSERT INTO outreach.company_target (target_id, company_unique_id) VALUES ('T', 'C1')")
+    with login(world, "outreach_writer") as conn:
+        conn.execute("INSERT INTO outreach.people (person_id, target_id, company_unique_id) VALUES ('P', 'T', 'C1')")
+    assert count(world, "SELECT count(*) FROM outreach.campaigns WHERE campaign_id = 'planted'") == 1
+
+
+# -- rules -------------------------------------------------------------------------------------------
+
+
+def test_rule_writes_another_table_with_the_owners_rights(world: World) -> None:
+    world.as_owner("""CREATE RULE mirror AS ON INSERT TO outreach.campaigns DO ALSO
+                      DELETE FROM cl.merge_records""")
+    ow = world.r("outreach_writer")
+    f = one(world.audit(), "AUD121", obj="outreach.campaigns/mirror", role=ow)
+    assert f.severity == Severity.CRITICAL and "DELETE cl.merge_records" in f.message
+    assert f.evidence == [f"{ow} -[INSERT]-> outreach.campaigns -[rule mirror, as owner {world.owner}]-> "
+                          "DELETE on cl.merge_records"]
+    world.sql(COMPANY + "; INSERT INTO cl.merge_records (merge_id, surviving_company_unique_id, "
+              "merged_company_unique_id, merged_by) VALUES ('M', 'C1', 'C1', 'x')")
+    with login(world, "outreach_writer") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM cl.merge_records")
+        conn.execute("INSERT INTO outreach.campaigns (campaign_id, company_unique_id) VALUES ('c', 'C1')")
+    assert count(world, "SELECT count(*) FROM cl.merge_records") == 0
