@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from ownaudit.findings import Severity
-from test_audit_helpers import World, build_world, one
+from test_audit_helpers import World, build_world, by_rule, one
 
 pytestmark = pytest.mark.catalog
 
@@ -138,3 +138,113 @@ def test_rule_writes_another_table_with_the_owners_rights(world: World) -> None:
             conn.execute("DELETE FROM cl.merge_records")
         conn.execute("INSERT INTO outreach.campaigns (campaign_id, company_unique_id) VALUES ('c', 'C1')")
     assert count(world, "SELECT count(*) FROM cl.merge_records") == 0
+
+
+# -- implicit code ------------------------------------------------------------------------------------
+
+
+def test_default_function_owner_acts_as_every_writer(world: World) -> None:
+    world.sql("""
+        CREATE SCHEMA ids AUTHORIZATION outreach_writer;
+        GRANT USAGE ON SCHEMA ids TO PUBLIC;
+        CREATE FUNCTION ids.next_name() RETURNS text LANGUAGE sql AS $$ SELECT 'n' $$;
+        ALTER FUNCTION ids.next_name() OWNER TO outreach_writer;
+        ALTER TABLE cl.company_identity ALTER COLUMN legal_name SET DEFAULT ids.next_name();
+    """)
+    ow, cw = world.r("outreach_writer"), world.r("cl_writer")
+    f = one(world.audit(), "AUD122", obj="ids.next_name()", role=ow)
+    assert f.severity == Severity.CRITICAL
+    assert f.evidence[0].startswith(f"{ow} -[owns ids.next_name(), called by the default of column legal_name "
+                                    f"of cl.company_identity, run by ")
+    assert cw in graph_targets(world, ow, "code-owner")
+    assert f.fix_sql == f'ALTER FUNCTION ids.next_name() OWNER TO "{world.owner}";'
+    with login(world, "outreach_writer") as conn:  # the owner rewrites what every CL insert runs
+        conn.execute("""CREATE OR REPLACE FUNCTION ids.next_name() RETURNS text LANGUAGE sql
+                        AS $$ SELECT 'as ' || current_user $$""")
+    with login(world, "cl_writer") as conn:
+        conn.execute("INSERT INTO cl.company_identity (company_unique_id, created_by) VALUES ('C9', 's')")
+    assert world.query("SELECT legal_name FROM cl.company_identity") == [(f"as {cw}",)]
+
+
+# -- SECURITY DEFINER search_path -------------------------------------------------------------------------
+
+
+def test_definer_search_path_hijack_by_create_and_by_pg_temp(world: World) -> None:
+    world.as_owner("""
+        CREATE FUNCTION cl.helper() RETURNS int LANGUAGE sql AS 'SELECT 1';
+        CREATE FUNCTION public.score() RETURNS int SECURITY DEFINER LANGUAGE plpgsql
+            AS $$ BEGIN RETURN helper(); END $$;
+        CREATE FUNCTION public.log_hit() RETURNS void SECURITY DEFINER SET search_path = cl LANGUAGE plpgsql
+            AS $$ BEGIN INSERT INTO merge_records (merge_id, surviving_company_unique_id,
+                  merged_company_unique_id, merged_by) VALUES ('hit', 'C1', 'C1', 'f'); END $$;
+    """)
+    world.sql("CREATE SCHEMA ui_own AUTHORIZATION ui_reader; GRANT USAGE ON SCHEMA ui_own TO PUBLIC;" + COMPANY)
+    ui = world.r("ui_reader")
+    result = world.audit()
+    f = one(result, "AUD123", obj="public.score()", role=ui)
+    assert f.severity == Severity.CRITICAL and f"as {world.owner}" in f.message
+    assert f.evidence[0].startswith(f"{ui} -[executes SECURITY DEFINER public.score(), whose search_path is not "
+                                    f"pinned: it sets its own and puts schema ui_own (CREATE) first]-> {world.owner}")
+    assert f.fix_sql == "ALTER FUNCTION public.score() SET search_path = pg_catalog, public, pg_temp;"
+    assert not by_rule(result, "AUD123", obj="public.score()", role="PUBLIC")  # PUBLIC creates nowhere
+    p = one(result, "AUD123", obj="public.log_hit()", role="PUBLIC")
+    assert "pg_temp not listed (searched first)" in p.evidence[0] and p.severity == Severity.CRITICAL
+    # proof 1: ui_reader's own helper() runs as the owner and deletes CL's companies' merge records
+    with login(world, "ui_reader") as conn:
+        conn.execute("""CREATE FUNCTION ui_own.helper() RETURNS int LANGUAGE plpgsql AS $$ BEGIN
+                        UPDATE cl.company_identity SET legal_name = 'hijacked'; RETURN 2; END $$""")
+        conn.execute("SET search_path = ui_own, public")
+        assert conn.execute("SELECT public.score()").fetchone() == (2,)
+    assert world.query("SELECT legal_name FROM cl.company_identity") == [("hijacked",)]
+    # proof 2: any role's temporary table (with a trigger) captures the owner's INSERT
+    with login(world, "outreach_writer") as conn:
+        conn.execute("""CREATE TEMP TABLE merge_records (LIKE cl.merge_records); GRANT ALL ON merge_records TO PUBLIC;
+            CREATE FUNCTION pg_temp.grab() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                DELETE FROM cl.company_identity; RETURN NEW; END $$;
+            CREATE TRIGGER grab BEFORE INSERT ON pg_temp.merge_records FOR EACH ROW EXECUTE FUNCTION pg_temp.grab()""")
+        conn.execute("SELECT public.log_hit()")
+    assert count(world, "SELECT count(*) FROM cl.company_identity") == 0
+
+
+# -- containers and types ---------------------------------------------------------------------------------
+
+
+def test_schema_owner_drops_and_type_owner_drops_a_column(world: World) -> None:
+    world.sql("""
+        ALTER SCHEMA marketing OWNER TO cl_writer;
+        CREATE SCHEMA ui_types AUTHORIZATION ui_reader;
+        CREATE DOMAIN ui_types.score AS int; ALTER DOMAIN ui_types.score OWNER TO ui_reader;
+        GRANT USAGE ON SCHEMA ui_types TO PUBLIC;
+        ALTER TABLE outreach.people ADD COLUMN score ui_types.score;
+    """)
+    cw, ui = world.r("cl_writer"), world.r("ui_reader")
+    result = world.audit()
+    d = one(result, "AUD124", obj="marketing", role=cw)
+    assert d.severity == Severity.CRITICAL and "DROP marketing.company_master" in d.message
+    assert f"{cw} -[owner of schema marketing]-> DROP marketing.company_master" in d.evidence
+    t = one(result, "AUD124", obj="ui_types.score", role=ui)
+    assert t.severity == Severity.CRITICAL and "ALTER outreach.people" in t.message
+    assert (f"{ui} -[owner of domain ui_types.score]-> DROP DOMAIN ui_types.score CASCADE drops column score "
+            "of outreach.people") in t.evidence
+    with login(world, "cl_writer") as conn:
+        conn.execute("DROP TABLE marketing.company_master CASCADE")
+    with login(world, "ui_reader") as conn:
+        conn.execute("DROP DOMAIN ui_types.score CASCADE")
+    assert world.query("SELECT to_regclass('marketing.company_master'), count(*) FROM pg_attribute "
+                       "WHERE attrelid = 'outreach.people'::regclass AND attname = 'score'") == [(None, 0)]
+
+
+def test_write_on_a_parent_reaches_another_hubs_child(world: World) -> None:
+    world.as_owner("CREATE TABLE outreach.history_copy () INHERITS (cl.lifecycle_history)")
+    world.sql(COMPANY + "; INSERT INTO outreach.history_copy VALUES ('h', 'C1', 'e', null, 's', null, 'a')")
+    cw = world.r("cl_writer")
+    f = one(world.audit(), "AUD125", obj="cl.lifecycle_history>outreach.history_copy", role=cw)
+    assert f.severity == Severity.CRITICAL and "DELETE" in f.message
+    assert (f"{cw} -[DELETE]-> cl.lifecycle_history -[child (INHERITS)]-> DELETE on outreach.history_copy"
+            in f.evidence)
+    assert f.fix_sql == "ALTER TABLE outreach.history_copy NO INHERIT cl.lifecycle_history;"
+    with login(world, "cl_writer") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM ONLY outreach.history_copy")
+        assert conn.execute("DELETE FROM cl.lifecycle_history RETURNING 1").fetchall() == [(1,)]
+    assert count(world, "SELECT count(*) FROM outreach.history_copy") == 0
