@@ -248,3 +248,64 @@ def test_write_on_a_parent_reaches_another_hubs_child(world: World) -> None:
             conn.execute("DELETE FROM ONLY outreach.history_copy")
         assert conn.execute("DELETE FROM cl.lifecycle_history RETURNING 1").fetchall() == [(1,)]
     assert count(world, "SELECT count(*) FROM outreach.history_copy") == 0
+
+
+# -- roles, settings, integrity ------------------------------------------------------------------------
+
+
+def test_predefined_roles_member_of_settings_and_disabled_integrity(world: World) -> None:
+    world.sql("""
+        GRANT pg_execute_server_program TO outreach_writer;
+        GRANT outreach_writer TO cl_writer;
+        ALTER ROLE ui_reader SET session_replication_role = replica;
+        ALTER TABLE outreach.people DISABLE TRIGGER ALL;
+    """)
+    ow, cw, ui = world.r("outreach_writer"), world.r("cl_writer"), world.r("ui_reader")
+    result = world.audit()
+    p = one(result, "AUD126", obj=ow, role=ow)
+    assert p.severity == Severity.CRITICAL and "superuser-equivalent" in p.message
+    assert p.fix_sql == f"REVOKE pg_execute_server_program FROM {ow};"
+    m = one(result, "AUD127", obj=f"{cw}/{ow}", role=cw)
+    assert m.severity == Severity.CRITICAL and "member_of does not allow" in m.message
+    assert m.evidence[0].startswith(f"{cw} -[member, INHERIT, SET]-> {ow}")
+    s = one(result, "AUD128", obj=f"{ui}/session_replication_role", role=ui)
+    assert s.severity == Severity.CRITICAL and "stop firing" in s.message
+    assert s.fix_sql == f"ALTER ROLE {ui} RESET session_replication_role;"
+    i = one(result, "AUD129", obj="outreach.people/foreign-keys")
+    assert "people_target_id_fkey" in i.message and i.severity == Severity.HIGH
+    assert i.fix_sql == "ALTER TABLE outreach.people ENABLE TRIGGER ALL;"
+    # proofs, each as the role itself
+    with login(world, "outreach_writer") as conn:
+        conn.execute("COPY (SELECT 1) TO PROGRAM 'cat > /dev/null'")  # a shell command as the server's OS user
+        conn.execute("INSERT INTO outreach.people (person_id, target_id, company_unique_id) "
+                     "VALUES ('orphan', 'no-such-target', 'x')")  # FK switched off: accepted
+    with login(world, "cl_writer") as conn:
+        conn.execute("INSERT INTO outreach.campaigns (campaign_id, company_unique_id) VALUES ('c', 'x')")
+    with login(world, "ui_reader") as conn:
+        assert conn.execute("SHOW session_replication_role").fetchone() == ("replica",)
+
+
+def test_connect_lost_and_event_trigger_function_owned_by_an_app_role(world: World, fresh_db: Any) -> None:
+    db = fresh_db.name
+    world.sql(f'REVOKE CONNECT ON DATABASE "{db}" FROM PUBLIC;'
+              f'GRANT CONNECT ON DATABASE "{db}" TO cl_writer, outreach_writer, "{world.auditor}";'
+              """CREATE SCHEMA ddl AUTHORIZATION outreach_writer;
+                 CREATE FUNCTION ddl.log() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+                 ALTER FUNCTION ddl.log() OWNER TO outreach_writer;
+                 CREATE EVENT TRIGGER log_ddl ON ddl_command_end EXECUTE FUNCTION ddl.log();""")
+    ui, ow = world.r("ui_reader"), world.r("outreach_writer")
+    result = world.audit()
+    c = one(result, "AUD130", obj=ui, role=ui)
+    assert c.fix_sql == f"GRANT CONNECT ON DATABASE {db} TO {ui};" and c.severity == Severity.HIGH
+    assert not by_rule(result, "AUD130", role=world.r("cl_writer"))
+    e = one(result, "AUD132", obj="log_ddl", role=ow)
+    assert e.severity == Severity.CRITICAL
+    assert e.fix_sql is not None and e.fix_sql.startswith("ALTER FUNCTION ddl.log() OWNER TO ")
+    with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+        login(world, "ui_reader").close()
+    with login(world, "outreach_writer") as conn:  # the app role rewrites what every DDL runs
+        conn.execute("""CREATE OR REPLACE FUNCTION ddl.log() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN
+                        IF current_setting('is_superuser') = 'on' THEN
+                            INSERT INTO public.ran_as VALUES (current_user); END IF; END $$""")
+    world.sql("CREATE TABLE public.ran_as (who text)")  # a superuser's migration runs the app role's code
+    assert world.query("SELECT r.rolsuper FROM public.ran_as JOIN pg_roles r ON r.rolname = who") == [(True,)]
