@@ -80,7 +80,9 @@ MISSING_SEQUENCE_USAGE = _rule(
 # -- 3. structural privileges ---------------------------------------------
 STRUCTURAL_PRIVILEGE = _rule(
     "AUD020", "structural-privilege", H, "Non-owner holds REFERENCES, TRIGGER or MAINTAIN",
-    "A role outside the owning hub holds REFERENCES, TRIGGER or MAINTAIN (PostgreSQL 17+) on a table.",
+    "A role outside the owning hub holds REFERENCES, TRIGGER or MAINTAIN (PostgreSQL 17+) on a table. "
+    "Rated by end effect: TRIGGER critical (its code runs inside every writer's statements, as that "
+    "writer; AUD120 shows the chain), REFERENCES high, MAINTAIN medium.",
     "REFERENCES lets another hub add a foreign key that blocks the owner's deletes; TRIGGER lets it run "
     "its code inside the owner's writes; MAINTAIN lets it lock, cluster and refresh the table.",
     "GRANT REFERENCES ON cl.company_identity TO outreach_writer;",
@@ -106,7 +108,9 @@ ADMIN_OPTION = _rule(
 WRONG_OWNER = _rule(
     "AUD030", "wrong-owner", H, "Object owned by the wrong role",
     "A governed table, view, sequence, schema or function is owned by a role other than the one the "
-    "policy expects (table/schema owner_role, then database.owner_role).",
+    "policy expects (table/schema owner_role, then database.owner_role). A schema owned by an "
+    "application role or a role outside the policy is critical: the owner of a schema can DROP every "
+    "object in it (AUD124 lists them).",
     "The owner holds every privilege, bypasses RLS unless forced, can ALTER or DROP the object and "
     "grant it to anyone: ownership by a hub role is write authority outside the matrix.",
     "ALTER TABLE cl.company_identity OWNER TO outreach_writer;",
@@ -235,8 +239,10 @@ UNKNOWN_TABLE = _rule(
 )
 MISSING_TABLE = _rule(
     "AUD081", "missing-table", M, "Table in the matrix is missing from the database",
-    "A table the policy lists does not exist in the database.",
-    "The matrix describes a database that is not there: a migration did not run, or the policy is stale.",
+    "A table the policy lists does not exist in the database (high when its owning hub has a writer "
+    "role: every write of that hub to the table fails).",
+    "The matrix describes a database that is not there: a migration did not run, or the policy is stale; "
+    "the owning hub's writes break.",
     "outreach.engagement_events listed, not created.",
     "Run the missing migration, or remove the table from the policy.",
 )
