@@ -197,6 +197,13 @@ class ActsAsGraph:
             self._fire_index = index
         return self._fire_index.get(role, [])
 
+    def holds(self, role: str, table: str, privilege: str) -> bool:
+        """Whether ``role``'s own statements (code running as it) have ``privilege`` on ``table``."""
+        if role in self.super:
+            return True
+        cell = self.role_matrix(role).cell(role, table)
+        return any(not p.requires_set_role and p.via != "owner" for p in cell.paths.get(Privilege(privilege), []))
+
     def firers(self, table: str, events: Iterable[str]) -> dict[str, str]:
         """Roles (not superusers) that fire ``events`` on ``table`` as themselves -> the event used."""
         key = (table, tuple(events))
@@ -386,24 +393,50 @@ class ActsAsGraph:
         return list(out.values())
 
     def paths(self, role: str) -> Iterator[ActsAsPath]:
-        """Every (table, privilege) ``role`` reaches through code, one shortest chain each."""
-        seen: set[tuple[str, str]] = set()
-        for r in self.reached(role):
-            for p in self._direct(r.role, r.prefix, r.edge, r.dynamic, role):
-                if (p.table, p.privilege) not in seen:
-                    seen.add((p.table, p.privilege))
-                    yield p
+        """Every (table, privilege) ``role`` reaches through code: one shortest chain per first code hop.
+
+        What ``role`` can do by itself (its grants, memberships and ownerships) is left out: that is
+        the ordinary access matrix, not a code path.
+        """
+        seen: set[tuple[str, str, str]] = set()
+        own = self._own(role)
+
+        def fresh(p: ActsAsPath) -> bool:
+            key = (p.table, p.privilege, p.edge.obj)
+            if key in seen or (p.table, p.privilege) in own:
+                return False
+            seen.add(key)
+            return True
+
+        reached = self.reached(role)
+        for r in reached:
+            yield from filter(fresh, self._direct(r.role, r.prefix, r.edge, r.dynamic, role))
         starts: list[tuple[str, tuple[str, ...], Edge | None, bool]] = [(role, (), None, False)]
-        starts += [(r.role, r.prefix, r.edge, r.dynamic) for r in self.reached(role)]
+        starts += [(r.role, r.prefix, r.edge, r.dynamic) for r in reached]
         for actor, prefix, edge, dyn in starts:
-            for p in self._effects(role, actor, prefix, edge, dyn):
-                if (p.table, p.privilege) not in seen:
-                    seen.add((p.table, p.privilege))
-                    yield p
-        for p in self.container_paths(role):
-            if (p.table, p.privilege) not in seen:
-                seen.add((p.table, p.privilege))
-                yield p
+            yield from filter(fresh, self._effects(role, actor, prefix, edge, dyn))
+        yield from filter(fresh, self.container_paths(role))
+
+    def _own(self, role: str) -> set[tuple[str, str]]:
+        """(table, privilege) ``role`` holds without any code hop (not through PUBLIC for other roles)."""
+        if role == PUBLIC:
+            m = self.fire_matrix()
+            cells = {t: m.cell(PUBLIC, t) for t in self.fire_tables(PUBLIC)}
+        else:
+            m = self.role_matrix(role)
+            cells = {t: c for (r, t), c in m.cells.items() if r == role}
+        out: set[tuple[str, str]] = set()
+        for table, cell in cells.items():
+            for priv, paths in cell.paths.items():
+                if any(not p.requires_set_role and p.via != "owner" for p in paths):
+                    out.add((table, priv.value))
+        if role != PUBLIC:
+            inherit = self.roles.privileges_of(role)
+            for t in self.tables:
+                rel = self.rels.get(t)
+                if rel is not None and rel.owner in inherit:
+                    out.update((t, p) for p in (*DESTROY, *WRITES, "SELECT"))
+        return out
 
     def _direct(self, actor: str, prefix: tuple[str, ...], edge: Edge, dyn: bool,
                 role: str) -> Iterator[ActsAsPath]:
@@ -491,7 +524,9 @@ class ActsAsGraph:
                   f"as owner {rel.owner}]->"
             for target, privs in self._resolve(eff.writes).items():
                 for priv in privs:
-                    yield ActsAsPath(role, target, priv, (*prefix, seg, f"{priv} on {target}"), rel.owner, e, dyn)
+                    if self.holds(rel.owner, target, priv):
+                        yield ActsAsPath(role, target, priv, (*prefix, seg, f"{priv} on {target}"), rel.owner, e,
+                                         dyn)
         for t in self.triggers.get(table, []):
             fn = self.funcs.get(t.function)
             if fn is None or not fn.security_definer or not set(t.events) & set(held):
@@ -503,7 +538,9 @@ class ActsAsGraph:
             seg = f"{actor} -[{ev}]-> {table} -[trigger {t.name}]-> {t.function} SECURITY DEFINER, owner {fn.owner} -"
             for target, privs in self._resolve(eff.writes).items():
                 for priv in privs:
-                    yield ActsAsPath(role, target, priv, (*prefix, f"{seg}[{priv}]-> {target}"), fn.owner, e, dyn)
+                    if self.holds(fn.owner, target, priv):
+                        yield ActsAsPath(role, target, priv, (*prefix, f"{seg}[{priv}]-> {target}"), fn.owner, e,
+                                         dyn)
         for child in self.children.get(table, []):
             reach = ("UPDATE", "DELETE", "TRUNCATE", "SELECT") + (("INSERT",) if child.is_partition else ())
             e = edge or Edge(role, actor, "inheritance",
