@@ -309,3 +309,37 @@ def test_connect_lost_and_event_trigger_function_owned_by_an_app_role(world: Wor
                             INSERT INTO public.ran_as VALUES (current_user); END IF; END $$""")
     world.sql("CREATE TABLE public.ran_as (who text)")  # a superuser's migration runs the app role's code
     assert world.query("SELECT r.rolsuper FROM public.ran_as JOIN pg_roles r ON r.rolname = who") == [(True,)]
+
+
+# -- read exposures and sensitivity ------------------------------------------------------------------------
+
+
+def test_read_exposures_are_rated_by_policy_sensitivity(world: World, fresh_db: Any) -> None:
+    text = world.policy_text.replace("purpose: Sovereign company records",
+                                     "purpose: Sovereign company records\n        sensitivity: confidential", 1)
+    from ownaudit.policy.loader import load_policy_text
+
+    world.policy = load_policy_text(text, "ownership.yaml")
+    world.as_owner("""
+        CREATE FUNCTION public.lookup() RETURNS SETOF cl.company_identity SECURITY DEFINER
+            SET search_path = pg_catalog LANGUAGE sql AS $$ SELECT * FROM cl.company_identity $$;
+        CREATE FUNCTION public.stages() RETURNS SETOF text SECURITY DEFINER SET search_path = pg_catalog
+            LANGUAGE sql AS $$ SELECT cl_stage FROM cl.lifecycle_state $$;
+        CREATE VIEW public.names AS SELECT legal_name FROM cl.company_identity;
+        GRANT SELECT ON public.names TO PUBLIC;
+    """)
+    world.sql(COMPANY)
+    result = world.audit()
+    f = one(result, "AUD133", obj="public.lookup()", role="PUBLIC")
+    assert f.severity == Severity.CRITICAL and "cl.company_identity" in f.message
+    assert f.evidence[0].endswith(f"-[security definer, as {world.owner}]-> SELECT on cl.company_identity "
+                                  "(returns SETOF cl.company_identity)")
+    assert f.fix_sql == "REVOKE EXECUTE ON FUNCTION public.lookup() FROM PUBLIC;"
+    assert one(result, "AUD133", obj="public.stages()", role="PUBLIC").severity == Severity.MEDIUM  # default
+    assert one(result, "AUD103", obj="public.names", role="PUBLIC").severity == Severity.CRITICAL
+    nobody = fresh_db.create_role(f"nobody_{world.suffix}")
+    with psycopg.connect(fresh_db.role_dsn(nobody), autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM cl.company_identity")
+        assert conn.execute("SELECT legal_name FROM public.lookup()").fetchall() == [("Acme",)]
+        assert conn.execute("SELECT legal_name FROM public.names").fetchall() == [("Acme",)]

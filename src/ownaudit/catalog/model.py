@@ -186,6 +186,7 @@ class FunctionInfo:
     config: list[str] = field(default_factory=list)  # proconfig, e.g. ["search_path=pg_catalog, cl"]
     body: str | None = None  # prosrc (or pg_get_function_sqlbody for BEGIN ATOMIC)
     table_deps: list[str] = field(default_factory=list)  # tables recorded in pg_depend (BEGIN ATOMIC bodies)
+    returns: str = ""  # pg_get_function_result, e.g. "SETOF cl.company_identity", "void", "trigger"
 
     @property
     def signature(self) -> str:

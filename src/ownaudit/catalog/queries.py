@@ -204,7 +204,8 @@ SELECT p.oid::int8, n.nspname, p.proname, pg_get_function_identity_arguments(p.o
                JOIN pg_class dc ON dc.oid = d.refobjid AND dc.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
                JOIN pg_namespace dn ON dn.oid = dc.relnamespace
               WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
-                AND d.refclassid = 'pg_class'::regclass)
+                AND d.refclassid = 'pg_class'::regclass),
+       pg_get_function_result(p.oid)
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

@@ -321,8 +321,9 @@ def _build(run: _Runner) -> CatalogSnapshot:
             config=list(config),
             body=body,
             table_deps=sorted(deps),
+            returns=returns or "",
         )
-        for oid, nsp, name, args, owner, secdef, lang, kind, facl, config, body, deps in run.rows(
+        for oid, nsp, name, args, owner, secdef, lang, kind, facl, config, body, deps, returns in run.rows(
             Q.FUNCTIONS_PG14 if version_num >= 140000 else Q.FUNCTIONS_LEGACY
         )
     ]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ownaudit.audit.context import AuditContext, Governed
-from ownaudit.catalog.actsas import WRITES, ActsAsGraph, ActsAsPath, build_actsas
+from ownaudit.audit.context import AuditContext, Governed, q
+from ownaudit.catalog.actsas import WRITES, ActsAsGraph, ActsAsPath, build_actsas, fn_sql
 from ownaudit.catalog.model import PUBLIC
 from ownaudit.findings import Finding, Severity
 from ownaudit.privileges import Privilege
@@ -105,6 +105,46 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     for gov in ctx.governed("rpf"):
         for rule in ("AUD120", "AUD121", "AUD122", "AUD123", "AUD124", "AUD125", "AUD133"):
             ctx.mark_checked(rule, gov.name)
+    yield from _definer_reads(ctx)
+
+
+_NO_ROWS = ("void", "trigger", "event_trigger")
+
+
+def _definer_reads(ctx: AuditContext) -> Iterator[Finding]:
+    """SECURITY DEFINER functions that return rows of a governed table to callers the policy does not let
+    read it."""
+    g = graph(ctx)
+    for fn in ctx.snapshot.functions:
+        if not fn.security_definer or fn.returns.lower() in _NO_ROWS or fn.kind == "p":
+            continue
+        from ownaudit.audit.funcwrites import body_effects
+
+        names = body_effects(fn).reads | {(t.split(".", 1)[0], t.split(".", 1)[1]) for t in fn.table_deps}
+        read = [x for x in (ctx.governed_by_name(t) for t in g._resolve({n: frozenset({"SELECT"})
+                                                                          for n in names}))
+                if x is not None and x.rel.relkind in "rpf" and g.holds(fn.owner, x.name, "SELECT")]
+        if not read:
+            continue
+        sig = fn.signature
+        ctx.mark_checked("AUD133", sig)
+        for holder, paths in ctx.holders("function", sig, "EXECUTE").items():
+            if holder != PUBLIC and (ctx.is_trusted(holder) or holder == fn.owner):
+                continue
+            exposed = [(x, sev) for x in read if (sev := judge(ctx, holder, x, "SELECT")) is not None]
+            if not exposed:
+                continue
+            worst = max((sev for _, sev in exposed), key=lambda s: s.rank)
+            yield ctx.finding(
+                "AUD133",
+                f"{_who(ctx, holder)} can read {', '.join(x.name for x, _ in exposed)} as {fn.owner} through "
+                f"SECURITY DEFINER {sig}, which returns {fn.returns}",
+                object=sig, hub=exposed[0][0].hub, role=holder,
+                evidence=[f"{p}{'' if str(p).endswith(sig) else ' on ' + sig} -[security definer, as {fn.owner}]-> "
+                          f"SELECT on {x.name} (returns {fn.returns})" for p in paths for x, _ in exposed][:MAX_EVIDENCE],
+                keypath=exposed[0][0].keypath, severity=worst,
+                fix_sql=f"REVOKE EXECUTE ON {fn_sql(fn)} FROM {q(holder)};",
+            )
 
 
 def _who(ctx: AuditContext, role: str) -> str:
