@@ -343,3 +343,40 @@ def test_read_exposures_are_rated_by_policy_sensitivity(world: World, fresh_db: 
             conn.execute("SELECT * FROM cl.company_identity")
         assert conn.execute("SELECT legal_name FROM public.lookup()").fetchall() == [("Acme",)]
         assert conn.execute("SELECT legal_name FROM public.names").fetchall() == [("Acme",)]
+
+
+# -- foreign data wrappers -----------------------------------------------------------------------------
+
+
+def test_loopback_user_mapping_acts_as_its_remote_user(world: World, fresh_db: Any) -> None:
+    if not world.query("SELECT 1 FROM pg_available_extensions WHERE name = 'postgres_fdw'"):
+        pytest.skip("postgres_fdw is not installed on this server")
+    from ownaudit.audit.engine import run_audit
+    from ownaudit.catalog.reader import read_catalog
+
+    info = fresh_db.conn.info
+    owner_pw = fresh_db.set_password(world.owner)
+    world.sql(f"""CREATE EXTENSION postgres_fdw;
+        CREATE SERVER loop FOREIGN DATA WRAPPER postgres_fdw
+            OPTIONS (host '{info.host}', port '{info.port}', dbname '{fresh_db.name}');
+        CREATE USER MAPPING FOR ui_reader SERVER loop OPTIONS (user 'Marketing DB_owner', password '{owner_pw}');
+        GRANT USAGE ON FOREIGN SERVER loop TO ui_reader;
+        CREATE SCHEMA ui_own AUTHORIZATION ui_reader;""")
+    ui = world.r("ui_reader")
+    # the grant-less auditor cannot see the mapping's options: reported, never passed
+    hidden = one(world.audit(), "AUD131", obj=f"loop/{ui}", role=ui)
+    assert hidden.severity == Severity.HIGH and "not verified" in hidden.message
+    # a reader allowed to see them (here the superuser) gets the whole path; the password is never read
+    snap = read_catalog(fresh_db.dsn)
+    (um,) = [m for m in snap.user_mappings if m.user == ui]
+    assert um.remote_user == world.owner and um.option_names == ["password", "user"]
+    assert owner_pw not in repr(snap.to_dict())
+    f = one(run_audit(world.policy, snap), "AUD131", obj=f"loop/{ui}", role=ui)
+    assert f.severity == Severity.CRITICAL and f"as {world.owner}" in f.message
+    assert f.evidence[0].startswith(f"{ui} -[user mapping on postgres_fdw server loop (this database) logs in "
+                                    f"as {world.owner}]-> {world.owner}")
+    assert f.fix_sql == f"DROP USER MAPPING FOR {ui} SERVER loop;"
+    with login(world, "ui_reader") as conn:  # the reader writes CL's table as the owner
+        conn.execute("IMPORT FOREIGN SCHEMA cl LIMIT TO (company_identity) FROM SERVER loop INTO ui_own")
+        conn.execute("INSERT INTO ui_own.company_identity VALUES ('FDW', 'via loop', now(), 'x')")
+    assert world.query("SELECT count(*) FROM cl.company_identity WHERE company_unique_id = 'FDW'") == [(1,)]
