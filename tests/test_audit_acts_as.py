@@ -109,7 +109,8 @@ def test_trigger_privilege_on_another_hubs_table(world: World) -> None:
     # proof: ui_reader plants a trigger; outreach_writer's insert writes outreach.campaigns for it
     with login(world, "ui_reader") as conn:
         conn.execute("""CREATE FUNCTION ui_tools.t() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-            INSERT INTO outreach.campaigns (campaign_id, company_unique_id) VALUES ('planted', 'C1'); RETURN NEW; END $$;
+            INSERT INTO outreach.campaigns (campaign_id, company_unique_id) VALUES ('planted', 'C1');
+            RETURN NEW; END $$;
             GRANT USAGE ON SCHEMA ui_tools TO PUBLIC;
             CREATE TRIGGER planted AFTER INSERT ON outreach.people FOR EACH ROW EXECUTE FUNCTION ui_tools.t()""")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):

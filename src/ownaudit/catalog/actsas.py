@@ -41,7 +41,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ownaudit.access import AccessMatrix, AccessPath
-from ownaudit.catalog.model import PUBLIC, CatalogSnapshot, FunctionInfo, RelationInfo
+from ownaudit.catalog.model import (
+    PUBLIC,
+    CatalogSnapshot,
+    CodeUseInfo,
+    FunctionInfo,
+    RelationInfo,
+    RuleInfo,
+    TriggerInfo,
+)
 from ownaudit.policy.model import quote_ident
 from ownaudit.privileges import Privilege
 
@@ -139,11 +147,11 @@ class ActsAsGraph:
         self.rels = {r.qualified: r for r in s.relations}
         self.super = {r.name for r in s.roles if r.superuser}
         self.writers_pool = [r.name for r in s.roles if not r.superuser and not r.predefined]
-        self.triggers: dict[str, list] = {}
+        self.triggers: dict[str, list[TriggerInfo]] = {}
         for t in s.triggers:
             if not t.internal and t.enabled != "D":
                 self.triggers.setdefault(t.table, []).append(t)
-        self.rules: dict[str, list] = {}
+        self.rules: dict[str, list[RuleInfo]] = {}
         for r in s.rules:
             if r.name != "_RETURN":
                 self.rules.setdefault(r.table, []).append(r)
@@ -151,7 +159,7 @@ class ActsAsGraph:
         for rel in s.relations:
             for parent in rel.inherits or ([rel.parent] if rel.parent else []):
                 self.children.setdefault(parent, []).append(rel)
-        self.code: dict[str, list] = {}
+        self.code: dict[str, list[CodeUseInfo]] = {}
         type_cols = {t.qualified: t.columns for t in s.types}
         for use in s.code_uses:
             if use.kind == "domain":
@@ -307,8 +315,9 @@ class ActsAsGraph:
 
                 if not body_effects(fn).dynamic:
                     continue
-                ev = self.firers(table, t.events).get(src)
-                if ev:
+                fired = self.firers(table, t.events).get(src)
+                if fired:
+                    ev = fired
                     yield Edge(src, fn.owner, "definer-dynamic",
                                f"{ev} on {table} fires trigger {t.name}: {t.function} SECURITY DEFINER, owner "
                                f"{fn.owner}, runs dynamic SQL (may do whatever its owner can)", f"{table}/{t.name}",
@@ -339,10 +348,9 @@ class ActsAsGraph:
             return ""
         entries = [("pg_temp" if e.lower().startswith("pg_temp") else e) for e in path]
         for i, e in enumerate(entries):
-            later = entries[i + 1:]
-            if e in creatable and (later or "pg_catalog" not in entries[:i]):
-                if later or "pg_catalog" in later:
-                    return f"whose search_path lists schema {e}, where it has CREATE, before {', '.join(later)}"
+            later = [x for x in entries[i + 1:] if x != "pg_temp"]
+            if e in creatable and later:  # its objects shadow those of every later schema
+                return f"whose search_path lists schema {e}, where it has CREATE, before {', '.join(later)}"
         if temp and unqualified and ("pg_temp" not in entries or entries[-1] != "pg_temp"):
             where = "not listed (searched first)" if "pg_temp" not in entries else "not last"
             return f"whose search_path has pg_temp {where} and whose body names tables without a schema"
@@ -366,8 +374,8 @@ class ActsAsGraph:
                 continue
             yield Edge(src, target, "user-mapping",
                        f"user mapping on postgres_fdw server {srv.name} (this database) logs in as {target}",
-                       f"{srv.name}/{um.user}", f"DROP USER MAPPING FOR {q(um.user) if um.user != PUBLIC else 'PUBLIC'} "
-                       f"SERVER {quote_ident(srv.name)};")
+                       f"{srv.name}/{um.user}",
+                       f"DROP USER MAPPING FOR {q(um.user)} SERVER {quote_ident(srv.name)};")
 
     # -- walking ----------------------------------------------------------------------
     def reached(self, role: str) -> list[_Reached]:
@@ -504,7 +512,7 @@ class ActsAsGraph:
         own = actor == role and role != PUBLIC  # the role's own writes: PUBLIC's are reported as PUBLIC
         for table in self.fire_tables(actor):
             cell = m.cell(actor, table)
-            held = [p.value for p in cell.paths if p.value in (*WRITES, "SELECT")
+            held: list[str] = [p.value for p in cell.paths if p.value in (*WRITES, "SELECT")
                     and any(not x.requires_set_role and not (own and x.via == "public") for x in cell.paths[p])]
             yield from self._fire_code(role, actor, table, held, prefix, edge, dyn, depth)
 

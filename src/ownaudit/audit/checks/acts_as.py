@@ -140,8 +140,9 @@ def _definer_reads(ctx: AuditContext) -> Iterator[Finding]:
                 f"{_who(ctx, holder)} can read {', '.join(x.name for x, _ in exposed)} as {fn.owner} through "
                 f"SECURITY DEFINER {sig}, which returns {fn.returns}",
                 object=sig, hub=exposed[0][0].hub, role=holder,
-                evidence=[f"{p}{'' if str(p).endswith(sig) else ' on ' + sig} -[security definer, as {fn.owner}]-> "
-                          f"SELECT on {x.name} (returns {fn.returns})" for p in paths for x, _ in exposed][:MAX_EVIDENCE],
+                evidence=[f"{p}{'' if str(p).endswith(sig) else ' on ' + sig} -[security definer, as "
+                          f"{fn.owner}]-> SELECT on {x.name} (returns {fn.returns})"
+                          for p in paths for x, _ in exposed][:MAX_EVIDENCE],
                 keypath=exposed[0][0].keypath, severity=worst,
                 fix_sql=f"REVOKE EXECUTE ON {fn_sql(fn)} FROM {q(holder)};",
             )

@@ -181,11 +181,12 @@ def _connect(ctx: AuditContext) -> Iterator[Finding]:
         paths = m.cell(role, db).paths.get("CONNECT", [])
         if any(not p.requires_set_role for p in paths):
             continue
+        holders = ", ".join(sorted({i.grantee for i in ctx.snapshot.server.database_acl
+                                    if i.privilege == "CONNECT"}))
         yield ctx.finding(
             "AUD130", f"{role} cannot connect to database {db}: every read and write of its hub fails",
             object=role, hub=ctx.hub_of(role), role=role,
-            evidence=[f"{role} -[no CONNECT]-> database {db} (ACL: "
-                      f"{', '.join(sorted({i.grantee for i in ctx.snapshot.server.database_acl if i.privilege == 'CONNECT'})) or 'none'})"],
+            evidence=[f"{role} -[no CONNECT]-> database {db} (CONNECT held by: {holders or 'nobody'})"],
             keypath=f"roles.{role}", fix_sql=f"GRANT CONNECT ON DATABASE {q(db)} TO {q(role)};",
         )
 
