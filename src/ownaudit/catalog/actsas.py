@@ -135,6 +135,8 @@ class ActsAsGraph:
 
     snapshot: CatalogSnapshot
     tables: frozenset[str]  # the relations whose end effects count (governed tables)
+    known: AccessMatrix | None = None  # an effective matrix already computed for ``known_roles`` x ``tables``
+    known_roles: frozenset[str] = frozenset()
     _edges: dict[str, list[Edge]] = field(default_factory=dict)
     _cells: dict[str, AccessMatrix] = field(default_factory=dict)
 
@@ -189,6 +191,9 @@ class ActsAsGraph:
         return self._fire
 
     def role_matrix(self, role: str) -> AccessMatrix:
+        """``role``'s effective privileges on ``tables`` (from ``known`` when it covers the role)."""
+        if self.known is not None and role in self.known_roles:
+            return self.known
         got = self._cells.get(role)
         if got is None:
             from ownaudit.catalog.effective import effective_matrix
@@ -407,11 +412,16 @@ class ActsAsGraph:
         the ordinary access matrix, not a code path.
         """
         seen: set[tuple[str, str, str]] = set()
-        own = self._own(role)
+        own: set[tuple[str, str]] | None = None
 
         def fresh(p: ActsAsPath) -> bool:
+            nonlocal own
             key = (p.table, p.privilege, p.edge.obj)
-            if key in seen or (p.table, p.privilege) in own:
+            if key in seen:
+                return False
+            if own is None:
+                own = self._own(role)  # only when some path exists: most roles have none
+            if (p.table, p.privilege) in own:
                 return False
             seen.add(key)
             return True
@@ -629,6 +639,11 @@ class _lazy_object_access:
         return got
 
 
-def build_actsas(snapshot: CatalogSnapshot, tables: Iterable[str]) -> ActsAsGraph:
-    """The acts-as graph of ``snapshot``; end effects count on ``tables`` (``schema.table``)."""
-    return ActsAsGraph(snapshot, frozenset(tables))
+def build_actsas(snapshot: CatalogSnapshot, tables: Iterable[str], *, matrix: AccessMatrix | None = None,
+                 matrix_roles: Iterable[str] = ()) -> ActsAsGraph:
+    """The acts-as graph of ``snapshot``; end effects count on ``tables`` (``schema.table``).
+
+    ``matrix`` (optional) is an effective matrix the caller already has for ``matrix_roles`` over at
+    least ``tables``: it is reused instead of recomputing those roles' privileges.
+    """
+    return ActsAsGraph(snapshot, frozenset(tables), known=matrix, known_roles=frozenset(matrix_roles))

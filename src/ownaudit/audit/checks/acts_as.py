@@ -31,7 +31,9 @@ def graph(ctx: AuditContext) -> ActsAsGraph:
     """The run's acts-as graph (built once, shared by the acts-as checks)."""
     got = ctx.__dict__.get("_actsas")
     if got is None:
-        got = ctx.__dict__["_actsas"] = build_actsas(ctx.snapshot, [g.name for g in ctx.governed("rpf")])
+        got = ctx.__dict__["_actsas"] = build_actsas(
+            ctx.snapshot, [g.name for g in ctx.governed("rpf")], matrix=ctx.matrix,
+            matrix_roles=[*ctx.subject_roles(), PUBLIC])
     return got
 
 
