@@ -117,3 +117,18 @@ def test_every_code_path_the_graph_reports_is_real(fresh_db: Any, pg_major: int,
     print(f"probed {probed} paths")
     assert failures == 0
     assert probed >= 3
+
+
+@pytest.mark.min_pg(15)
+def test_database_owner_drops_tables_of_public_through_pg_database_owner(fresh_db: Any) -> None:
+    owner = fresh_db.create_role("dbo_x", attrs="NOLOGIN")
+    other = fresh_db.create_role("dbo_y", attrs="NOLOGIN")
+    fresh_db.execute(f'ALTER DATABASE "{fresh_db.name}" OWNER TO {owner}')
+    fresh_db.execute(f"CREATE TABLE public.t (a int, b text); ALTER TABLE public.t OWNER TO {other}")
+    snap = read_catalog(fresh_db.dsn)
+    assert snap.schema("public") is not None and snap.schema("public").owner == "pg_database_owner"
+    (path,) = [p for p in build_actsas(snap, ["public.t"]).paths(owner) if p.privilege == "DROP"]
+    assert str(path) == (f"{owner} -[database owner]-> pg_database_owner -[owner of schema public]-> "
+                         "DROP public.t")
+    with psycopg.connect(fresh_db.dsn, autocommit=True) as conn:
+        assert _probe(conn, owner, "public.t", "DROP", path.hops)

@@ -485,7 +485,11 @@ class ActsAsGraph:
 
     def container_paths(self, role: str) -> Iterator[ActsAsPath]:
         """DROP/ALTER that ``role`` (or a role it inherits) holds by owning a schema or a type."""
-        inherit = {PUBLIC: PUBLIC} if role == PUBLIC else self.roles.privileges_of(role)
+        inherit = {PUBLIC: PUBLIC} if role == PUBLIC else dict(self.roles.privileges_of(role))
+        dbo = self.snapshot.server.database_owner
+        if dbo in inherit and "pg_database_owner" not in inherit:
+            # the database owner is implicitly pg_database_owner, which owns public on PG15+
+            inherit["pg_database_owner"] = f"{inherit[dbo]} -[database owner]-> pg_database_owner"
         for sch in self.snapshot.schemas:
             if sch.owner in inherit and sch.owner != PUBLIC:
                 edge = Edge(role, sch.owner, "schema-owner", f"owner of schema {sch.name}", sch.name,
