@@ -442,7 +442,7 @@ class ActsAsGraph:
             cells = {t: m.cell(PUBLIC, t) for t in self.fire_tables(PUBLIC)}
         else:
             m = self.role_matrix(role)
-            cells = {t: c for (r, t), c in m.cells.items() if r == role}
+            cells = {t: c for t in self.tables if (c := m.cells.get((role, t))) is not None}
         out: set[tuple[str, str]] = set()
         for table, cell in cells.items():
             for priv, paths in cell.paths.items():
@@ -460,8 +460,9 @@ class ActsAsGraph:
                 role: str) -> Iterator[ActsAsPath]:
         """What ``actor`` can do itself, reached by ``role`` through ``prefix``."""
         m = self.role_matrix(actor)
-        for (r, table), cell in m.cells.items():
-            if r != actor:
+        for table in sorted(self.tables):
+            cell = m.cells.get((actor, table))
+            if cell is None:
                 continue
             for priv in (*WRITES, "SELECT"):
                 paths = cell.paths.get(Privilege(priv), [])
