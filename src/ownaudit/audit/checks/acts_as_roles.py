@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from ownaudit.audit.context import AuditContext, q, qref
 from ownaudit.catalog.model import PUBLIC
 from ownaudit.findings import Finding, Severity
-from ownaudit.privileges import WRITE
+from ownaudit.privileges import WRITE, sort_privileges
 
 SUPERUSER_EQUIVALENT = {
     "pg_execute_server_program": "runs any program as the server's operating-system user (COPY ... PROGRAM)",
@@ -99,7 +99,7 @@ def _membership_effect(ctx: AuditContext, role: str, granted: str) -> str:
         if g.hub == hub and hub is not None:
             continue
         cell = ctx.matrix.cell(role, g.name)
-        for priv in WRITE:
+        for priv in sort_privileges(WRITE):
             if priv in ctx.allowed(role, g.ref):
                 continue
             if any(granted in str(p) for p in cell.paths.get(priv, [])):
