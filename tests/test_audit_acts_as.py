@@ -284,6 +284,16 @@ def test_predefined_roles_member_of_settings_and_disabled_integrity(world: World
         conn.execute("INSERT INTO outreach.campaigns (campaign_id, company_unique_id) VALUES ('c', 'x')")
     with login(world, "ui_reader") as conn:
         assert conn.execute("SHOW session_replication_role").fetchone() == ("replica",)
+    # a version-1 snapshot holds none of these records: said, never passed
+    from ownaudit.audit.engine import run_audit
+    from ownaudit.catalog.model import CatalogSnapshot
+
+    data = world.snapshot().to_dict()
+    data["version"] = 1
+    old = run_audit(world.policy, CatalogSnapshot.from_dict(data))
+    assert one(old, "AUD134", obj="snapshot").severity == Severity.HIGH
+    assert not [f for f in old.findings if f.rule_id in ("AUD120", "AUD128", "AUD129")]
+    assert one(old, "AUD127", obj=f"{cw}/{ow}", role=cw)  # memberships are in every version
 
 
 def test_connect_lost_and_event_trigger_function_owned_by_an_app_role(world: World, fresh_db: Any) -> None:

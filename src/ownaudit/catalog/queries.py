@@ -255,15 +255,9 @@ ORDER BY n.nspname, c.relname, t.tgname
 # and predicates (pg_class, relkind i/I) and RLS expressions (pg_policy); an operator counts as its
 # function (oprcode). Only functions in user schemas: pg_catalog's are not ownable by applications.
 CODE_USES = f"""
-WITH uses AS (
-  SELECT d.classid, d.objid,
-         CASE WHEN d.refclassid = 'pg_proc'::regclass THEN d.refobjid ELSE o.oprcode::oid END AS fn
-  FROM pg_depend d
-  LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
-  WHERE d.classid IN ('pg_attrdef'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass,
-                      'pg_policy'::regclass)
-    AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass) AND d.deptype = 'n'
-), found AS (
+SELECT f.kind, rn.nspname, r.relname, f.objname, tn.nspname || '.' || t.typname,
+       pn.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', f.expr
+FROM (
   SELECT DISTINCT
     CASE WHEN ad.oid IS NOT NULL THEN CASE WHEN a.attgenerated <> '' THEN 'generated' ELSE 'default' END
          WHEN con.oid IS NOT NULL THEN CASE WHEN con.contypid <> 0 THEN 'domain' ELSE 'check' END
@@ -278,7 +272,15 @@ WITH uses AS (
          ELSE coalesce(pg_get_expr(pol.polqual, pol.polrelid), '') || CASE WHEN pol.polwithcheck IS NULL
               THEN '' ELSE ' WITH CHECK ' || pg_get_expr(pol.polwithcheck, pol.polrelid) END END AS expr,
     u.fn
-  FROM uses u
+  FROM (
+    SELECT d.classid, d.objid,
+           CASE WHEN d.refclassid = 'pg_proc'::regclass THEN d.refobjid ELSE o.oprcode::oid END AS fn
+    FROM pg_depend d
+    LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
+    WHERE d.classid IN ('pg_attrdef'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass,
+                        'pg_policy'::regclass)
+      AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass) AND d.deptype = 'n'
+  ) u
   LEFT JOIN pg_attrdef ad ON u.classid = 'pg_attrdef'::regclass AND ad.oid = u.objid
   LEFT JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
   LEFT JOIN pg_constraint con ON u.classid = 'pg_constraint'::regclass AND con.oid = u.objid
@@ -287,10 +289,7 @@ WITH uses AS (
   LEFT JOIN pg_index ind ON ind.indexrelid = ix.oid
   LEFT JOIN pg_policy pol ON u.classid = 'pg_policy'::regclass AND pol.oid = u.objid
   WHERE ad.oid IS NOT NULL OR con.oid IS NOT NULL OR ix.oid IS NOT NULL OR pol.oid IS NOT NULL
-)
-SELECT f.kind, rn.nspname, r.relname, f.objname, tn.nspname || '.' || t.typname,
-       pn.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', f.expr
-FROM found f
+) f
 JOIN pg_proc p ON p.oid = f.fn
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
 LEFT JOIN pg_class r ON r.oid = f.relid

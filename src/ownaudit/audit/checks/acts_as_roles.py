@@ -36,12 +36,13 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                       "types, role settings, event triggers and foreign servers were not recorded, so the "
                       "acts-as paths through them were not checked",
             object="snapshot", keypath="database")
-        return
     yield from _predefined(ctx)
     yield from _member_of(ctx)
+    yield from _connect(ctx)
+    if ctx.snapshot.version < 2:
+        return
     yield from _settings(ctx)
     yield from _integrity(ctx)
-    yield from _connect(ctx)
     yield from _event_triggers(ctx)
     yield from _mappings(ctx)
 
