@@ -392,10 +392,11 @@ class Policy:
         spec = self.table(ref)
         schema = self.schemas.get(ref.schema)
         level = (spec.sensitivity if spec else None) or (schema.sensitivity if schema else None) or "internal"
+        rank = {name: i for i, name in enumerate(order)}
         for col in (spec.column_sensitivity.values() if spec else ()):
-            if order.index(col) > order.index(level):
+            if rank.get(col, 1) > rank.get(level, 1):
                 level = col
-        return level
+        return level if level in rank else "internal"
 
     def writer_hubs(self, ref: TableRef) -> dict[str, frozenset[Privilege]]:
         """Hubs that may write the whole table, with their write privileges."""
