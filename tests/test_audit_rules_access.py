@@ -132,9 +132,14 @@ def test_missing_sequence_usage_for_serial_column(world: World) -> None:
 
 
 def test_structural_privileges_outside_owning_hub(world: World) -> None:
-    world.sql("GRANT REFERENCES, TRIGGER ON cl.company_identity TO outreach_writer")
-    f = one(world.audit(), "AUD020", obj="cl.company_identity", role=world.r("outreach_writer"))
-    assert "REFERENCES" in f.message and "TRIGGER" in f.message and f.severity == Severity.HIGH
+    world.sql("GRANT REFERENCES, TRIGGER ON cl.company_identity TO outreach_writer;"
+              "GRANT REFERENCES ON cl.lifecycle_state TO outreach_writer")
+    result = world.audit()
+    f = one(result, "AUD020", obj="cl.company_identity", role=world.r("outreach_writer"))
+    # rated by end effect: TRIGGER runs the holder's code in every writer's statements
+    assert "REFERENCES" in f.message and "TRIGGER" in f.message and f.severity == Severity.CRITICAL
+    r = one(result, "AUD020", obj="cl.lifecycle_state", role=world.r("outreach_writer"))
+    assert r.severity == Severity.HIGH and "blocks the owner's deletes" in r.message
 
 
 def test_grant_option_held_by_non_owner(world: World) -> None:

@@ -44,8 +44,18 @@ def test_snapshot_file_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "snap.json"
     write_snapshot(_snapshot(), path)
     data = json.loads(path.read_text())
-    assert (data["format"], data["version"]) == ("ownaudit.snapshot", 1)
+    assert (data["format"], data["version"]) == ("ownaudit.snapshot", 2)
     assert read_snapshot(path).to_dict() == _snapshot().to_dict()
+
+
+def test_version_1_snapshot_is_still_read_and_keeps_its_version(tmp_path: Path) -> None:
+    data = _snapshot().to_dict()
+    data["version"] = 1
+    for key in ("code_uses", "types", "event_triggers", "role_settings", "foreign_servers", "user_mappings"):
+        del data[key]
+    snap = loads_snapshot(json.dumps(data), "old.json")
+    assert snap.version == 1 and snap.relations[0].qualified == _snapshot().relations[0].qualified
+    assert snap.code_uses == [] and snap.types == []
 
 
 @pytest.mark.parametrize(

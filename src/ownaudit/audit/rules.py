@@ -80,7 +80,9 @@ MISSING_SEQUENCE_USAGE = _rule(
 # -- 3. structural privileges ---------------------------------------------
 STRUCTURAL_PRIVILEGE = _rule(
     "AUD020", "structural-privilege", H, "Non-owner holds REFERENCES, TRIGGER or MAINTAIN",
-    "A role outside the owning hub holds REFERENCES, TRIGGER or MAINTAIN (PostgreSQL 17+) on a table.",
+    "A role outside the owning hub holds REFERENCES, TRIGGER or MAINTAIN (PostgreSQL 17+) on a table. "
+    "Rated by end effect: TRIGGER critical (its code runs inside every writer's statements, as that "
+    "writer; AUD120 shows the chain), REFERENCES high, MAINTAIN medium.",
     "REFERENCES lets another hub add a foreign key that blocks the owner's deletes; TRIGGER lets it run "
     "its code inside the owner's writes; MAINTAIN lets it lock, cluster and refresh the table.",
     "GRANT REFERENCES ON cl.company_identity TO outreach_writer;",
@@ -106,7 +108,9 @@ ADMIN_OPTION = _rule(
 WRONG_OWNER = _rule(
     "AUD030", "wrong-owner", H, "Object owned by the wrong role",
     "A governed table, view, sequence, schema or function is owned by a role other than the one the "
-    "policy expects (table/schema owner_role, then database.owner_role).",
+    "policy expects (table/schema owner_role, then database.owner_role). A schema owned by an "
+    "application role or a role outside the policy is critical: the owner of a schema can DROP every "
+    "object in it (AUD124 lists them).",
     "The owner holds every privilege, bypasses RLS unless forced, can ALTER or DROP the object and "
     "grant it to anyone: ownership by a hub role is write authority outside the matrix.",
     "ALTER TABLE cl.company_identity OWNER TO outreach_writer;",
@@ -235,8 +239,10 @@ UNKNOWN_TABLE = _rule(
 )
 MISSING_TABLE = _rule(
     "AUD081", "missing-table", M, "Table in the matrix is missing from the database",
-    "A table the policy lists does not exist in the database.",
-    "The matrix describes a database that is not there: a migration did not run, or the policy is stale.",
+    "A table the policy lists does not exist in the database (high when its owning hub has a writer "
+    "role: every write of that hub to the table fails).",
+    "The matrix describes a database that is not there: a migration did not run, or the policy is stale; "
+    "the owning hub's writes break.",
     "outreach.engagement_events listed, not created.",
     "Run the missing migration, or remove the table from the policy.",
 )
@@ -352,4 +358,147 @@ EXPIRED_EXCEPTION = _rule(
     "Exceptions are time-boxed on purpose; an expired one is a decision nobody renewed.",
     "exceptions: [{rule: AUD001, object: outreach.people, expires: 2025-01-31, ...}]",
     "Fix the underlying finding and delete the exception, or renew it with a new date and reason.",
+)
+# -- 13. code is access: the acts-as graph (severity of each finding = its worst end effect) ---------
+_END = ("Severity comes from the end effect, not from the object on the way: critical when the role can "
+        "write, drop or alter another hub's table (or a role outside the policy, or PUBLIC, can); high "
+        "for a destructive reach inside its own hub; medium otherwise. ")
+TRIGGER_ACTS_AS = _rule(
+    "AUD120", "trigger-acts-as", C, "A trigger lets a role write as someone else",
+    "A path through a trigger: a SECURITY DEFINER trigger function writes tables as its owner for "
+    "everyone who fires it; a trigger function owned by a role other than the writers lets that role "
+    "change code every writer of the table runs (it acts as each of them); TRIGGER on (or ownership of) "
+    "a table others write is the same power. " + _END,
+    "Trigger functions run as the role whose statement fired them (or as their owner when SECURITY "
+    "DEFINER): whoever controls the code or the trigger acts with those rights.",
+    "outreach_writer -[INSERT]-> outreach.company_target -[trigger t_sync]-> cl.sync_fn() SECURITY "
+    "DEFINER, owner \"Marketing DB_owner\" -[INSERT]-> cl.lifecycle_history",
+    "Give trigger functions to the table owner (ALTER FUNCTION ... OWNER TO), make them SECURITY "
+    "INVOKER, REVOKE TRIGGER; the evidence names the hop.",
+)
+RULE_ACTS_AS = _rule(
+    "AUD121", "rule-acts-as", C, "A rewrite rule writes another table with its owner's rights",
+    "A rule on a table a role can write performs actions on another governed table; rule actions are "
+    "checked against the rule's table owner, not the caller. " + _END,
+    "Any role with INSERT/UPDATE/DELETE on the rule's table writes the action's tables without a grant.",
+    "CREATE RULE mirror AS ON INSERT TO outreach.company_target DO ALSO INSERT INTO cl.lifecycle_history ...",
+    "DROP RULE (or replace it by a trigger of the owning hub); the evidence names the rule.",
+)
+IMPLICIT_CODE_ACTS_AS = _rule(
+    "AUD122", "implicit-code-acts-as", C, "Owner of implicitly run code acts as the table's writers",
+    "A function called by a column default, generation expression, CHECK constraint, index expression, "
+    "RLS policy expression or domain constraint of a governed table is owned by a role other than the "
+    "roles that run it: the owner can replace its body and act as every role that writes (or reads) "
+    "the table. " + _END,
+    "Implicit code runs with the rights of whoever touches the table; its owner chooses what it does.",
+    "CREATE TABLE cl.t (id text DEFAULT outreach.new_id()); -- outreach_writer owns outreach.new_id()",
+    "ALTER FUNCTION <fn> OWNER TO <table owner>;",
+)
+DEFINER_HIJACK = _rule(
+    "AUD123", "definer-search-path-hijack", C, "SECURITY DEFINER function's search_path is hijackable",
+    "A role that may execute a SECURITY DEFINER function controls its name resolution: the search_path "
+    "is not pinned and the role can CREATE in some schema (or use pg_temp for the tables the body "
+    "names), or the pinned path lists a schema the role can CREATE in before another, or pg_temp is not "
+    "last while the body names tables without a schema. The role runs its own code as the owner. " + _END,
+    "The function resolves the caller's objects first and runs them with the owner's rights.",
+    "CREATE FUNCTION cl.f() SECURITY DEFINER AS $$ ... helper() ... $$; -- caller: SET search_path = mine",
+    "ALTER FUNCTION <fn> SET search_path = pg_catalog, <schema>, pg_temp;",
+)
+CONTAINER_OWNER = _rule(
+    "AUD124", "container-owner-destroys", C, "Owner of a schema or type can drop another hub's data",
+    "A role owns the schema of a governed table it does not own (the owner of a schema can DROP every "
+    "object in it), or owns a domain, enum or composite type a governed column uses (DROP TYPE ... "
+    "CASCADE drops the column). " + _END,
+    "DROP checks the object's owner or its schema's owner; CASCADE drops dependent columns of tables "
+    "owned by anyone.",
+    "ALTER SCHEMA outreach OWNER TO cl_writer; -- cl_writer can now DROP TABLE outreach.people",
+    "ALTER SCHEMA / ALTER TYPE ... OWNER TO the expected owner role.",
+)
+INHERITANCE_WRITE = _rule(
+    "AUD125", "inheritance-write", C, "Writes on a parent table reach another hub's child table",
+    "A child table (INHERITS) or a partition is reached through its parent: UPDATE, DELETE, TRUNCATE "
+    "and SELECT on the parent (and INSERT routed to a partition) act on the child with only the "
+    "parent's privileges checked. " + _END,
+    "A hub writing its own parent table changes rows of a child another hub owns.",
+    "CREATE TABLE outreach.hist () INHERITS (cl.history);",
+    "ALTER TABLE <child> NO INHERIT <parent> (or DETACH PARTITION).",
+)
+SERVER_PROGRAM = _rule(
+    "AUD126", "superuser-equivalent-predefined-role", C, "Member of a superuser-equivalent predefined role",
+    "A role holds the privileges of pg_execute_server_program or pg_write_server_files (superuser-"
+    "equivalent: they run programs and write files as the server's OS user) or pg_read_server_files "
+    "(reads every file, so every table's data). The predefined roles are listed from the server.",
+    "COPY ... TO PROGRAM / FROM PROGRAM runs any command as the postgres OS user.",
+    "GRANT pg_execute_server_program TO outreach_writer;",
+    "REVOKE <predefined role> FROM <role>;",
+)
+MEMBER_OF = _rule(
+    "AUD127", "membership-not-allowed", H, "Membership the policy's member_of does not allow",
+    "A policy role is a member (directly) of a role its member_of list does not name (critical when "
+    "that role can write another hub's tables or is superuser-equivalent; the write itself is AUD001).",
+    "Memberships carry every privilege of the granted role; the policy lists the ones that are reviewed.",
+    "GRANT outreach_writer TO cl_writer; -- member_of of cl_writer is []",
+    "REVOKE <role> FROM <member>; or add it to member_of with a reason.",
+)
+ROLE_SETTING = _rule(
+    "AUD128", "role-setting", H, "Role or database setting changes who a session is or what it enforces",
+    "ALTER ROLE/DATABASE ... SET role, session_authorization or session_replication_role = replica "
+    "(user triggers and foreign-key enforcement stop firing in those sessions), per role and database.",
+    "A setting applied at login silently changes the identity of every session or switches integrity "
+    "checks off for it.",
+    "ALTER ROLE outreach_writer SET session_replication_role = replica;",
+    "ALTER ROLE <role> [IN DATABASE <db>] RESET <setting>;",
+)
+INTEGRITY_OFF = _rule(
+    "AUD129", "integrity-disabled", H, "Foreign-key enforcement or a user trigger is disabled",
+    "A foreign key's own triggers on a governed table are disabled (ALTER TABLE ... DISABLE TRIGGER "
+    "ALL), or a user trigger on a governed table is disabled or fires only in replica sessions.",
+    "Rows that violate the declared chain are accepted silently; enforcement the owning hub relies on "
+    "does not run.",
+    "ALTER TABLE outreach.company_target DISABLE TRIGGER ALL;",
+    "ALTER TABLE <table> ENABLE TRIGGER ALL; then validate the data.",
+)
+CONNECT_MISSING = _rule(
+    "AUD130", "connect-missing", H, "Role that must read or write cannot connect to the database",
+    "A policy role lacks CONNECT on the database (REVOKE CONNECT ... FROM PUBLIC without a grant).",
+    "Every grant is useless without CONNECT: the hub silently loses all of its reads and writes.",
+    "REVOKE CONNECT ON DATABASE \"Marketing DB\" FROM PUBLIC;",
+    "GRANT CONNECT ON DATABASE <db> TO <role>;",
+)
+FDW_MAPPING = _rule(
+    "AUD131", "fdw-user-mapping", C, "Foreign server logs back into this database as another role",
+    "A postgres_fdw user mapping on a server that points at this database logs in as another role: "
+    "its users act as that role (critical when that reaches another hub's tables). A mapping whose "
+    "options the auditor cannot see is reported as not verifiable.",
+    "A foreign table over a loopback server is an ordinary table with someone else's rights.",
+    "CREATE USER MAPPING FOR ui_reader SERVER loop OPTIONS (user 'Marketing DB_owner', password '...');",
+    "DROP USER MAPPING FOR <role> SERVER <server>;",
+)
+EVENT_TRIGGER_CODE = _rule(
+    "AUD132", "event-trigger-function-owner", C, "Event trigger runs a function a non-superuser owns",
+    "An event trigger (which fires in every DDL statement, including a superuser's) calls a function "
+    "owned by a role that is not a superuser: that role can replace the body and run code as whoever "
+    "runs DDL.",
+    "Event trigger functions run as the role executing the DDL: the function owner acts as each of them.",
+    "CREATE EVENT TRIGGER log ON ddl_command_end EXECUTE FUNCTION public.log_ddl(); -- owned by an app role",
+    "ALTER FUNCTION <fn> OWNER TO <superuser>;",
+)
+READ_EXPOSURE = _rule(
+    "AUD133", "read-exposure", M, "Role reads a table the policy does not let it read, through code",
+    "A role reaches SELECT on a governed table it may not read through the acts-as graph (a role it "
+    "acts as, a definer function, rule or trigger) or through a SECURITY DEFINER function that "
+    "returns rows of it. Severity follows the table's policy sensitivity: public low, internal "
+    "(default) medium, confidential high, confidential read by PUBLIC critical.",
+    "A read path the grants do not show exposes rows the owning hub did not share.",
+    "CREATE FUNCTION public.lookup() RETURNS SETOF cl.company_identity SECURITY DEFINER ...",
+    "REVOKE EXECUTE (or the hop named in the evidence); mark confidential tables in the policy.",
+)
+SNAPSHOT_OLD = _rule(
+    "AUD134", "code-paths-not-checked", H, "Code paths could not be checked (old snapshot)",
+    "The snapshot was written by an older ownaudit (format version 1) without the records of implicit "
+    "code, types, role settings, event triggers and foreign servers: the acts-as paths through them "
+    "were not checked.",
+    "Fail closed: what could not be read is reported, never passed.",
+    "ownaudit audit --snapshot last-year.json",
+    "Take a new snapshot with this version (ownaudit snapshot).",
 )

@@ -16,7 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 SNAPSHOT_FORMAT = "ownaudit.snapshot"
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
+# Versions this reader accepts. Version 1 files lack the records of implicit code (code_uses, types,
+# event_triggers, role_settings, foreign servers and user mappings, inherits): ``CatalogSnapshot.version``
+# keeps the file's version so the audit can say what it could not check instead of passing it.
+READABLE_VERSIONS = (1, 2)
 PUBLIC = "PUBLIC"
 
 # pg_class.relkind values the audit treats explicitly.
@@ -110,6 +114,7 @@ class ColumnInfo:
     not_null: bool = False
     identity: str = ""  # '', 'a' (always), 'd' (by default)
     default: str | None = None
+    generated: str = ""  # '' or 's' (stored) / 'v' (virtual): ``default`` is then the generation expression
     acl: list[AclItem] = field(default_factory=list)  # column grants (attacl), empty when none
 
 
@@ -130,6 +135,8 @@ class RelationInfo:
     view_updatable: bool = False  # auto-updatable view (pg_relation_is_updatable)
     view_sources: list[str] = field(default_factory=list)  # "schema.table" the view reads
     owned_by: str | None = None  # sequences: "schema.table.column" that owns it
+    inherits: list[str] = field(default_factory=list)  # every pg_inherits parent (partitions and INHERITS)
+    foreign_server: str | None = None  # foreign tables: the pg_foreign_server name
 
     @property
     def qualified(self) -> str:
@@ -179,6 +186,7 @@ class FunctionInfo:
     config: list[str] = field(default_factory=list)  # proconfig, e.g. ["search_path=pg_catalog, cl"]
     body: str | None = None  # prosrc (or pg_get_function_sqlbody for BEGIN ATOMIC)
     table_deps: list[str] = field(default_factory=list)  # tables recorded in pg_depend (BEGIN ATOMIC bodies)
+    returns: str = ""  # pg_get_function_result, e.g. "SETOF cl.company_identity", "void", "trigger"
 
     @property
     def signature(self) -> str:
@@ -194,6 +202,8 @@ class TriggerInfo:
     events: list[str] = field(default_factory=list)
     timing: str = ""  # BEFORE | AFTER | INSTEAD OF
     level: str = ""  # ROW | STATEMENT
+    internal: bool = False  # a constraint's own trigger (foreign keys); read only when not enabled
+    constraint: str | None = None  # the constraint an internal trigger enforces
 
 
 @dataclass
@@ -203,6 +213,82 @@ class RuleInfo:
     event: str  # SELECT INSERT UPDATE DELETE
     instead: bool
     definition: str = ""
+
+
+@dataclass
+class CodeUseInfo:
+    """A function that runs implicitly when a relation is touched (pg_depend).
+
+    ``kind``: default (column default), generated (generation expression), check
+    (CHECK constraint), index (index expression or predicate), policy (RLS
+    expression), domain (domain constraint; ``table`` is empty, ``name`` is the
+    domain). ``function`` is ``schema.name(args)``; operators appear as their function.
+    """
+
+    kind: str
+    table: str  # "schema.table", "" for domains
+    name: str  # column, constraint, index, policy or domain name
+    function: str
+    expression: str = ""
+
+
+@dataclass
+class TypeInfo:
+    """A user type (domain, enum, composite, range, base) used by relation columns."""
+
+    schema: str
+    name: str
+    kind: str  # d domain, e enum, c composite, r range, m multirange, b base
+    owner: str
+    columns: list[str] = field(default_factory=list)  # "schema.table.column" using it (arrays included)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass
+class EventTriggerInfo:
+    name: str
+    event: str
+    function: str  # "schema.name(args)"
+    owner: str
+    enabled: str  # O origin, D disabled, R replica, A always
+
+
+@dataclass
+class RoleSettingInfo:
+    """``ALTER ROLE ... [IN DATABASE ...] SET`` / ``ALTER DATABASE ... SET`` (pg_db_role_setting).
+
+    ``role`` None = every role (ALTER DATABASE SET); ``database`` None = every database.
+    Only rows for this database or for all databases are read.
+    """
+
+    role: str | None
+    database: str | None
+    settings: list[str] = field(default_factory=list)  # "name=value"
+
+
+@dataclass
+class ForeignServerInfo:
+    """A foreign server; ``options`` holds only host, port and dbname (never credentials)."""
+
+    name: str
+    wrapper: str
+    owner: str
+    options: dict[str, str] = field(default_factory=dict)
+    acl: list[AclItem] = field(default_factory=list)
+
+
+@dataclass
+class UserMappingInfo:
+    """A user mapping. Option values are never read; ``remote_user`` only when visible to the reader."""
+
+    server: str
+    user: str  # role name or "PUBLIC"
+    option_names: list[str] = field(default_factory=list)
+    remote_user: str | None = None
+    options_visible: bool = False
 
 
 @dataclass
@@ -230,6 +316,12 @@ class CatalogSnapshot:
     triggers: list[TriggerInfo] = field(default_factory=list)
     rules: list[RuleInfo] = field(default_factory=list)
     default_acls: list[DefaultAclInfo] = field(default_factory=list)
+    code_uses: list[CodeUseInfo] = field(default_factory=list)
+    types: list[TypeInfo] = field(default_factory=list)
+    event_triggers: list[EventTriggerInfo] = field(default_factory=list)
+    role_settings: list[RoleSettingInfo] = field(default_factory=list)
+    foreign_servers: list[ForeignServerInfo] = field(default_factory=list)
+    user_mappings: list[UserMappingInfo] = field(default_factory=list)
     taken_at: str = ""
     query_count: int = 0
     format: str = SNAPSHOT_FORMAT
@@ -265,7 +357,7 @@ class CatalogSnapshot:
     def from_dict(cls, data: dict[str, Any]) -> CatalogSnapshot:
         if data.get("format") != SNAPSHOT_FORMAT:
             raise ValueError(f"not an ownaudit snapshot (format {data.get('format')!r})")
-        if data.get("version") != SNAPSHOT_VERSION:
+        if data.get("version") not in READABLE_VERSIONS:
             raise ValueError(f"unsupported snapshot version {data.get('version')!r} (expected {SNAPSHOT_VERSION})")
         server = data["server"]
         return cls(
@@ -282,8 +374,16 @@ class CatalogSnapshot:
             triggers=[_build(TriggerInfo, t) for t in data.get("triggers", [])],
             rules=[_build(RuleInfo, r) for r in data.get("rules", [])],
             default_acls=[_build(DefaultAclInfo, d, {"acl": AclItem}) for d in data.get("default_acls", [])],
+            code_uses=[_build(CodeUseInfo, c) for c in data.get("code_uses", [])],
+            types=[_build(TypeInfo, t) for t in data.get("types", [])],
+            event_triggers=[_build(EventTriggerInfo, e) for e in data.get("event_triggers", [])],
+            role_settings=[_build(RoleSettingInfo, r) for r in data.get("role_settings", [])],
+            foreign_servers=[_build(ForeignServerInfo, f, {"acl": AclItem})
+                             for f in data.get("foreign_servers", [])],
+            user_mappings=[_build(UserMappingInfo, u) for u in data.get("user_mappings", [])],
             taken_at=data.get("taken_at", ""),
             query_count=int(data.get("query_count", 0)),
+            version=int(data["version"]),
         )
 
 

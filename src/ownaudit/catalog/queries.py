@@ -106,7 +106,15 @@ SELECT c.oid::int8, n.nspname, c.relname, c.relkind::text, c.relowner::int8,
          WHERE i.inhrelid = c.oid AND c.relispartition
          LIMIT 1) AS parent,
        coalesce(c.reloptions, '{{}}'::text[]),
-       CASE WHEN c.relkind = 'v' THEN pg_relation_is_updatable(c.oid, false) ELSE 0 END AS updatable_events
+       CASE WHEN c.relkind = 'v' THEN pg_relation_is_updatable(c.oid, false) ELSE 0 END AS updatable_events,
+       ARRAY(SELECT pn.nspname || '.' || p.relname
+               FROM pg_inherits i
+               JOIN pg_class p ON p.oid = i.inhparent
+               JOIN pg_namespace pn ON pn.oid = p.relnamespace
+              WHERE i.inhrelid = c.oid
+              ORDER BY i.inhseqno) AS inherits,
+       (SELECT fs.srvname FROM pg_foreign_table ft JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
+         WHERE ft.ftrelid = c.oid) AS foreign_server
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND {_user("n")}
@@ -116,7 +124,7 @@ ORDER BY n.nspname, c.relname
 # Columns of every relation read, with column grants (attacl NULL = no column grants, not defaults).
 COLUMNS = f"""
 SELECT a.attrelid::int8, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       a.attidentity::text, pg_get_expr(ad.adbin, ad.adrelid),
+       a.attidentity::text, pg_get_expr(ad.adbin, ad.adrelid), a.attgenerated::text,
        CASE WHEN a.attacl IS NULL THEN NULL ELSE {_acl_json("a.attacl")} END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
@@ -196,7 +204,8 @@ SELECT p.oid::int8, n.nspname, p.proname, pg_get_function_identity_arguments(p.o
                JOIN pg_class dc ON dc.oid = d.refobjid AND dc.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
                JOIN pg_namespace dn ON dn.oid = dc.relnamespace
               WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
-                AND d.refclassid = 'pg_class'::regclass)
+                AND d.refclassid = 'pg_class'::regclass),
+       pg_get_function_result(p.oid)
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
@@ -223,6 +232,131 @@ JOIN pg_proc p ON p.oid = t.tgfoid
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE NOT t.tgisinternal AND {_user("n")}
 ORDER BY n.nspname, c.relname, t.tgname
+"""
+
+# A constraint's own triggers (foreign-key enforcement) that are NOT enabled: ALTER TABLE ... DISABLE
+# TRIGGER ALL switches referential integrity off without dropping the constraint.
+DISABLED_INTERNAL_TRIGGERS = f"""
+SELECT n.nspname, c.relname, t.tgname,
+       pn.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       t.tgenabled::text, t.tgtype::int, con.conname
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_proc p ON p.oid = t.tgfoid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_constraint con ON con.oid = t.tgconstraint
+WHERE t.tgisinternal AND t.tgenabled <> 'O' AND {_user("n")}
+ORDER BY n.nspname, c.relname, t.tgname
+"""
+
+# Functions that run implicitly when a relation is touched, from pg_depend: column defaults and
+# generation expressions (pg_attrdef), CHECK and domain constraints (pg_constraint), index expressions
+# and predicates (pg_class, relkind i/I) and RLS expressions (pg_policy); an operator counts as its
+# function (oprcode). Only functions in user schemas: pg_catalog's are not ownable by applications.
+CODE_USES = f"""
+SELECT f.kind, rn.nspname, r.relname, f.objname, tn.nspname || '.' || t.typname,
+       pn.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', f.expr
+FROM (
+  SELECT DISTINCT
+    CASE WHEN ad.oid IS NOT NULL THEN CASE WHEN a.attgenerated <> '' THEN 'generated' ELSE 'default' END
+         WHEN con.oid IS NOT NULL THEN CASE WHEN con.contypid <> 0 THEN 'domain' ELSE 'check' END
+         WHEN ix.oid IS NOT NULL THEN 'index'
+         ELSE 'policy' END AS kind,
+    coalesce(ad.adrelid, nullif(con.conrelid, 0), ind.indrelid, pol.polrelid) AS relid,
+    coalesce(a.attname::text, con.conname::text, ix.relname::text, pol.polname::text) AS objname,
+    con.contypid AS typid,
+    CASE WHEN ad.oid IS NOT NULL THEN pg_get_expr(ad.adbin, ad.adrelid)
+         WHEN con.oid IS NOT NULL THEN pg_get_constraintdef(con.oid)
+         WHEN ix.oid IS NOT NULL THEN pg_get_indexdef(ix.oid)
+         ELSE coalesce(pg_get_expr(pol.polqual, pol.polrelid), '') || CASE WHEN pol.polwithcheck IS NULL
+              THEN '' ELSE ' WITH CHECK ' || pg_get_expr(pol.polwithcheck, pol.polrelid) END END AS expr,
+    u.fn
+  FROM (
+    SELECT d.classid, d.objid,
+           CASE WHEN d.refclassid = 'pg_proc'::regclass THEN d.refobjid ELSE o.oprcode::oid END AS fn
+    FROM pg_depend d
+    LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
+    WHERE d.classid IN ('pg_attrdef'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass,
+                        'pg_policy'::regclass)
+      AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass) AND d.deptype = 'n'
+  ) u
+  LEFT JOIN pg_attrdef ad ON u.classid = 'pg_attrdef'::regclass AND ad.oid = u.objid
+  LEFT JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+  LEFT JOIN pg_constraint con ON u.classid = 'pg_constraint'::regclass AND con.oid = u.objid
+                              AND con.contype = 'c'
+  LEFT JOIN pg_class ix ON u.classid = 'pg_class'::regclass AND ix.oid = u.objid AND ix.relkind IN ('i', 'I')
+  LEFT JOIN pg_index ind ON ind.indexrelid = ix.oid
+  LEFT JOIN pg_policy pol ON u.classid = 'pg_policy'::regclass AND pol.oid = u.objid
+  WHERE ad.oid IS NOT NULL OR con.oid IS NOT NULL OR ix.oid IS NOT NULL OR pol.oid IS NOT NULL
+) f
+JOIN pg_proc p ON p.oid = f.fn
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_class r ON r.oid = f.relid
+LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
+LEFT JOIN pg_type t ON t.oid = f.typid AND f.kind = 'domain'
+LEFT JOIN pg_namespace tn ON tn.oid = t.typnamespace
+WHERE {_USER_SCHEMA.format(n="pn")}
+  AND (r.oid IS NULL OR {_user("rn")}) AND (f.kind <> 'domain' OR t.oid IS NOT NULL)
+ORDER BY 1, 2, 3, 4, 6
+"""
+
+# User types (domains, enums, composite types that are not a table's row type, ranges, base types) that
+# columns of the relations read use, directly or as arrays, with their owners.
+TYPES = f"""
+SELECT tn.nspname, t.typname, t.typtype::text, t.typowner::int8,
+       array_agg(DISTINCT cn.nspname || '.' || c.relname || '.' || a.attname)
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+JOIN pg_namespace cn ON cn.oid = c.relnamespace
+JOIN pg_type at ON at.oid = a.atttypid
+JOIN pg_type t ON t.oid = CASE WHEN at.typcategory = 'A' AND at.typelem <> 0 THEN at.typelem ELSE at.oid END
+JOIN pg_namespace tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_class tr ON tr.oid = t.typrelid
+WHERE a.attnum > 0 AND NOT a.attisdropped AND {_user("cn")} AND {_USER_SCHEMA.format(n="tn")}
+  AND (t.typrelid = 0 OR tr.relkind = 'c')
+GROUP BY tn.nspname, t.typname, t.typtype, t.typowner
+ORDER BY 1, 2
+"""
+
+# Event triggers (only a superuser can create them; the function they call may be owned by anyone).
+EVENT_TRIGGERS = """
+SELECT e.evtname, e.evtevent, pn.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid)
+       || ')', e.evtowner::int8, e.evtenabled::text
+FROM pg_event_trigger e
+JOIN pg_proc p ON p.oid = e.evtfoid
+JOIN pg_namespace pn ON pn.oid = p.pronamespace
+ORDER BY 1
+"""
+
+# ALTER ROLE / ALTER DATABASE ... SET for this database or all databases (pg_db_role_setting is public).
+ROLE_SETTINGS = """
+SELECT s.setrole::int8, d.datname, s.setconfig
+FROM pg_db_role_setting s
+LEFT JOIN pg_database d ON d.oid = s.setdatabase
+WHERE s.setdatabase = 0 OR d.datname = current_database()
+ORDER BY 1, 2
+"""
+
+# Foreign servers with only the options that say where they connect (host, port, dbname).
+FOREIGN_SERVERS = f"""
+SELECT s.srvname, w.fdwname, s.srvowner::int8,
+       ARRAY(SELECT o FROM unnest(coalesce(s.srvoptions, '{{}}'::text[])) o
+              WHERE split_part(o, '=', 1) IN ('host', 'hostaddr', 'port', 'dbname')),
+       {_acl_json("coalesce(s.srvacl, acldefault('S', s.srvowner))")}
+FROM pg_foreign_server s
+JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+ORDER BY 1
+"""
+
+# User mappings from the pg_user_mappings view (umoptions is NULL unless the reader may see it). Only
+# option NAMES leave the server, and the value of 'user'; a 'password' value is never selected.
+USER_MAPPINGS = """
+SELECT m.srvname, m.umuser::int8, m.umoptions IS NOT NULL,
+       ARRAY(SELECT split_part(o, '=', 1) FROM unnest(coalesce(m.umoptions, '{}'::text[])) o),
+       (SELECT substr(o, 6) FROM unnest(coalesce(m.umoptions, '{}'::text[])) o WHERE o LIKE 'user=%' LIMIT 1)
+FROM pg_user_mappings m
+ORDER BY 1, 2
 """
 
 # Rewrite rules other than a view's own _RETURN rule.

@@ -18,18 +18,24 @@ from ownaudit.catalog.model import (
     PUBLIC,
     AclItem,
     CatalogSnapshot,
+    CodeUseInfo,
     ColumnInfo,
     DefaultAclInfo,
+    EventTriggerInfo,
     ForeignKeyInfo,
+    ForeignServerInfo,
     FunctionInfo,
     MembershipInfo,
     PolicyInfo,
     RelationInfo,
     RoleInfo,
+    RoleSettingInfo,
     RuleInfo,
     SchemaInfo,
     ServerInfo,
     TriggerInfo,
+    TypeInfo,
+    UserMappingInfo,
 )
 from ownaudit.connect import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -224,7 +230,7 @@ def _build(run: _Runner) -> CatalogSnapshot:
 
     relations: list[RelationInfo] = []
     by_oid: dict[int, RelationInfo] = {}
-    for oid, nsp, name, kind, owner, racl, rls, forced, part, parent, options, events in run.rows(
+    for oid, nsp, name, kind, owner, racl, rls, forced, part, parent, options, events, inh, srv in run.rows(
         Q.RELATIONS
     ):
         rel = RelationInfo(
@@ -240,11 +246,13 @@ def _build(run: _Runner) -> CatalogSnapshot:
             parent=parent,
             options=list(options),
             view_updatable=bool(events),
+            inherits=list(inh or []),
+            foreign_server=srv,
         )
         relations.append(rel)
         by_oid[oid] = rel
 
-    for relid, name, num, typ, notnull, ident, default, cacl in run.rows(Q.COLUMNS):
+    for relid, name, num, typ, notnull, ident, default, generated, cacl in run.rows(Q.COLUMNS):
         target = by_oid.get(relid)
         if target is not None:
             target.columns.append(
@@ -255,6 +263,7 @@ def _build(run: _Runner) -> CatalogSnapshot:
                     not_null=notnull,
                     identity=ident or "",
                     default=default,
+                    generated=generated or "",
                     acl=acl(cacl),
                 )
             )
@@ -312,8 +321,9 @@ def _build(run: _Runner) -> CatalogSnapshot:
             config=list(config),
             body=body,
             table_deps=sorted(deps),
+            returns=returns or "",
         )
-        for oid, nsp, name, args, owner, secdef, lang, kind, facl, config, body, deps in run.rows(
+        for oid, nsp, name, args, owner, secdef, lang, kind, facl, config, body, deps, returns in run.rows(
             Q.FUNCTIONS_PG14 if version_num >= 140000 else Q.FUNCTIONS_LEGACY
         )
     ]
@@ -329,6 +339,20 @@ def _build(run: _Runner) -> CatalogSnapshot:
             level="ROW" if tgtype & _TG_ROW else "STATEMENT",
         )
         for nsp, table, name, func, enabled, tgtype in run.rows(Q.TRIGGERS)
+    ]
+    triggers += [
+        TriggerInfo(
+            table=f"{nsp}.{table}",
+            name=name,
+            function=func,
+            enabled=enabled,
+            events=_trigger_events(tgtype),
+            timing=_trigger_timing(tgtype),
+            level="ROW" if tgtype & _TG_ROW else "STATEMENT",
+            internal=True,
+            constraint=con,
+        )
+        for nsp, table, name, func, enabled, tgtype, con in run.rows(Q.DISABLED_INTERNAL_TRIGGERS)
     ]
 
     rules = [
@@ -349,6 +373,34 @@ def _build(run: _Runner) -> CatalogSnapshot:
         for creator, nsp, objtype, dacl in run.rows(Q.DEFAULT_ACLS)
     ]
 
+    code_uses = [
+        CodeUseInfo(kind=kind, table=f"{nsp}.{table}" if nsp else "", name=domain if kind == "domain" else obj,
+                    function=func, expression=expr or "")
+        for kind, nsp, table, obj, domain, func, expr in run.rows(Q.CODE_USES)
+    ]
+    types = [
+        TypeInfo(schema=nsp, name=name, kind=kind, owner=role(owner), columns=sorted(cols or []))
+        for nsp, name, kind, owner, cols in run.rows(Q.TYPES)
+    ]
+    event_triggers = [
+        EventTriggerInfo(name=name, event=event, function=func, owner=role(owner), enabled=enabled)
+        for name, event, func, owner, enabled in run.rows(Q.EVENT_TRIGGERS)
+    ]
+    role_settings = [
+        RoleSettingInfo(role=role(r) if r else None, database=dbname, settings=list(config or []))
+        for r, dbname, config in run.rows(Q.ROLE_SETTINGS)
+    ]
+    foreign_servers = [
+        ForeignServerInfo(name=name, wrapper=fdw, owner=role(owner),
+                          options=dict(o.split("=", 1) for o in (opts or []) if "=" in o), acl=acl(sacl))
+        for name, fdw, owner, opts, sacl in run.rows(Q.FOREIGN_SERVERS)
+    ]
+    user_mappings = [
+        UserMappingInfo(server=srv, user=role(user) if user else PUBLIC, option_names=sorted(names or []),
+                        remote_user=remote, options_visible=bool(visible))
+        for srv, user, visible, names, remote in run.rows(Q.USER_MAPPINGS)
+    ]
+
     return CatalogSnapshot(
         server=server,
         roles=roles,
@@ -361,6 +413,12 @@ def _build(run: _Runner) -> CatalogSnapshot:
         triggers=triggers,
         rules=rules,
         default_acls=default_acls,
+        code_uses=code_uses,
+        types=types,
+        event_triggers=event_triggers,
+        role_settings=role_settings,
+        foreign_servers=foreign_servers,
+        user_mappings=user_mappings,
         taken_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         query_count=run.count,
     )

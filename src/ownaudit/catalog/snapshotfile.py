@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ownaudit.catalog.model import SNAPSHOT_FORMAT, SNAPSHOT_VERSION, CatalogSnapshot
+from ownaudit.catalog.model import READABLE_VERSIONS, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, CatalogSnapshot
 from ownaudit.errors import UsageError
 from ownaudit.safewrite import write_text
 
@@ -102,10 +102,10 @@ def loads_snapshot(text: str, name: str = "<snapshot>") -> CatalogSnapshot:
             f"{name}: not an ownaudit snapshot (format is {data.get('format')!r}, "
             f"expected {SNAPSHOT_FORMAT!r})"
         )
-    if data.get("version") != SNAPSHOT_VERSION:
+    if data.get("version") not in READABLE_VERSIONS:
         raise UsageError(
             f"{name}: unsupported snapshot version {data.get('version')!r} "
-            f"(this ownaudit reads version {SNAPSHOT_VERSION})"
+            f"(this ownaudit reads versions {', '.join(map(str, READABLE_VERSIONS))}; writes {SNAPSHOT_VERSION})"
         )
     try:
         snapshot = CatalogSnapshot.from_dict(data)

@@ -433,6 +433,7 @@ class _Builder:
             writer_privileges=(self._privs(wp, f"{kp}.writer_privileges") | {Privilege.SELECT})
             if wp else DEFAULT_WRITER_PRIVILEGES,
             owner_role=self._get(s, "owner_role", kp, str, None),
+            sensitivity=self._get(s, "sensitivity", kp, str, None),
             governed=bool(self._get(s, "governed", kp, bool, True)),
             writers=self._schema_writers(s, kp),
             location=self._loc(kp),
@@ -549,6 +550,11 @@ class _Builder:
             kind=self._get(t, "kind", kp, str, "table"),
             declared=True,
             location=self._loc(kp),
+            sensitivity=self._get(t, "sensitivity", kp, str, None),
+            column_sensitivity={
+                str(c): str(v.get("sensitivity", "internal"))
+                for c, v in (self._get(t, "columns", kp, dict, {}) or {}).items() if isinstance(v, dict)
+            },
         )
 
     def _overrides(self, lint_d: dict[str, Any], kp: str) -> list[PathOverride]:

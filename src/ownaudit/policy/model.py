@@ -341,6 +341,8 @@ class TableSpec:
     kind: str = "table"  # table | view | materialized_view | foreign_table | partitioned_table
     declared: bool = True
     location: Location | None = None
+    sensitivity: str | None = None  # public | internal | confidential; None = the schema's (default internal)
+    column_sensitivity: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -358,6 +360,7 @@ class SchemaSpec:
     writers: list[SchemaWriter] = field(default_factory=list)  # hubs writing every table of the schema
     tables: dict[str, TableSpec] = field(default_factory=dict)
     location: Location | None = None
+    sensitivity: str | None = None
 
 
 @dataclass
@@ -570,6 +573,19 @@ class Policy:
         for sw in schema.writers:
             hubs.update(h for h in self.hubs if sw.covers(h, self.hubs))
         return hubs
+
+    def sensitivity(self, ref: TableRef) -> str:
+        """How sensitive a table's rows are: the table's or a column's marking, else the schema's,
+        else ``internal``."""
+        order = ("public", "internal", "confidential")
+        spec = self.table(ref)
+        schema = self.schemas.get(ref.schema)
+        level = (spec.sensitivity if spec else None) or (schema.sensitivity if schema else None) or "internal"
+        rank = {name: i for i, name in enumerate(order)}
+        for col in (spec.column_sensitivity.values() if spec else ()):
+            if rank.get(col, 1) > rank.get(level, 1):
+                level = col
+        return level if level in rank else "internal"
 
     def frozen(self, ref: TableRef) -> Frozen | None:
         """The freeze on a table (nobody writes it but its migration), or None."""

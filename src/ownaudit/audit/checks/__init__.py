@@ -19,4 +19,6 @@ CHECKS = (
     "indirect_paths",
     "conditional_columns",
     "target_database",
+    "acts_as",
+    "acts_as_roles",
 )

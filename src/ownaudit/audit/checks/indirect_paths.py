@@ -150,8 +150,17 @@ def _views(ctx: AuditContext) -> Iterator[Finding]:
                 evidence=[f"{p} on {kind} {name} -[owner rights, {rel.owner}]-> SELECT on {g.name}"
                           for p in paths for g in (rls_bypass or reads_more)],
                 keypath=bases[0].keypath, fix_sql=fix,
-                severity=Severity.HIGH if rls_bypass else None,
+                severity=_read_severity(ctx, holder, [*rls_bypass, *reads_more], bool(rls_bypass)),
             )
+
+
+def _read_severity(ctx: AuditContext, holder: str, tables: list[Governed], rls_bypass: bool) -> Severity | None:
+    """Medium by default, high when RLS is bypassed or a table is confidential, critical when PUBLIC reads
+    a confidential table (the policy's ``sensitivity``)."""
+    levels = {ctx.policy.sensitivity(g.ref) for g in tables}
+    if "confidential" in levels:
+        return Severity.CRITICAL if holder == PUBLIC else Severity.HIGH
+    return Severity.HIGH if rls_bypass else None
 
 
 def _owner_bypasses(ctx: AuditContext, owner: str, g: Governed) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ownaudit.audit.context import AuditContext
-from ownaudit.findings import Finding
+from ownaudit.findings import Finding, Severity
 
 KIND_WORD = {"r": "table", "p": "partitioned table", "f": "foreign table", "v": "view",
              "m": "materialized view"}
@@ -31,9 +31,13 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
         ctx.mark_checked("AUD081", name)
         if name in present:
             continue
+        writers = [r for r in ctx.policy.roles_of_hub(spec.owner) if ctx.role_kind(r) == "writer"] \
+            if spec.owner else []
         yield ctx.finding(
-            "AUD081", f"{name} is in the matrix but not in the database",
+            "AUD081", f"{name} is in the matrix but not in the database"
+            + (f": every write of {spec.owner} ({', '.join(writers)}) to it fails" if writers else ""),
             object=name, hub=spec.owner, keypath=ctx.policy.table_keypath(spec.ref), location=spec.location,
+            severity=Severity.HIGH if writers else None,
         )
     for role in ctx.policy.app_roles():
         ctx.mark_checked("AUD082", role)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ownaudit.audit.context import AuditContext, q, qref
-from ownaudit.findings import Finding
+from ownaudit.findings import Finding, Severity
 
 ALTER_KIND = {"r": "TABLE", "p": "TABLE", "f": "FOREIGN TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW",
               "S": "SEQUENCE"}
@@ -67,8 +67,11 @@ def _schemas(ctx: AuditContext) -> Iterator[Finding]:
         # PG15+: public belongs to pg_database_owner, i.e. whoever owns the database.
         if actual == "pg_database_owner" and ctx.snapshot.server.database_owner == expected:
             continue
+        destroys = not ctx.is_trusted(actual)
         yield ctx.finding(
-            RULE, f"schema {name} is owned by {actual}, the policy expects {expected}",
+            RULE, f"schema {name} is owned by {actual}, the policy expects {expected}"
+            + (f": {actual} can DROP every table in it, whoever owns them" if destroys else ""),
+            severity=Severity.CRITICAL if destroys else None,
             object=name, hub=ctx.policy.schemas[name].owner, role=actual,
             evidence=[f"{actual} -[owner]-> schema {name}"],
             keypath=_owner_keypath(ctx, name, None),

@@ -13,8 +13,17 @@ from ownaudit.audit.checks.writes import relevant_paths
 from ownaudit.audit.context import AuditContext, q, qref
 from ownaudit.audit.paths import revoke_sql
 from ownaudit.catalog.model import PUBLIC
-from ownaudit.findings import Finding
-from ownaudit.privileges import STRUCTURAL, sort_privileges
+from ownaudit.findings import Finding, Severity
+from ownaudit.privileges import STRUCTURAL, Privilege, sort_privileges
+
+# End effects differ: TRIGGER runs the holder's code inside every writer's statement (it acts as each
+# of them: AUD120 has the chain), REFERENCES lets it add a foreign key that blocks the owner's DELETE
+# and UPDATE of keys, MAINTAIN (VACUUM, ANALYZE, REINDEX, CLUSTER, REFRESH, LOCK) can only block or slow.
+_SEVERITY = {Privilege.TRIGGER: Severity.CRITICAL, Privilege.REFERENCES: Severity.HIGH,
+             Privilege.MAINTAIN: Severity.MEDIUM}
+_EFFECT = {Privilege.TRIGGER: "TRIGGER runs its code in every writer's statements, as that writer",
+           Privilege.REFERENCES: "REFERENCES lets it add a foreign key that blocks the owner's deletes",
+           Privilege.MAINTAIN: "MAINTAIN lets it lock, reindex or cluster the table"}
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
@@ -34,7 +43,9 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                     yield ctx.finding(
                         "AUD020", f"{role} ({hub or 'not in the policy'}) holds "
                                   f"{', '.join(p.value for p in held)} on {g.name}, "
-                                  f"owned by {g.hub or 'no hub'}",
+                                  f"owned by {g.hub or 'no hub'}: "
+                                  + "; ".join(_EFFECT[p] for p in held),
+                        severity=max((_SEVERITY[p] for p in held), key=lambda s: s.rank),
                         object=g.name, hub=g.hub, role=role,
                         evidence=[str(x) for paths in held.values() for x in paths], keypath=g.keypath,
                         fix_sql="\n".join(dict.fromkeys(revoke_sql(x, p.value, g.name)
