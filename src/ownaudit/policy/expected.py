@@ -229,8 +229,6 @@ def _objects(policy: Policy, exp: ExpectedState, state: AccessState) -> None:
             privs: set[str] = set()
             if exp.needs_usage(role, sname):
                 privs.add("USAGE")
-            if exp.may_create(role, sname):
-                privs.add("CREATE")
             if privs:
                 state.schema_privileges[(role, sname)] = frozenset(privs)
         if not spec.governed:

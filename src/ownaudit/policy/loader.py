@@ -109,6 +109,10 @@ def validate_policy_text(text: str, label: str, *, check_schema: bool = True,
         policy.source_text = text
         problems.extend(check_semantics(policy, loaded.data))
     warnings = []
+    if policy is not None and not problems:
+        from ownaudit.policy.semantic import semantic_warnings
+
+        warnings.extend(semantic_warnings(policy))
     if policy is not None:
         for exc in policy.exceptions:
             if exc.expired(today):
