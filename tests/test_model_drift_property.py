@@ -38,7 +38,7 @@ pytestmark = pytest.mark.catalog
 POLICY = Path(__file__).resolve().parents[1] / "policy" / "ownership.yaml"
 DB = "Marketing DB"
 TEMPLATE = "ownaudit_drift_base"
-EXAMPLES = int(os.environ.get("OWNAUDIT_DRIFT_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("OWNAUDIT_DRIFT_EXAMPLES", "4"))
 
 ROLES = ("cl_writer", "outreach_writer", "ui_reader")
 GRANTEES = (*ROLES, "PUBLIC")

@@ -193,3 +193,23 @@ def test_diff_policy_live_reports_the_audits_write_differences(seeded: Any) -> N
                     if c.kind in ("write-lost", "read-lost") and c.role in policy.roles}
     assert audit_missing <= diff_missing
     assert Privilege.SELECT  # the vocabulary both sides share
+
+
+def test_sequence_privileges_key_is_what_audit_and_plan_both_expect(clean: Any, tmp_path: Path) -> None:
+    shipped = load_policy(POLICY)
+    text = POLICY.read_text(encoding="utf-8")
+    anchor = "  outreach:\n    owner: barton-outreach-core\n"
+    assert anchor in text
+    path = tmp_path / "seq.yaml"
+    path.write_text(text.replace(anchor, anchor + "    sequence_privileges: [USAGE, SELECT]\n"), encoding="utf-8")
+    policy = load_policy(path)
+    found = {(f.rule_id, f.object) for f in open_findings(policy, clean.dsn)}
+    assert ("AUD070", "Marketing DB_owner/outreach/sequence") in found
+    plan = build_plan(policy, read_catalog(clean.dsn))
+    script = render_sql(plan, PlanHeader("test", policy.path, policy.digest))
+    assert 'IN SCHEMA outreach GRANT SELECT ON SEQUENCES TO outreach_writer;' in script
+    after, _ = check_round(clean, policy)
+    assert not after
+    # The shipped policy (USAGE) accepts the extra SELECT: neither the audit nor the plan touches it.
+    assert open_findings(shipped, clean.dsn) == []
+    assert build_plan(shipped, read_catalog(clean.dsn)).nothing_to_do

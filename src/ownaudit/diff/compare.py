@@ -14,6 +14,7 @@ from typing import Any
 
 from ownaudit.access import AccessPath, AccessState, Cell, FkEdge, Membership, RlsPolicyState, RlsState
 from ownaudit.findings import Severity
+from ownaudit.policy.expected import compile_expected
 from ownaudit.policy.model import Policy, TableRef
 from ownaudit.privileges import READ, STRUCTURAL, WRITE, Privilege, sort_privileges
 
@@ -164,9 +165,8 @@ class _Context:
                 ref = TableRef.parse(table)
             except ValueError:
                 return False
-            if priv in self.policy.allowed_privileges(role, ref):
-                return True
-            return priv in self.policy.allowed_column_privileges(role, ref)
+            exp = compile_expected(self.policy)
+            return priv in exp.table(role, ref) or priv in exp.columns(role, ref)
         if self.a.kind == "policy":
             return priv in self.a.matrix.privileges(role, table)
         return False
