@@ -213,3 +213,22 @@ def test_sequence_privileges_key_is_what_audit_and_plan_both_expect(clean: Any, 
     # The shipped policy (USAGE) accepts the extra SELECT: neither the audit nor the plan touches it.
     assert open_findings(shipped, clean.dsn) == []
     assert build_plan(shipped, read_catalog(clean.dsn)).nothing_to_do
+
+
+def test_diff_of_two_database_states_shows_schemas_defaults_sequences_and_definer_functions(clean: Any) -> None:
+    policy = load_policy(POLICY)
+    before = effective_state(read_catalog(clean.dsn), policy)
+    clean.execute(DEFINER)
+    clean.execute("GRANT CREATE ON SCHEMA cl TO ui_reader;"
+                  "ALTER DEFAULT PRIVILEGES FOR ROLE \"Marketing DB_owner\" IN SCHEMA cl GRANT INSERT ON TABLES "
+                  "TO ui_reader;"
+                  "GRANT UPDATE ON SEQUENCE public.shq_error_log_error_id_seq TO ui_reader;")
+    after = effective_state(read_catalog(clean.dsn), policy)
+    changes = compare(before, after, policy)
+    kinds = {(c.kind, c.role) for c in changes}
+    assert {("definer-execute-gained", "PUBLIC"), ("definer-execute-gained", "outreach_writer"),
+            ("schema-privilege-gained", "ui_reader"), ("default-privilege-gained", "ui_reader"),
+            ("sequence-privilege-gained", "ui_reader")} <= kinds
+    assert changes[0].kind == "definer-execute-gained" and changes[0].severity.value == "critical"
+    assert any(c.grants_write for c in changes)
+    assert not compare(after, after, policy)
