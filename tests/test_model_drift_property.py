@@ -47,6 +47,7 @@ TABLES = ("cl.company_identity", "cl.lifecycle_state", "cl.lifecycle_history", "
 SCHEMAS = ("cl", "outreach", "marketing")
 PRIVS = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 OWNER = '"Marketing DB_owner"'
+PREDEFINED = ("pg_write_all_data", "pg_read_all_data")
 CHECKED = (Privilege.SELECT, Privilege.INSERT, Privilege.UPDATE, Privilege.DELETE, Privilege.TRUNCATE)
 
 
@@ -110,6 +111,9 @@ def drift_ops(pg16: bool) -> st.SearchStrategy[str]:
         fmt(lambda r, a: f"ALTER ROLE {r} {a};", r, st.sampled_from(("CREATEDB", "BYPASSRLS", "CREATEROLE"))),
         fmt(lambda s, g: f"GRANT CREATE ON SCHEMA {s} TO {_q(g)};", s, g),
         fmt(lambda s, r: f"REVOKE USAGE ON SCHEMA {s} FROM {r};", s, r),
+        fmt(lambda p, r: f"GRANT {p} TO {r};", st.sampled_from(PREDEFINED), r),
+        fmt(lambda s, r: f"ALTER SCHEMA {s} OWNER TO {r};", s, r),
+        fmt(lambda s, g: f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA {s} TO {_q(g)};", s, g),
     )
 
 
@@ -133,7 +137,7 @@ def _database(server: Any) -> Iterator[str]:
             for member, role in conn.execute(
                     "SELECT m.rolname, r.rolname FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member "
                     "JOIN pg_roles r ON r.oid = a.roleid WHERE m.rolname = ANY(%s) AND r.rolname = ANY(%s)",
-                    (list(ROLES), list(ROLES))).fetchall():
+                    (list(ROLES), [*ROLES, *PREDEFINED])).fetchall():
                 conn.execute(f"REVOKE {role} FROM {member} CASCADE")
 
 

@@ -232,3 +232,13 @@ def test_diff_of_two_database_states_shows_schemas_defaults_sequences_and_define
     assert changes[0].kind == "definer-execute-gained" and changes[0].severity.value == "critical"
     assert any(c.grants_write for c in changes)
     assert not compare(after, after, policy)
+
+
+def test_public_read_hidden_by_rls_is_revoked_not_left_to_a_human(clean: Any) -> None:
+    """Found by the drift property: PUBLIC granted SELECT on an RLS table is AUD042 only (not AUD002)."""
+    policy = load_policy(POLICY)
+    clean.execute("GRANT SELECT ON cl.company_identity TO PUBLIC")
+    assert ("AUD042", "PUBLIC") in {(f.rule_id, f.role) for f in open_findings(policy, clean.dsn)}
+    after, plan = check_round(clean, policy)
+    assert not after and not plan.manual
+    assert clean.execute("SELECT has_table_privilege('public', 'cl.company_identity', 'SELECT')") == [(False,)]

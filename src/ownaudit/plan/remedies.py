@@ -116,7 +116,7 @@ class Remedies:
         return _Obj("SCHEMA", f"SCHEMA {q(name)}", f"schema {name}", info.owner, after, tuple(info.acl))
 
     def fn_obj(self, fn: FunctionInfo) -> _Obj:
-        kind = "PROCEDURE" if fn.kind == "p" else "FUNCTION"
+        kind = "PROCEDURE" if fn.kind == "p" else "ROUTINE" if fn.kind == "a" else "FUNCTION"
         return _Obj(kind, f"{kind} {q(fn.schema)}.{q(fn.name)}({fn.identity_args})", fn.signature,
                     fn.owner, fn.owner, tuple(fn.acl))
 
@@ -448,6 +448,26 @@ def _aud045(r: Remedies, f: Finding) -> Iterator[Item]:
                _why(f), table)
 
 
+def _aud042(r: Remedies, f: Finding) -> Iterator[Item]:
+    """RLS hides every row: a privilege the policy does not give is revoked; one it gives needs a decision."""
+    g = r.ctx.governed_by_name(f.object)
+    rel = r.relation(f.object)
+    if g is None or rel is None or f.role is None:
+        return
+    blind = [p for p in (Privilege.SELECT, Privilege.UPDATE, Privilege.DELETE)
+             if p.value in f.message.split(" on ", 1)[0]]
+    allowed = r.ctx.allowed(f.role, g.ref) if f.role != PUBLIC else frozenset()
+    if any(p in allowed for p in blind):
+        return  # a note: the matrix gives the privilege and hides the rows
+    obj = r.rel_obj(rel)
+    cell = r.ctx.matrix.cell(f.role, g.name)
+    for priv in blind:
+        for path in relevant_paths(r.ctx, f.role, cell.paths.get(priv, [])):
+            if not path.requires_set_role:
+                yield from r.cut(obj, path, priv.value, f"{_why(f)}; the policy does not give it {priv.value}",
+                                 table=g.ref, columns=path.columns)
+
+
 def _aud043(r: Remedies, f: Finding) -> Iterator[Item]:
     table, _, name = f.object.rpartition("/")
     g = r.ctx.governed_by_name(table)
@@ -661,6 +681,7 @@ _REMEDIES: dict[str, Callable[[Remedies, Finding], Iterator[Item]]] = {
     "AUD030": _aud030,
     "AUD040": _fix_sql("rls"),
     "AUD041": _fix_sql("rls"),
+    "AUD042": _aud042,
     "AUD043": _aud043,
     "AUD044": _aud044,
     "AUD045": _aud045,
