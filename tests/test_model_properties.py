@@ -242,3 +242,13 @@ def test_public_read_hidden_by_rls_is_revoked_not_left_to_a_human(clean: Any) ->
     after, plan = check_round(clean, policy)
     assert not after and not plan.manual
     assert clean.execute("SELECT has_table_privilege('public', 'cl.company_identity', 'SELECT')") == [(False,)]
+
+
+def test_revoking_a_membership_keeps_the_default_privileges_the_policy_gives(clean: Any) -> None:
+    """Found by the drift property: a role that got its future-table SELECT only through an undeclared
+    membership gets it directly when the plan revokes the membership."""
+    policy = load_policy(POLICY)
+    clean.execute('GRANT cl_writer TO outreach_writer; ALTER DEFAULT PRIVILEGES FOR ROLE "Marketing DB_owner" '
+                  "IN SCHEMA marketing REVOKE SELECT ON TABLES FROM outreach_writer;")
+    after, _ = check_round(clean, policy)
+    assert not after

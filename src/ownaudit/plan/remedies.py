@@ -173,6 +173,36 @@ class Remedies:
             if only_via(paths):
                 out.append(Step("grant", f"GRANT USAGE ON SCHEMA {q(schema)} TO {q(member)};", why,
                                 f"schema {schema}"))
+        out += self._keep_defaults(member, role, why)
+        return out
+
+    def _keep_defaults(self, member: str, role: str, why: str) -> list[Item]:
+        """Default privileges ``member`` received only through ``role``'s, given to it directly."""
+        out: list[Item] = []
+        reach = self.ctx.graph.privileges_of(member)
+        through = {r for r, chain_text in reach.items() if _first_target(chain_text) == role}
+        for schema, spec in self.ctx.policy.schemas.items():
+            if not spec.governed:
+                continue
+            creator = spec.owner_role or self.ctx.policy.database.owner_role
+            if not creator:
+                continue
+            for objtype, on in (("table", "TABLES"), ("sequence", "SEQUENCES")):
+                want = ({p.value for p in self.ctx.expected.schema_table(member, schema)} if objtype == "table"
+                        else set(self.ctx.expected.schema_sequence(member, schema)))
+                if not want:
+                    continue
+                items = [i for d in self.ctx.snapshot.default_acls
+                         if d.creator == creator and d.objtype == objtype and d.schema in (schema, None)
+                         for i in d.acl]
+                kept = {i.privilege for i in items if i.grantee in (set(reach) - through) | {PUBLIC}}
+                via = {i.privilege for i in items if i.grantee in through}
+                lost = (want & via) - kept
+                if lost:
+                    out.append(Step("default-privileges",
+                                    f"ALTER DEFAULT PRIVILEGES FOR ROLE {q(creator)} IN SCHEMA {q(schema)} GRANT "
+                                    f"{_ordered(lost)} ON {on} TO {q(member)};", why,
+                                    f"default privileges of {creator} in schema {schema}"))
         return out
 
     def revoke_acl(self, obj: _Obj, grantee: str, privileges: Iterable[str], why: str,
