@@ -188,3 +188,55 @@ def test_snapshot_vs_live_and_policy_vs_live(fresh_db: Any, tmp_path: Path, caps
     assert any(
         c["kind"] == "write-gained" and c["role"] == "ui_reader" and c["object"] == "outreach.people" for c in changes
     )
+
+
+READER_HUB_WRITES = (
+    "      people:\n        purpose: Contact records\n",
+    "      people:\n        purpose: Contact records\n"
+    "        writers: [{hub: site-scout-pro, operations: [INSERT, UPDATE]}]\n",
+)
+
+
+def test_writers_entry_for_a_reader_only_hub_is_a_new_write_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = edited(tmp_path, "new.yaml", READER_HUB_WRITES)
+    code, out, _ = run(["diff", str(POLICY), str(new), "--exit-code", "--format", "json"], capsys)
+    assert code == 1
+    first = json.loads(out)["changes"][0]
+    assert (first["kind"], first["severity"], first["hub"], first["object"]) == (
+        "write-gained", "critical", "site-scout-pro", "outreach.people")
+    assert "INSERT, UPDATE" in first["path"] and "no role of site-scout-pro may hold it" in first["path"]
+    code, _, err = run(["validate", str(new)], capsys)
+    assert code == 0 and "POL003" in err and "writers[0]" in err and "ui_reader" in err
+    code, _, err = run(["validate", str(POLICY)], capsys)
+    assert code == 0 and "POL003" not in err
+
+
+PER_SCHEMA = """
+version: 1
+database: {name: db, owner_role: owner}
+hubs:
+  app: {roles: [app_writer, app_reader]}
+  ui: {roles: [ui_reader]}
+roles:
+  app_writer: {hub: app, kind: writer}
+  app_reader: {hub: app, kind: reader}
+  ui_reader: {hub: ui, kind: reader}
+schemas:
+  app: {owner: app, readers: all}
+"""
+
+
+def test_policy_show_counts_tables_owned_through_their_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "per-schema.yaml"
+    path.write_text(PER_SCHEMA, encoding="utf-8")
+    code, out, _ = run(["policy", "show", "--policy", str(path)], capsys)
+    assert code == 0
+    rows = [" ".join(ln.replace("│", " ").split()) for ln in out.splitlines()]
+    assert any(r.startswith("app") and r.endswith("app yes (full) yes (full)") for r in rows), out
+    assert any(r.startswith("ui") and r.endswith("app no yes (full)") for r in rows), out
+    insert = next(r for r in rows if r.startswith("INSERT app.*"))
+    assert insert.split()[2:] == ["yes", "no", "no"], insert

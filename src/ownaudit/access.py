@@ -166,3 +166,13 @@ class AccessState:
     foreign_keys: set[FkEdge] = field(default_factory=set)
     memberships: set[Membership] = field(default_factory=set)
     role_attributes: dict[str, frozenset[str]] = field(default_factory=dict)
+    # What code of a hub may do to a table (policy side only): (hub, table) -> privileges.
+    hub_access: dict[tuple[str, str], frozenset[Privilege]] = field(default_factory=dict)
+    # (role, schema) -> USAGE / CREATE the role holds (catalog) or needs and may hold (policy).
+    schema_privileges: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # (creator, schema or "*", "table" | "sequence", grantee) -> privileges future objects give.
+    default_privileges: dict[tuple[str, str, str, str], frozenset[str]] = field(default_factory=dict)
+    # (role, sequence) -> USAGE / SELECT / UPDATE (catalog side; the policy states them per schema).
+    sequence_privileges: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # (role, function signature) -> "EXECUTE" on SECURITY DEFINER functions (catalog side).
+    definer_execute: dict[tuple[str, str], str] = field(default_factory=dict)

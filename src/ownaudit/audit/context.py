@@ -19,6 +19,7 @@ from ownaudit.audit.rolegraph import RoleGraph
 from ownaudit.catalog.effective import ObjectMatrix
 from ownaudit.catalog.model import PUBLIC, CatalogSnapshot, RelationInfo
 from ownaudit.findings import Finding, Location, Severity
+from ownaudit.policy.expected import ExpectedState, compile_expected
 from ownaudit.policy.model import Policy, TableRef, TableSpec, quote_ident
 from ownaudit.privileges import Privilege
 from ownaudit.rules import get_rule
@@ -67,10 +68,13 @@ class AuditContext:
     checked: dict[str, list[str]] = field(default_factory=dict)
     _matrix: AccessMatrix | None = None
     _objects: dict[str, ObjectMatrix] = field(default_factory=dict)
-    _allowed: dict[tuple[str, TableRef], frozenset[Privilege]] = field(default_factory=dict)
-    _allowed_cols: dict[tuple[str, TableRef], dict[Privilege, frozenset[str]]] = field(default_factory=dict)
 
     # -- inputs -------------------------------------------------------------
+    @cached_property
+    def expected(self) -> ExpectedState:
+        """The policy's meaning, compiled once: every check asks it, never the raw keys."""
+        return compile_expected(self.policy)
+
     @cached_property
     def graph(self) -> RoleGraph:
         return RoleGraph.build(self.snapshot)
@@ -121,20 +125,12 @@ class AuditContext:
         return info is None or info.predefined or info.superuser or role.startswith("pg_")
 
     def allowed(self, role: str, ref: TableRef) -> frozenset[Privilege]:
-        """``policy.allowed_privileges``, memoized: checks ask it for every role x table."""
-        key = (role, ref)
-        got = self._allowed.get(key)
-        if got is None:
-            got = self._allowed[key] = self.policy.allowed_privileges(role, ref)
-        return got
+        """Table-level privileges the expected state gives ``role`` on ``ref`` (constant time)."""
+        return self.expected.table(role, ref)
 
     def allowed_columns(self, role: str, ref: TableRef) -> dict[Privilege, frozenset[str]]:
-        """``policy.allowed_column_privileges``, memoized."""
-        key = (role, ref)
-        got = self._allowed_cols.get(key)
-        if got is None:
-            got = self._allowed_cols[key] = self.policy.allowed_column_privileges(role, ref)
-        return got
+        """Column exceptions the expected state gives ``role`` on ``ref``."""
+        return self.expected.columns(role, ref)
 
     def hub_of(self, role: str) -> str | None:
         return self.policy.hub_of_role(role)

@@ -32,11 +32,16 @@ def _checks() -> list[tuple[str, Callable[[AuditContext], Iterable[Finding]]]]:
 
 
 def run_audit(policy: Policy, snapshot: CatalogSnapshot, *, today: _dt.date | None = None,
-              matrix: AccessMatrix | None = None, target: dict[str, Any] | None = None) -> RunResult:
-    """Audit ``snapshot`` against ``policy``: every finding, suppressed ones included."""
+              matrix: AccessMatrix | None = None, target: dict[str, Any] | None = None,
+              context: AuditContext | None = None) -> RunResult:
+    """Audit ``snapshot`` against ``policy``: every finding, suppressed ones included.
+
+    ``context`` lets a caller (the plan) keep the run's context to read the same matrices afterwards.
+    """
     started = _dt.datetime.now(_dt.timezone.utc)
     t0 = time.perf_counter()
-    ctx = AuditContext(policy=policy, snapshot=snapshot, today=today or _dt.date.today(), _matrix=matrix)
+    ctx = context or AuditContext(policy=policy, snapshot=snapshot, today=today or _dt.date.today(),
+                                  _matrix=matrix)
     findings: list[Finding] = []
     for _name, check in _checks():
         findings.extend(check(ctx))

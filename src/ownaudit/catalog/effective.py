@@ -639,4 +639,48 @@ def effective_state(snapshot: CatalogSnapshot, policy: Policy) -> AccessState:
     for r in snapshot.roles:
         if not r.predefined:
             state.role_attributes[r.name] = r.attributes()
+    _object_state(snapshot, [*sorted(app_roles), PUBLIC], state)
     return state
+
+
+_DEFAULT_KIND = {"r": "table", "table": "table", "tables": "table", "S": "sequence", "sequence": "sequence",
+                 "sequences": "sequence"}
+
+
+def _usable(cell: ObjectCell) -> frozenset[str]:
+    """Privileges a role uses as it connects, not counting what ownership would let it re-grant itself."""
+    return frozenset(p for p, xs in cell.paths.items()
+                     if any(not x.requires_set_role and x.via != "owner" for x in xs))
+
+
+def _object_state(snapshot: CatalogSnapshot, roles: list[str], state: AccessState) -> None:
+    """Schemas, default privileges, sequences and SECURITY DEFINER EXECUTE for ``roles`` (the policy's and
+    PUBLIC). Acts-as paths (triggers, rules, definer functions reached from other objects) belong here too,
+    as extra ``AccessPath`` entries of the same maps."""
+    present = set(roles) & ({r.name for r in snapshot.roles} | {PUBLIC})
+    scope = [r for r in roles if r in present]
+    schemas = schema_access(snapshot, scope)
+    for (role, schema), cell in schemas.cells.items():
+        got = _usable(cell)
+        if got:
+            state.schema_privileges[(role, schema)] = got
+    seqs = sequence_access(snapshot, scope)
+    for (role, seq), cell in seqs.cells.items():
+        got = _usable(cell)
+        if got:
+            state.sequence_privileges[(role, seq)] = got
+    definers = [f.signature for f in snapshot.functions if f.security_definer]
+    if definers:
+        fns = function_execute(snapshot, scope, definers)
+        for (role, sig), cell in fns.cells.items():
+            if "EXECUTE" in _usable(cell):
+                state.definer_execute[(role, sig)] = "EXECUTE"
+    for d in snapshot.default_acls:
+        kind = _DEFAULT_KIND.get(d.objtype)
+        if kind is None:
+            continue
+        for item in d.acl:
+            if item.grantee == d.creator:
+                continue
+            key = (d.creator, d.schema or "*", kind, item.grantee)
+            state.default_privileges[key] = state.default_privileges.get(key, frozenset()) | {item.privilege}

@@ -45,7 +45,7 @@ def show(policy_path: str | None, show_tables: bool) -> None:
                          mark[acc.write], mark[acc.read])
     console.print(hubs)
 
-    ops = Table(title="Access by operation (every listed table of the schema)")
+    ops = Table(title="Access by operation (every table of the schema, listed or not)")
     ops.add_column("Operation")
     for role in pol.roles:
         ops.add_column(f"{role}\n({pol.roles[role].hub})")

@@ -14,12 +14,17 @@ from typing import Any
 
 from ownaudit.access import AccessPath, AccessState, Cell, FkEdge, Membership, RlsPolicyState, RlsState
 from ownaudit.findings import Severity
+from ownaudit.policy.expected import compile_expected
 from ownaudit.policy.model import Policy, TableRef
 from ownaudit.privileges import READ, STRUCTURAL, WRITE, Privilege, sort_privileges
 
 # Every change kind, in the order a reviewer should read them within one severity.
 KINDS: dict[str, str] = {
     "write-gained": "New write access",
+    "definer-execute-gained": "May now run a SECURITY DEFINER function",
+    "default-privilege-gained": "Future objects will give more",
+    "schema-privilege-gained": "Schema privilege gained",
+    "sequence-privilege-gained": "Sequence privilege gained",
     "attribute-gained": "Role attribute gained",
     "grant-option-gained": "Grant option gained",
     "admin-option-gained": "ADMIN option on a membership gained",
@@ -48,6 +53,10 @@ KINDS: dict[str, str] = {
     "structural-lost": "REFERENCES/TRIGGER/MAINTAIN lost",
     "grant-option-lost": "Grant option lost",
     "attribute-lost": "Role attribute lost",
+    "schema-privilege-lost": "Schema privilege lost",
+    "default-privilege-lost": "Future objects will give less",
+    "sequence-privilege-lost": "Sequence privilege lost",
+    "definer-execute-lost": "May no longer run a SECURITY DEFINER function",
 }
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
@@ -82,7 +91,9 @@ class Change:
     @property
     def grants_write(self) -> bool:
         """True when B lets a role write something A did not (what ``--exit-code`` checks)."""
-        return self.kind == "write-gained" or (self.kind == "attribute-gained" and "superuser" in self.after)
+        return self.kind in ("write-gained", "definer-execute-gained") or (
+            self.kind == "attribute-gained" and "superuser" in self.after) or (
+            self.kind == "default-privilege-gained" and any(w.value in self.after for w in WRITE))
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -122,6 +133,8 @@ def compare(a: AccessState, b: AccessState, policy: Policy | None = None) -> lis
     changes += _fk_changes(ctx)
     changes += _ownership_changes(ctx)
     changes += _table_changes(ctx)
+    changes += _hub_changes(ctx)
+    changes += _object_changes(ctx)
     return sort_changes(changes)
 
 
@@ -152,9 +165,8 @@ class _Context:
                 ref = TableRef.parse(table)
             except ValueError:
                 return False
-            if priv in self.policy.allowed_privileges(role, ref):
-                return True
-            return priv in self.policy.allowed_column_privileges(role, ref)
+            exp = compile_expected(self.policy)
+            return priv in exp.table(role, ref) or priv in exp.columns(role, ref)
         if self.a.kind == "policy":
             return priv in self.a.matrix.privileges(role, table)
         return False
@@ -658,6 +670,90 @@ def _table_changes(ctx: _Context) -> list[Change]:
             )
         )
     return out
+
+
+def _hub_changes(ctx: _Context) -> list[Change]:
+    """What code of a hub may do to a table: a policy-to-policy view (a catalog holds no hubs)."""
+    if ctx.a.kind != "policy" or ctx.b.kind != "policy":
+        return []
+    out: list[Change] = []
+    for hub, table in sorted(set(ctx.a.hub_access) | set(ctx.b.hub_access)):
+        pa = ctx.a.hub_access.get((hub, table), frozenset())
+        pb = ctx.b.hub_access.get((hub, table), frozenset())
+        gained, lost = (pb - pa) & WRITE, (pa - pb) & WRITE
+        roles = [r for r, h in ctx.b.role_hubs.items() if h == hub]
+        can_hold = [r for r in roles if ctx.b.matrix.privileges(r, table) & gained]
+        if gained and not can_hold:  # a role of the hub gaining it is reported for that role
+            note = f" (no role of {hub} may hold it: {', '.join(roles) or 'no roles'})"
+            out.append(Change("write-gained", Severity.CRITICAL if table in ctx.b.tables else Severity.HIGH,
+                              table, None, hub, _privs(pa), _privs(pb),
+                              f"hub {hub} -[policy: writers]-> {', '.join(p.value for p in sort_privileges(gained))}"
+                              f" on {table}{note}"))
+        if lost:
+            out.append(Change("write-lost", Severity.MEDIUM, table, None, hub, _privs(pa), _privs(pb),
+                              f"hub {hub} may no longer {', '.join(p.value for p in sort_privileges(lost))} "
+                              f"{table}"))
+    return out
+
+
+def _privs(privs: frozenset[Privilege]) -> str:
+    return ", ".join(p.value for p in sort_privileges(privs)) or "-"
+
+
+_OBJECT_RISK = {"CREATE": Severity.HIGH, "USAGE": Severity.LOW, "UPDATE": Severity.MEDIUM, "SELECT": Severity.LOW,
+                "EXECUTE": Severity.CRITICAL}
+
+
+def _object_changes(ctx: _Context) -> list[Change]:
+    """Schema privileges, default privileges, sequences and SECURITY DEFINER EXECUTE, both ways."""
+    out: list[Change] = []
+    both_catalog = ctx.a.kind == "catalog" and ctx.b.kind == "catalog"
+    tables: list[tuple[str, dict[Any, frozenset[str]], dict[Any, frozenset[str]]]] = [
+        ("schema-privilege", ctx.a.schema_privileges, ctx.b.schema_privileges),
+        ("default-privilege", ctx.a.default_privileges, ctx.b.default_privileges),
+    ]
+    if both_catalog:
+        tables.append(("sequence-privilege", ctx.a.sequence_privileges, ctx.b.sequence_privileges))
+        ea = {k: frozenset({v}) for k, v in ctx.a.definer_execute.items()}
+        eb = {k: frozenset({v}) for k, v in ctx.b.definer_execute.items()}
+        tables.append(("definer-execute", ea, eb))
+    for kind, da, db in tables:
+        for key in sorted(set(da) | set(db), key=str):
+            pa, pb = da.get(key, frozenset()), db.get(key, frozenset())
+            if pa == pb:
+                continue
+            role, obj, path = _object_key(kind, key)
+            gained, lost = pb - pa, pa - pb
+            if gained:
+                sev = max((_gain_severity(kind, p) for p in gained), key=lambda x: x.rank)
+                out.append(Change(f"{kind}-gained", sev, obj, role, ctx.role_hub(role), ", ".join(sorted(pa)) or "-",
+                                  ", ".join(sorted(pb)), f"{path} -> {', '.join(sorted(gained))}"))
+            if lost:
+                out.append(Change(f"{kind}-lost", Severity.MEDIUM if kind != "definer-execute" else Severity.LOW,
+                                  obj, role, ctx.role_hub(role), ", ".join(sorted(pa)), ", ".join(sorted(pb)) or "-",
+                                  f"{path} no longer -> {', '.join(sorted(lost))}"))
+    return out
+
+
+def _gain_severity(kind: str, privilege: str) -> Severity:
+    if kind == "definer-execute":
+        return Severity.CRITICAL
+    if kind == "default-privilege":
+        return Severity.HIGH if privilege in {p.value for p in WRITE} | {"UPDATE", "USAGE"} else Severity.LOW
+    return _OBJECT_RISK.get(privilege, Severity.MEDIUM)
+
+
+def _object_key(kind: str, key: Any) -> tuple[str, str, str]:
+    """(role, object, path prefix) of one entry of an object map."""
+    if kind == "default-privilege":
+        creator, schema, objtype, grantee = key
+        where = "any schema" if schema == "*" else f"schema {schema}"
+        return grantee, f"default privileges of {creator} in {where} on {objtype}s", \
+            f"{grantee} -[default privileges of {creator}]-> new {objtype}s in {where}"
+    role, obj = key
+    label = {"schema-privilege": f"schema {obj}", "sequence-privilege": f"sequence {obj}",
+             "definer-execute": f"SECURITY DEFINER {obj}"}[kind]
+    return role, label, f"{role} -[grant]-> {label}"
 
 
 def grants_new_write(changes: Iterable[Change]) -> bool:

@@ -18,10 +18,13 @@ _SECTION = {
     "membership": "Role memberships",
     "revoke": "Revoke excess privileges",
     "grant": "Grant missing privileges",
+    "function": "SECURITY DEFINER functions (who may run them, search_path)",
+    "view": "Views over other hubs' tables",
     "default-privileges": "Default privileges for future objects",
     "rls-policy": "Row-level security policies",
     "rls": "Row-level security switches",
     "role-attribute": "Role attributes",
+    "foreign-key": "Foreign keys re-created with the declared actions",
 }
 
 

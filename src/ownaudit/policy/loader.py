@@ -21,6 +21,7 @@ from ownaudit.findings import Location
 from ownaudit.policy.locate import resolve_policy_path, shipped_schema_path
 from ownaudit.policy.model import (
     DEFAULT_FORBIDDEN_ATTRIBUTES,
+    DEFAULT_SEQUENCE_PRIVILEGES,
     DEFAULT_WRITER_PRIVILEGES,
     ColumnGrant,
     Database,
@@ -115,6 +116,10 @@ def validate_policy_text(text: str, label: str, *, check_schema: bool = True,
         policy.source_text = text
         problems.extend(check_semantics(policy, loaded.data))
     warnings = []
+    if policy is not None and not problems:
+        from ownaudit.policy.semantic import semantic_warnings
+
+        warnings.extend(semantic_warnings(policy))
     if policy is not None:
         for exc in policy.exceptions:
             if exc.expired(today):
@@ -423,6 +428,7 @@ class _Builder:
     def _schema(self, sname: str, s: dict[str, Any]) -> SchemaSpec:
         kp = f"schemas.{sname}"
         wp = self._str_list(s, "writer_privileges", kp, None)
+        sp = self._str_list(s, "sequence_privileges", kp, None)
         readers = self._readers(s, kp)
         spec = SchemaSpec(
             name=sname,
@@ -432,6 +438,7 @@ class _Builder:
             purpose=self._get(s, "purpose", kp, str, None),
             writer_privileges=(self._privs(wp, f"{kp}.writer_privileges") | {Privilege.SELECT})
             if wp else DEFAULT_WRITER_PRIVILEGES,
+            sequence_privileges=frozenset(x.upper() for x in sp) if sp else DEFAULT_SEQUENCE_PRIVILEGES,
             owner_role=self._get(s, "owner_role", kp, str, None),
             sensitivity=self._get(s, "sensitivity", kp, str, None),
             governed=bool(self._get(s, "governed", kp, bool, True)),

@@ -21,6 +21,7 @@ RoleKind = Literal["writer", "reader", "owner", "audit", "admin"]
 DEFAULT_FORBIDDEN_ATTRIBUTES = frozenset({"superuser", "bypassrls", "createrole", "createdb", "replication"})
 ROLE_ATTRIBUTES = ("superuser", "bypassrls", "createrole", "createdb", "replication", "login", "inherit")
 DEFAULT_WRITER_PRIVILEGES = frozenset({Privilege.SELECT} | DML_WRITE)
+DEFAULT_SEQUENCE_PRIVILEGES = frozenset({"USAGE"})
 
 
 def quote_ident(name: str) -> str:
@@ -355,6 +356,7 @@ class SchemaSpec:
     readers: list[str] | Literal["all"] = "all"
     purpose: str | None = None
     writer_privileges: frozenset[Privilege] = DEFAULT_WRITER_PRIVILEGES
+    sequence_privileges: frozenset[str] = DEFAULT_SEQUENCE_PRIVILEGES  # what an inserting role holds on sequences
     owner_role: str | None = None
     governed: bool = True  # audit/lint tables in it that the matrix does not list
     writers: list[SchemaWriter] = field(default_factory=list)  # hubs writing every table of the schema

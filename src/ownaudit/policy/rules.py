@@ -34,3 +34,33 @@ EXCEPTION_EXPIRED = register(Rule(
     fix="Fix the underlying finding and delete the exception, or extend `expires` with a new reason/ticket.",
     source="policy",
 ))
+
+WRITER_WITHOUT_WRITER_ROLE = register(Rule(
+    id="POL003",
+    name="writers-entry-without-writer-role",
+    severity=Severity.MEDIUM,
+    title="A writers entry names a hub that has no writer role",
+    detects="An entry under a table's `writers:` for a hub whose roles are all readers (or that has none).",
+    why="The entry lets the hub's code write the table (the linter accepts it and `diff` reports the new "
+        "write path), but the policy gives database write privileges only to writer roles, so no role of "
+        "the hub may hold the grant: the audit still reports one, as an excess privilege. The entry says "
+        "more than the database side can honour.",
+    example="tables:\n  people:\n    writers: [{hub: site-scout-pro, operations: [INSERT, UPDATE]}]   "
+            "# site-scout-pro has only ui_reader (kind: reader)",
+    fix="Give the hub a role of kind writer for these writes, or remove the entry.",
+    source="policy",
+))
+
+COLUMN_GRANT_WITHOUT_WRITER_ROLE = register(Rule(
+    id="POL004",
+    name="column-grant-without-writer-role",
+    severity=Severity.MEDIUM,
+    title="A column_grants entry names a hub that has no writer role",
+    detects="An entry under a table's `column_grants:` for a hub whose roles are all readers (or that has none).",
+    why="Column exceptions are held by writer roles only; for a hub without one the entry has no effect on "
+        "what the database may grant, only on what the linter accepts.",
+    example="tables:\n  people:\n    column_grants: [{hub: site-scout-pro, operations: [UPDATE], "
+            "columns: [email]}]",
+    fix="Give the hub a role of kind writer, or remove the entry.",
+    source="policy",
+))

@@ -293,3 +293,27 @@ def _hub_problems(policy: Policy) -> list[str]:
                 if e in hub.env:
                     _bad(policy, out, f"{dkp}.env[{j}]", f"{e} is listed as the shared database's env too")
     return out
+
+
+def semantic_warnings(policy: Policy) -> list[str]:
+    """Entries the model cannot give full effect to: valid, but not doing what they seem to say.
+
+    A ``writers`` or ``column_grants`` entry for a hub without a writer role lets the hub's code write
+    (the linter accepts it, ``diff`` shows the new write path) but no database role of the hub may hold
+    the privilege: the audit still reports any grant of it (as an excess privilege, not a cross-hub write).
+    """
+    out: list[str] = []
+    writer_hubs = {r.hub for r in policy.roles.values() if r.kind == "writer"}
+    for schema in policy.schemas.values():
+        for table in schema.tables.values():
+            kp = f"schemas.{schema.name}.tables.{table.ref.name}"
+            hubs: list[tuple[str, int, str]] = [("writers", i, w.hub) for i, w in enumerate(table.writers)]
+            hubs += [("column_grants", i, c.hub) for i, c in enumerate(table.column_grants)]
+            for key, i, hub in hubs:
+                if hub in policy.hubs and hub not in writer_hubs:
+                    roles = ", ".join(policy.roles_of_hub(hub)) or "none"
+                    rule = "POL003" if key == "writers" else "POL004"
+                    out.append(f"{policy.location(f'{kp}.{key}[{i}]')}: {kp}.{key}[{i}]: {rule}: hub "
+                               f"{hub} has no writer role (its roles: {roles}): its code may write "
+                               f"{table.ref}, but no database role of it may hold the privilege")
+    return out

@@ -13,7 +13,7 @@ from ownaudit.audit.context import AuditContext, q
 from ownaudit.catalog.model import PUBLIC, AclItem
 from ownaudit.findings import Finding
 from ownaudit.policy.model import TableRef
-from ownaudit.privileges import STRUCTURAL, WRITE, Privilege
+from ownaudit.privileges import STRUCTURAL, WRITE
 
 FUTURE = "<future table>"
 OBJ_SQL = {"table": "TABLES", "sequence": "SEQUENCES"}
@@ -26,10 +26,9 @@ def _future(schema: str) -> TableRef:
 
 
 def _expected(ctx: AuditContext, role: str, schema: str, objtype: str) -> set[str]:
-    allowed = ctx.allowed(role, _future(schema))
     if objtype == "table":
-        return {p.value for p in allowed}
-    return {"USAGE"} if Privilege.INSERT in allowed else set()
+        return {p.value for p in ctx.expected.schema_table(role, schema)}
+    return set(ctx.expected.schema_sequence(role, schema))
 
 
 def _effective(ctx: AuditContext, creator: str, schema: str, objtype: str) -> list[AclItem]:

@@ -140,13 +140,17 @@ def _sequence_findings(ctx: AuditContext, g: Governed, role: str, seqs: dict[str
         if seq is None or col.identity or not (col.default or "").lower().startswith("nextval("):
             continue
         ctx.mark_checked("AUD013", seq.qualified)
-        if ctx.object_access("sequence").cell(role, seq.qualified).without_set_role() & {"USAGE", "UPDATE"}:
+        held = set(ctx.object_access("sequence").cell(role, seq.qualified).without_set_role())
+        if "UPDATE" in held:
+            held.add("USAGE")  # nextval() accepts either
+        lacking = sorted(ctx.expected.sequence(role, g.ref) - held)
+        if not lacking:
             continue
         yield ctx.finding(
-            "AUD013", f"{role} ({ctx.hub_of(role)}) may INSERT {g.name} but cannot use sequence "
-                      f"{seq.qualified} of column {col.name}",
+            "AUD013", f"{role} ({ctx.hub_of(role)}) may INSERT {g.name} but lacks {', '.join(lacking)} on "
+                      f"sequence {seq.qualified} of column {col.name}",
             object=seq.qualified, hub=g.hub, role=role, keypath=g.keypath,
             evidence=[f"{g.name}.{col.name} DEFAULT {col.default}",
                       _acl_text(f"sequence {seq.qualified}", seq.acl)],
-            fix_sql=f"GRANT USAGE ON SEQUENCE {qref(seq.qualified)} TO {q(role)};",
+            fix_sql=f"GRANT {', '.join(lacking)} ON SEQUENCE {qref(seq.qualified)} TO {q(role)};",
         )

@@ -61,8 +61,7 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
             if not bad:
                 continue
             writes = {p: x for p, x in bad.items() if p in WRITE}
-            cross = bool(writes) and (hub is None or g.hub is None or (
-                hub != g.hub and hub not in ctx.policy.writer_hubs(g.ref)))
+            cross = bool(writes) and not ctx.expected.hub_writes(hub, g.ref)
             groups = [("AUD001", writes), ("AUD002", {p: x for p, x in bad.items() if p not in WRITE})] \
                 if cross else [("AUD002", bad)]
             for rule, shown in groups:
