@@ -49,7 +49,7 @@ def test_knex_tables_schemas_raw_and_schema_builder(policy: Policy) -> None:
         ("LNT001", "cl.lifecycle_state", L('.into("cl.lifecycle_state")')),  # write before the table
         ("LNT002", "cl.company_identity", L("alterTable(")),
         ("LNT001", "cl.merge_records", L("knex.raw(")),
-        ("LNT010", "<expr>", L("knex(table).del()")),
+        ("LNT019", "<expr>", L("knex(table).del()")),
         ("LNT001", "cl.company_identity", L("TRUNCATE ${CL}.${t}")),  # loop over a literal array
         ("LNT001", "cl.lifecycle_state", L("TRUNCATE ${CL}.${t}")),
     }

@@ -54,7 +54,7 @@ def test_sqlalchemy_orm_and_core_with_models_and_constants_from_other_modules(po
         ("LNT001", "cl.lifecycle_state", L(".format(s=settings.CL_SCHEMA)")),
         ("LNT001", "cl.company_identity", L("TRUNCATE {CL_SCHEMA}.{t}")),
         ("LNT001", "cl.lifecycle_state", L("TRUNCATE {CL_SCHEMA}.{t}")),
-        ("LNT010", "{rows}", L('"TRUNCATE %s" % rows')),
+        ("LNT019", "{rows}", L('"TRUNCATE %s" % rows')),
         ("LNT001", "cl.merge_records", L('" ".join(')),
     }
     add = next(f for f in fs if "session.add" in f.message)
