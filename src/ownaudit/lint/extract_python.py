@@ -42,6 +42,7 @@ SQL_CALLS = frozenset(
         "execute_values",
         "execute_batch",
         "copy_expert",
+        "copy_from",
         "copy",
         "mogrify",
         "query",

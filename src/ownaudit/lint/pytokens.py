@@ -14,39 +14,13 @@ import io
 import re
 import tokenize
 
+from ownaudit.lint import extract_python
 from ownaudit.lint.fragment import Fragment, PyToken, looks_like_sql, strongly_sql
 from ownaudit.lint.positions import LineIndex
 from ownaudit.lint.pyliterals import decode_literal
 
-SQL_CALLS = frozenset(
-    {
-        "execute",
-        "executemany",
-        "execute_values",
-        "execute_batch",
-        "copy_expert",
-        "copy_from",
-        "copy",
-        "mogrify",
-        "query",
-        "fetch",
-        "fetchrow",
-        "fetchval",
-        "fetch_all",
-        "fetch_one",
-        "text",
-        "sql",
-        "SQL",
-        "raw",
-        "exec_driver_sql",
-        "read_sql",
-        "read_sql_query",
-        "run",
-        "executescript",
-        "prepare",
-        "cursor_execute",
-    }
-)
+# The ast extractor's vocabulary, so both readers of Python look for SQL behind the same calls.
+SQL_CALLS = extract_python.SQL_CALLS
 _SQL_NAME = re.compile(r"(sql|query|stmt|statement|ddl|dml|migration)", re.IGNORECASE)
 _SKIP = (tokenize.NL, tokenize.COMMENT)
 
