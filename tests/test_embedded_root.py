@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from conftest import PgServer
 from ownaudit import embedded
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="what root does to the host: run as root")
@@ -59,8 +60,25 @@ def test_server_as_root_from_an_unreadable_installation_leaves_the_host_unchange
     assert _modes(home) == before_modes  # not one permission bit changed on the original
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     assert hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest() == before_passwd
-    embedded._remove_copies()
+    # only this installation's copy: the session's server may be running from a copy of its own
+    embedded._remove_copy(pginstall.resolve())
     assert not copy.exists()
+
+
+def test_removing_one_private_copy_leaves_other_servers_running(tmp_path: Path, pg_server: PgServer) -> None:
+    """Regression: the cleanup of one copy used to remove every copy in the process, so the session's
+    server (itself run from a copy when the venv is unreadable, as in CI) lost plpgsql mid-run."""
+    source = embedded.select_installation(os.environ.get("OWNAUDIT_TEST_PG"))
+    src = source.bin_dir.resolve().parent
+    fake = tmp_path / "other" / src.name
+    embedded._copies[fake] = tmp_path / "base" / "site" / "pkg" / src.name
+    (tmp_path / "base" / "site" / "pkg" / src.name).mkdir(parents=True)
+    before = dict(embedded._copies)
+    embedded._remove_copy(fake)
+    assert not (tmp_path / "base").exists()
+    assert {k: v for k, v in before.items() if k != fake} == embedded._copies  # the others are untouched
+    with psycopg.connect(pg_server.admin_dsn) as conn:
+        conn.execute("DO $$ BEGIN PERFORM 1; END $$")  # plpgsql still loads from the session's installation
 
 
 def test_no_usable_user_is_one_clear_error_not_a_new_user(monkeypatch: pytest.MonkeyPatch) -> None:

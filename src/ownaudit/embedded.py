@@ -272,10 +272,16 @@ def _link_or_copy(src: str, dst: str) -> None:
     os.chmod(dst, stat.S_IMODE(mode) | stat.S_IROTH | (stat.S_IXOTH if mode & stat.S_IXUSR else 0))
 
 
-def _remove_copies() -> None:
-    for copy in list(_copies.values()):
+def _remove_copy(root: Path) -> None:
+    """Remove the private copy of one installation (servers still running from others keep theirs)."""
+    copy = _copies.pop(root, None)
+    if copy is not None:
         shutil.rmtree(copy.parents[2], ignore_errors=True)  # base/site/<package>/<pginstall>
-    _copies.clear()
+
+
+def _remove_copies() -> None:
+    for root in list(_copies):
+        _remove_copy(root)
 
 
 atexit.register(_remove_copies)
