@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ownaudit.lint import frameworks as _fw
 from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 from ownaudit.lint.operations import UNANALYSABLE, Name, Operation
+from ownaudit.lint.values import Ident, SVal
 
 if TYPE_CHECKING:
     from ownaudit.lint.frameworks.base import Builder, Framework, TableCall
@@ -108,19 +108,6 @@ def _parser(path: str | None) -> tuple[Any, Any]:
     return parser, (query, cursor)
 
 
-@dataclass
-class SVal:
-    text: str
-    origin: list[int]
-    own: bool = False
-
-
-@dataclass(frozen=True)
-class Ident:
-    schema: str | None
-    name: str | None
-    framework: str
-    raw: str = ""
 
 
 def extract(text: str, path: str | None = None) -> tuple[list[Fragment], list[Operation]]:

@@ -31,6 +31,7 @@ from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 from ownaudit.lint.operations import FK, Name, Operation
 from ownaudit.lint.pyliterals import decode_literal, match_brace
+from ownaudit.lint.values import Ident, SVal
 
 if TYPE_CHECKING:
     from ownaudit.lint.frameworks.base import Act, Builder, DslOp, Framework, ModelClass
@@ -81,25 +82,6 @@ MAX_ALTERNATIVES = 64
 MAX_DEPTH = 12
 
 
-@dataclass
-class SVal:
-    """One possible value of a string expression: text, a file offset per character, and whether it holds
-    a literal written at this site (so a bare name that refers to a constant is not reported twice)."""
-
-    text: str
-    origin: list[int]
-    own: bool = False
-
-
-@dataclass(frozen=True)
-class Ident:
-    """A table identity: a model class, a table object, or an instance of a model."""
-
-    schema: str | None
-    name: str | None
-    framework: str
-    instance: bool = False
-    raw: str = ""
 
 
 @dataclass
