@@ -201,13 +201,14 @@ def test_deep_nesting_in_a_write_is_never_clean() -> None:
 
 
 def test_huge_single_line() -> None:
-    """~2 MB on one line (many statements, then one giant literal)."""
-    began = time.monotonic()
-    many = "INSERT INTO outreach.people (a) VALUES (1);" * 40_000
+    """A long line of many statements, then one 2 MB literal: every write found, nothing escapes.
+
+    How long such input takes is measured by ``bench/bench_lint_extremes.py``, not here.
+    """
+    many = "INSERT INTO outreach.people (a) VALUES (1);" * 4_000
     res = _lint_file("huge.sql", many.encode())
     _check_result(res)
-    assert any(f.rule_id == "LNT001" for f in res.findings)
+    assert sum(f.rule_id == "LNT001" for f in res.findings) == 4_000
     giant = "SELECT '" + "x" * 2_000_000 + "';"
     _check_result(_lint_file("giant.sql", giant.encode()))
     _check_result(_lint_file("giant.py", f"Q = {giant!r}\n".encode()))
-    assert time.monotonic() - began < 90

@@ -1490,6 +1490,11 @@ def _context(parent: ast.AST | None, node: ast.expr) -> str:
     return ""
 
 
+# Inside a literal, the characters _literal_tokens must stop at (per quote character).
+_TOKEN_STOPS = {q: re.compile(r"[\\" + q + "]") for q in "'\""}
+_TOKEN_STOPS_F = {q: re.compile(r"[\\{" + q + "]") for q in "'\""}
+
+
 def _literal_tokens(seg: str) -> Iterator[tuple[int, int]]:
     """The (start, end) of each literal token in the source of an implicitly concatenated string."""
     i, n = 0, len(seg)
@@ -1511,7 +1516,13 @@ def _literal_tokens(seg: str) -> Iterator[tuple[int, int]]:
         fstr = "f" in prefix
         q = seg[j : j + 3] if seg[j : j + 3] in ('"""', "'''") else seg[j]
         k = j + len(q)
+        stops = _TOKEN_STOPS_F[q[0]] if fstr else _TOKEN_STOPS[q[0]]
         while k < n:
+            hit = stops.search(seg, k)
+            if hit is None:
+                k = n
+                break
+            k = hit.start()
             ch = seg[k]
             if ch == "\\":
                 k += 2

@@ -8,7 +8,13 @@ identifier (``__ownaudit_ph1__``) whose original text is kept.
 
 from __future__ import annotations
 
+import re
+
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
+
+# The next character decode_literal must look at; everything before it is copied in bulk.
+_SPECIAL = re.compile(r"[\\{}]")
+_SPECIAL_PLAIN = re.compile(r"\\")
 
 _SIMPLE_ESC = {
     "\\": "\\",
@@ -45,8 +51,16 @@ def decode_literal(
     end = len(src) - len(q) if src.endswith(q) and len(src) - len(q) >= start else len(src)
     out: list[str] = []
     origin: list[int] = []
+    special = None if raw and not fstr else (_SPECIAL if fstr else _SPECIAL_PLAIN)
     j = start
     while j < end:
+        hit = None if special is None else special.search(src, j, end)
+        stop = end if hit is None else hit.start()
+        if stop > j:  # a run of ordinary characters: one slice, one range
+            out.append(src[j:stop])
+            origin.extend(range(base + j, base + stop))
+            j = stop
+            continue
         c = src[j]
         if fstr and c == "{":
             if j + 1 < end and src[j + 1] == "{":
