@@ -74,9 +74,9 @@ def _probe(conn: psycopg.Connection[Any], role: str, table: str, priv: str, hops
         _actor, event, source = m.groups()
         before = conn.execute(f"SELECT count(*), count(*) FILTER (WHERE b = 'probe') FROM ONLY {table}").fetchone()
         conn.execute(f"SET ROLE {role}")
-        if conn.execute("SELECT pg_get_userbyid(relowner) = current_user FROM pg_class WHERE oid = %s::regclass",
+        if conn.execute("SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class WHERE oid = %s::regclass",
                         (source,)).fetchone() == (True,):
-            conn.execute(f"GRANT ALL ON {source} TO {role}")  # an owner re-grants itself what it revoked
+            conn.execute(f"GRANT ALL ON {source} TO {role}")  # the owner (or a member) re-grants what it revoked
         conn.execute(_ACTION[event].format(t=source))
         conn.execute("RESET ROLE")
         after = conn.execute(f"SELECT count(*), count(*) FILTER (WHERE b = 'probe') FROM ONLY {table}").fetchone()
@@ -88,6 +88,28 @@ def _probe(conn: psycopg.Connection[Any], role: str, table: str, priv: str, hops
         return after[0] < before[0]  # DELETE, TRUNCATE
 
 
+def _unwritable_even_by_owner(conn: psycopg.Connection[Any], table: str, priv: str) -> bool:
+    """Whether ``priv`` on ``table`` fails even for its owner: a rule action its owner may not do.
+
+    A rule's actions run with the rights of the table's owner, so when they lack a privilege every
+    write of that kind fails, whoever does it. The graph still reports the path: the owner can fix
+    the rule (or grant the privilege) at any moment, and the path is open again.
+    """
+    if priv not in _ACTION:
+        return False
+    with conn.transaction(force_rollback=True):  # privileges are checked whether or not a row matches
+        owner = conn.execute("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = %s::regclass", (table,))
+        row = owner.fetchone()
+        assert row is not None
+        conn.execute(f'SET ROLE "{row[0]}"')
+        try:
+            with conn.transaction():
+                conn.execute(_ACTION[priv].format(t=table))
+        except psycopg.errors.InsufficientPrivilege:
+            return True
+        return False
+
+
 @pytest.mark.parametrize("seed", [11, 12])
 def test_every_code_path_the_graph_reports_is_real(fresh_db: Any, pg_major: int, seed: int) -> None:
     roles, tables, _ = _build_random(fresh_db, seed, pg_major)
@@ -95,7 +117,7 @@ def test_every_code_path_the_graph_reports_is_real(fresh_db: Any, pg_major: int,
     snap = read_catalog(fresh_db.dsn)
     governed = [t for i, t in enumerate(tables) if i % 4 != 3] + extra
     graph = build_actsas(snap, governed)
-    probed = failures = 0
+    probed = failures = broken = 0
     with psycopg.connect(fresh_db.dsn, autocommit=True) as conn:
         for role in roles:
             for p in graph.paths(role):
@@ -111,12 +133,15 @@ def test_every_code_path_the_graph_reports_is_real(fresh_db: Any, pg_major: int,
                 except psycopg.Error as exc:
                     real = False
                     print(f"error {exc.sqlstate}: {str(exc).splitlines()[0]}")
+                    if exc.sqlstate == "42501" and _unwritable_even_by_owner(conn, p.table, p.privilege):
+                        broken += 1  # the table's own rules make this write fail for everyone
+                        continue
                 if not real:
                     failures += 1
                     print("not real:", role, p.privilege, p.table, p)
-    print(f"probed {probed} paths")
+    print(f"probed {probed} paths, {broken} onto tables whose own rules fail")
     assert failures == 0
-    assert probed >= 3
+    assert probed - broken >= 3
 
 
 @pytest.mark.min_pg(15)
