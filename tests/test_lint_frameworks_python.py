@@ -146,3 +146,34 @@ def test_sqlmodel_and_flask_sqlalchemy(policy: Policy) -> None:
         ("LNT001", "cl.merge_records", L("MergeRecord.query")),
         ("LNT001", "cl.merge_records", L("db.session.merge")),
     }  # PeopleView has no table=True: not a table
+
+
+def test_foreign_keys_declared_in_sqlalchemy_models_tables_and_sqlmodel_fields(policy: Policy) -> None:
+    """An FK in a model or Table(...) is the policy's business exactly like SQL REFERENCES."""
+    rel = "app/fk_models.py"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L("lifecycle_state.id")),  # f-string schema
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L("lifecycle_state.id")),
+        ("LNT005", "outreach.people -> cl.company_identity", L("ForeignKeyConstraint([")),  # __table_args__
+        ("LNT006", "outreach.people -> cl.company_identity", L("ForeignKeyConstraint([")),
+        ("LNT007", "outreach.company_target -> cl.company_identity", L("sa.ForeignKey(Company.id")),  # Core
+        ("LNT006", "outreach.company_target -> cl.company_identity", L('Field(foreign_key="cl.')),  # SQLModel
+    }  # the declared RESTRICT key, the FK inside the hub and the one inside CL are not flagged
+    undeclared = next(f for f in fs if f.rule_id == "LNT005" and "lifecycle" in f.object)
+    assert "(lifecycle_ref)" in undeclared.message  # the column named in Column("lifecycle_ref", ...)
+
+
+def test_foreign_keys_declared_in_django_models(policy: Policy) -> None:
+    rel = "crm/fk_models.py"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        # PROTECT is emulated by the ORM: the constraint is NO ACTION, the policy says RESTRICT
+        ("LNT007", "outreach.company_target -> cl.company_identity", L("models.PROTECT")),
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L('"crm.Lifecycle"')),  # declared below
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L('"crm.Lifecycle"')),  # DB_CASCADE
+        ("LNT005", "outreach.people -> cl.company_identity", L('to="Company"')),
+    }
+    assert any("(state_id)" in f.message for f in fs)  # attribute name + _id

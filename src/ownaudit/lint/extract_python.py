@@ -34,7 +34,7 @@ from ownaudit.lint.pyliterals import decode_literal, match_brace
 from ownaudit.lint.values import Ident, SVal
 
 if TYPE_CHECKING:
-    from ownaudit.lint.frameworks.base import Act, Builder, DslOp, Framework, ModelClass
+    from ownaudit.lint.frameworks.base import Act, Builder, DslOp, ForeignKeys, Framework, ModelClass
 
 SQL_CALLS = frozenset(
     {
@@ -825,6 +825,8 @@ class Module:
             self._walk_body(node.body, self._function_scope(node, scope))
             return
         if isinstance(node, ast.ClassDef):
+            if any(fw.foreign_keys is not None for fw in self.fws):
+                self._model_fks(node, scope)
             cs = Scope("class", scope, cls=node)
             self._bind_body(node.body, cs)
             for b in node.bases:
@@ -890,6 +892,8 @@ class Module:
             for b in fw.builders:
                 if name in b.writes:
                     self._builder(b, call, scope)
+            if fw.foreign_keys is not None and any(name in tc.funcs for tc in fw.tables):
+                self._table_fks(fw, fw.foreign_keys, call, scope)
             iw = fw.identity
             if iw is None:
                 continue
@@ -1298,20 +1302,36 @@ class Module:
             return Name(s, shown_t, at, shown, True)
         return Name(s, t, at, _raw(s, t))
 
-    def _column_fks(self, call: ast.Call, child: Name, scope: Scope) -> None:
+    def _column_fks(
+        self,
+        call: ast.AST,
+        child: Name,
+        scope: Scope,
+        spec: ForeignKeys | None = None,
+        label: str = "alembic",
+        attr: str | None = None,
+    ) -> None:
+        """The foreign keys declared inside ``call`` (a ``create_table``, a ``Table(...)``, a model's
+        attribute), from table ``child``: each is checked like SQL ``REFERENCES``."""
+        if spec is None:
+            from ownaudit.lint.frameworks.sqlalchemy import FOREIGN_KEYS as spec
         for node in ast.walk(call):
             if not isinstance(node, ast.Call) or node is call:
                 continue
             fname = _last(node.func)
-            if fname == "ForeignKey" and node.args:
-                ref = self._str1(node.args[0], scope)
-                col = self._enclosing_column(call, node, scope)
-                self._fk(ref, (col,) if col else (), node, child, scope)
-            elif fname == "ForeignKeyConstraint" and len(node.args) >= 2:
+            if fname in spec.funcs or fname in spec.kw_funcs:
+                ref_node = _kw(node, spec.kw_funcs[fname]) if fname in spec.kw_funcs else _arg(
+                    node, spec.ref_arg, spec.ref_kw
+                )
+                if ref_node is None:
+                    continue
+                col = self._enclosing_column(call, node, scope, spec, attr)
+                self._fk_decl(spec, ref_node, (col,) if col else (), node, child, scope, label)
+            elif fname in spec.constraint_funcs and len(node.args) >= 2:
                 local = self._str_list(node.args[0], scope)
                 remote = node.args[1]
-                first = remote.elts[0] if isinstance(remote, (ast.List, ast.Tuple)) and remote.elts else None
-                self._fk(self._str1(first, scope), tuple(local), node, child, scope)
+                first = remote.elts[0] if isinstance(remote, (ast.List, ast.Tuple)) and remote.elts else remote
+                self._fk_decl(spec, first, tuple(local), node, child, scope, label)
 
     def _str_list(self, node: ast.expr, scope: Scope) -> list[str]:
         if isinstance(node, (ast.List, ast.Tuple)):
@@ -1319,45 +1339,114 @@ class Module:
         one = self._str1(node, scope)
         return [one] if one else []
 
-    def _enclosing_column(self, top: ast.Call, fk: ast.Call, scope: Scope) -> str | None:
+    def _enclosing_column(
+        self, top: ast.AST, fk: ast.Call, scope: Scope, spec: ForeignKeys, attr: str | None
+    ) -> str | None:
+        kw = _kw(fk, spec.column_kw) if spec.column_kw else None
+        if kw is not None:
+            return self._str1(kw, scope)
         for node in ast.walk(top):
-            if isinstance(node, ast.Call) and _last(node.func) == "Column" and fk in ast.walk(node) and node.args:
-                return self._str1(node.args[0], scope)
-        return None
+            if (
+                isinstance(node, ast.Call)
+                and _last(node.func) in spec.column_funcs
+                and node.args
+                and fk in ast.walk(node)
+                and isinstance(node.args[0], (ast.Constant, ast.Name, ast.Attribute, ast.JoinedStr))
+            ):
+                got = self._str1(node.args[0], scope)
+                if got is not None:
+                    return got
+        return f"{attr}{spec.column_suffix}" if attr else None
 
-    def _fk(
+    def _fk_decl(
         self,
-        ref: str | None,
+        spec: ForeignKeys,
+        ref_node: ast.expr,
         cols: tuple[str, ...],
         node: ast.Call,
         child: Name,
         scope: Scope,
-        schema: str | None = None,
+        label: str,
     ) -> None:
-        at = self.pos(node.args[0]) if node.args else self.start(node)
-        ondelete = self._str1(_kw(node, "ondelete"), scope)
-        if ref is None:
-            parent = Name(None, "<expr>", at, "{" + self.source(node.args[0]) + "}" if node.args else "?", True)
+        at = self.pos(ref_node)
+        od_node = _arg(node, spec.on_delete_arg, spec.on_delete_kw)
+        if od_node is None:
+            ondelete = "no action"
         else:
-            parts = ref.split(".")
-            if len(parts) >= 3:
-                parent = Name(parts[-3], parts[-2], at, ".".join(parts[-3:-1]))
-            elif len(parts) == 2:
-                parent = Name(schema, parts[0], at, _raw(schema, parts[0]))
+            written = self._str1(od_node, scope) or _last(od_node) or ""
+            ondelete = spec.actions.get(written, " ".join(written.lower().replace("_", " ").split()) or "no action")
+        parent: Name
+        if spec.ref == "model":
+            parent = self._model_ref(ref_node, child, scope, at)
+        else:
+            ref = self._str1(ref_node, scope)
+            if ref is None:
+                ident = self.identity(ref_node.value if isinstance(ref_node, ast.Attribute) else ref_node, scope)
+                if ident is not None and ident.name is not None:
+                    parent = Name(ident.schema, ident.name, at, _raw(ident.schema, ident.name))
+                else:
+                    parent = Name(None, "<expr>", at, "{" + self.source(ref_node) + "}", True)
             else:
-                parent = Name(schema, parts[0], at, _raw(schema, parts[0]))
+                parts = ref.split(".")
+                if len(parts) >= 3:
+                    parent = Name(parts[-3], parts[-2], at, ".".join(parts[-3:-1]))
+                else:
+                    parent = Name(None, parts[0], at, parts[0])
         self.ops.append(
             Operation(
                 FK,
-                "FOREIGN KEY (alembic)",
+                f"FOREIGN KEY ({label})",
                 at,
                 child,
                 columns=cols,
                 parent=parent,
-                on_delete=" ".join((ondelete or "no action").lower().split()),
-                extra={"client": "alembic"},
+                on_delete=ondelete,
+                extra={"client": label},
             )
         )
+
+    def _model_ref(self, ref_node: ast.expr, child: Name, scope: Scope, at: int) -> Name:
+        """The table of a model reference: a class, ``'Model'``, ``'app.Model'``, ``'self'``."""
+        ident = None
+        if isinstance(ref_node, ast.Constant) and isinstance(ref_node.value, str):
+            if ref_node.value == "self":
+                return Name(child.schema, child.name, at, str(child), child.placeholder)
+            ident = self.identity(ast.Name(ref_node.value.rpartition(".")[2]), scope)
+        else:
+            ident = self.identity(ref_node, scope)
+        if ident is not None and ident.name is not None and not ident.instance:
+            return Name(ident.schema, ident.name, at, _raw(ident.schema, ident.name))
+        return Name(None, "<expr>", at, "{model " + self.source(ref_node) + "}", True)
+
+    def _table_fks(self, fw: Framework, spec: ForeignKeys, call: ast.Call, scope: Scope) -> None:
+        """Foreign keys declared in a table object's columns: ``Table('t', md, Column(..., ForeignKey(...)))``."""
+        if not any(isinstance(n, ast.Call) and _last(n.func) in spec.funcs for a in call.args for n in ast.walk(a)):
+            return
+        ident = self._table_call(call, scope)
+        if ident is None or ident.name is None:
+            return
+        child = Name(ident.schema, ident.name, self.start(call), _raw(ident.schema, ident.name))
+        self._column_fks(call, child, scope, spec, fw.name)
+
+    def _model_fks(self, cls: ast.ClassDef, scope: Scope) -> None:
+        """Foreign keys a model class declares (its attributes and ``__table_args__``)."""
+        ident = self.model(cls, scope)
+        if ident is None or ident.name is None:
+            return
+        fw = next((f for f in self.fws if f.name == ident.framework), None)
+        spec = fw.foreign_keys if fw is not None else None
+        if spec is None:
+            return
+        child = Name(ident.schema, ident.name, self.start(cls), _raw(ident.schema, ident.name))
+        cs = Scope("class", scope, cls=cls)
+        self._bind_body(cls.body, cs)
+        for stmt in cls.body:
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            if value is None:
+                continue
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+            attr = target.id if isinstance(target, ast.Name) else None
+            self._column_fks(ast.Expr(value), child, cs, spec, ident.framework, attr)
 
     def _dsl_fk(self, call: ast.Call, scope: Scope, batch: tuple[Name, int] | None) -> None:
         # op.create_foreign_key(name, source_table, referent_table, local_cols, remote_cols, ...)

@@ -150,6 +150,35 @@ class DslOp:
 
 
 @dataclass(frozen=True)
+class ForeignKeys:
+    """Foreign keys declared in a model or table declaration, checked like SQL ``REFERENCES``.
+
+    ``funcs`` declare one (``ForeignKey('cl.x.id', ondelete=...)``, Django
+    ``models.ForeignKey(Company, on_delete=...)``); the parent is argument ``ref_arg``
+    (or keyword ``ref_kw``), written ``"dotted"`` (``schema.table.column``) or as a
+    ``"model"`` (a model class, its name, ``'app.Model'``, ``'self'``). ON DELETE is
+    keyword ``on_delete_kw`` (or argument ``on_delete_arg``); ``actions`` map a written
+    value to what the database does (Django's ``CASCADE`` is emulated by the ORM: the
+    constraint itself is NO ACTION). The child column is the first string argument of an
+    enclosing ``column_funcs`` call, else keyword ``column_kw``, else the attribute name
+    plus ``column_suffix``. ``constraint_funcs`` take (local columns, remote columns).
+    """
+
+    funcs: frozenset[str]
+    ref_arg: int = 0
+    ref_kw: str = ""
+    ref: str = "dotted"
+    on_delete_kw: str = "ondelete"
+    on_delete_arg: int = -1
+    actions: dict[str, str] = field(default_factory=dict)
+    constraint_funcs: frozenset[str] = frozenset()
+    column_funcs: frozenset[str] = frozenset()
+    column_kw: str = ""
+    column_suffix: str = ""
+    kw_funcs: dict[str, str] = field(default_factory=dict)  # SQLModel Field(foreign_key="cl.x.id"): the keyword
+
+
+@dataclass(frozen=True)
 class ClientModels:
     """Models declared in a schema file and used through a generated client: ``prisma.company.update()``.
 
@@ -175,6 +204,7 @@ class Framework:
     dsl: tuple[DslOp, ...] = ()
     client_models: ClientModels | None = None
     routine_calls: frozenset[str] = frozenset()  # calls of a database function by name (supabase ``.rpc('f')``)
+    foreign_keys: ForeignKeys | None = None  # FKs declared in its models and table declarations
 
 
 __all__ = [
@@ -192,6 +222,7 @@ __all__ = [
     "ClientModels",
     "D",
     "DslOp",
+    "ForeignKeys",
     "Framework",
     "IdentityWrites",
     "ModelClass",
