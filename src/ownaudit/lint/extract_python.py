@@ -1314,7 +1314,9 @@ class Module:
         """The foreign keys declared inside ``call`` (a ``create_table``, a ``Table(...)``, a model's
         attribute), from table ``child``: each is checked like SQL ``REFERENCES``."""
         if spec is None:
-            from ownaudit.lint.frameworks.sqlalchemy import FOREIGN_KEYS as spec
+            from ownaudit.lint.frameworks.sqlalchemy import FOREIGN_KEYS
+
+            spec = FOREIGN_KEYS
         for node in ast.walk(call):
             if not isinstance(node, ast.Call) or node is call:
                 continue
@@ -1441,10 +1443,12 @@ class Module:
         cs = Scope("class", scope, cls=cls)
         self._bind_body(cls.body, cs)
         for stmt in cls.body:
-            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
-            if value is None:
+            if isinstance(stmt, ast.Assign):
+                value, target = stmt.value, stmt.targets[0]
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                value, target = stmt.value, stmt.target
+            else:
                 continue
-            target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
             attr = target.id if isinstance(target, ast.Name) else None
             self._column_fks(ast.Expr(value), child, cs, spec, ident.framework, attr)
 
