@@ -147,3 +147,47 @@ def test_rpc_and_call_resolve_to_the_routine_the_repository_defines(policy: Poli
         ("LNT011", f"{rel}:{L('unknown_fn')}", L("unknown_fn")),  # not defined here: never a silent pass
     }
     # bump_score is defined too, and writes the hub's own table: nothing to report
+
+
+def test_foreign_keys_declared_in_drizzle_tables(policy: Policy) -> None:
+    """``.references(() => t.id, { onDelete })`` and ``foreignKey({...}).onDelete()``: checked like REFERENCES."""
+    rel = "src/db/targets.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L("lifecycle.id")),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L("lifecycle.id")),
+        ("LNT005", "outreach.people -> cl.company_identity", L("foreignColumns")),
+        ("LNT006", "outreach.people -> cl.company_identity", L("foreignColumns")),
+    }  # the declared RESTRICT key (companies from ./schema) and the key inside the hub are clean
+    assert any("(lifecycleId)" in f.message for f in fs)  # the property names the column
+
+
+def test_foreign_keys_in_knex_and_kysely_migrations(policy: Policy) -> None:
+    rel = "migrations/20240101_targets.js"  # knex migration: exports.up
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L('"cl.lifecycle_state.id"')),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L('"cl.lifecycle_state.id"')),
+        ("LNT005", "outreach.people -> cl.company_identity", L('t.foreign("company_id")')),  # search path: outreach
+    }
+    rel = "migrations/kysely_002.ts"
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT005", "outreach.people -> cl.company_identity", line_of(rel, "cl.company_identity.id")),
+        ("LNT006", "outreach.people -> cl.company_identity", line_of(rel, "cl.company_identity.id")),
+    }
+    assert any("(company_id)" in f.message for f in fs)  # the addColumn that holds the reference
+
+
+def test_foreign_keys_of_typeorm_relations(policy: Policy) -> None:
+    rel = "src/typeorm_fks.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L("@OneToOne(() => Lifecycle")),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L("@OneToOne(() => Lifecycle")),
+        ("LNT005", "outreach.people -> cl.company_identity", L('@ManyToOne("Company"')),  # imported entity
+        ("LNT006", "outreach.people -> cl.company_identity", L('@ManyToOne("Company"')),
+    }  # the declared key, the inverse OneToOne (no join column) and the key inside the hub are clean
+    assert any("(lifecycleId)" in f.message for f in fs) and any("(companyId)" in f.message for f in fs)

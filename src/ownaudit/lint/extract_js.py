@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 from ownaudit.lint import frameworks as _fw
 from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
-from ownaudit.lint.operations import UNANALYSABLE, Name, Operation
+from ownaudit.lint.operations import DDL, FK, UNANALYSABLE, Name, Operation
 from ownaudit.lint.values import Ident, SVal
 
 if TYPE_CHECKING:
-    from ownaudit.lint.frameworks.base import Builder, Framework, TableCall
+    from ownaudit.lint.frameworks.base import Builder, ForeignKeys, Framework, TableCall
 
 SQL_CALLS = frozenset(
     {
@@ -106,8 +106,6 @@ def _parser(path: str | None) -> tuple[Any, Any]:
         _PARSERS[lang] = got
     parser, query, cursor = got
     return parser, (query, cursor)
-
-
 
 
 def extract(text: str, path: str | None = None) -> tuple[list[Fragment], list[Operation]]:
@@ -490,6 +488,10 @@ class JsModule:
         if self.fws:
             for c in self.caps.get("c", []):
                 self._call(c)
+            for fw in self.fws:
+                if fw.foreign_keys is not None and fw.foreign_keys.decorators:
+                    for k in self.caps.get("k", []):
+                        self._entity_fks(k, fw.foreign_keys)
 
     def _root(self, node: Any) -> None:
         ctx, tagged = self._context(node)
@@ -592,6 +594,9 @@ class JsModule:
                             self._builder(b, lcall, links, lname)
             if name in fw.routine_calls and fn.type == "member_expression":
                 self._routine_call(fw, call, name)
+            fk = fw.foreign_keys
+            if fk is not None and name in fk.funcs:
+                self._chain_fk(fw, fk, call)
             cm = fw.client_models
             if cm is not None and name in cm.methods and fn.type == "member_expression":
                 links = self.chain(call)[0]
@@ -806,6 +811,230 @@ class JsModule:
             return None
         return list(dict.fromkeys(v.text for v in vals))
 
+    # -- foreign keys declared in table declarations -------------------------------------
+    def _chain_fk(self, fw: Framework, spec: ForeignKeys, call: Any) -> None:
+        """``t.integer('x').references('id').inTable('cl.t').onDelete('CASCADE')``, Drizzle
+        ``integer('x').references(() => t.id, { onDelete })``, Kysely ``col.references('cl.t.id')``:
+        an FK from the enclosing table declaration, checked like SQL ``REFERENCES``."""
+        after: dict[str, Any] = {}
+        cur = call
+        while (
+            cur.parent is not None
+            and cur.parent.type == "member_expression"
+            and cur.parent.parent is not None
+            and cur.parent.parent.type == "call_expression"
+        ):
+            prop = cur.parent.child_by_field_name("property")
+            if prop is not None:
+                after.setdefault(self.t(prop), cur.parent.parent)
+            cur = cur.parent.parent
+        child = self._fk_child(call)
+        if child is None:
+            return
+        args = _args(call)
+        ref = args[0] if args else None
+        cols: tuple[str, ...] = ()
+        opts_ref = _pair(self, ref, spec.ref_key) if spec.ref_key and ref is not None else None
+        if opts_ref is not None:  # Drizzle foreignKey({ columns: [t.x], foreignColumns: [other.id] })
+            local = _pair(self, ref, "columns")
+            cols = tuple(self._member_names(local))
+            ref = opts_ref.named_children[0] if opts_ref.type == "array" and opts_ref.named_children else opts_ref
+        else:
+            cols = self._fk_column(call, spec)
+        if ref is None:
+            return
+        on_delete = None
+        for m in spec.on_delete_methods:
+            if m in after and _args(after[m]):
+                on_delete = self._str1(_args(after[m])[0])
+        if on_delete is None:
+            for a in args:
+                for k in spec.on_delete_keys:
+                    v = _pair(self, a, k)
+                    if v is not None:
+                        on_delete = self._str1(v) or self.t(v).rpartition(".")[2]
+        at = self.start(ref) + (1 if ref.type == "string" else 0)
+        parent = self._fk_parent(ref, after, spec, at)
+        self._emit_fk(fw, child, parent, cols, on_delete, at)
+
+    def _emit_fk(
+        self, fw: Framework, child: Name, parent: Name, cols: tuple[str, ...], on_delete: str | None, at: int
+    ) -> None:
+        action = " ".join((on_delete or "no action").replace("_", " ").lower().split())
+        action = {"setnull": "set null", "setdefault": "set default", "noaction": "no action"}.get(action, action)
+        self.ops.append(
+            Operation(
+                FK,
+                f"FOREIGN KEY ({fw.name})",
+                at,
+                child,
+                columns=cols,
+                parent=parent,
+                on_delete=action,
+                extra={"client": fw.name},
+            )
+        )
+
+    def _member_names(self, node: Any) -> list[str]:
+        items = node.named_children if node is not None and node.type == "array" else [node] if node else []
+        out = []
+        for i in items:
+            if i.type == "member_expression":
+                prop = i.child_by_field_name("property")
+                if prop is not None:
+                    out.append(self.t(prop))
+            else:
+                v = self._str1(i)
+                if v is not None:
+                    out.append(v)
+        return out
+
+    def _fk_parent(self, ref: Any, after: dict[str, Any], spec: ForeignKeys, at: int) -> Name:
+        if ref.type == "arrow_function":
+            body = ref.child_by_field_name("body")
+            ref = body if body is not None else ref
+        if ref.type in ("member_expression", "identifier", "call_expression"):
+            obj = ref.child_by_field_name("object") if ref.type == "member_expression" else ref
+            ident = self.identity(obj)
+            if ident is not None and ident.name is not None:
+                return Name(ident.schema, ident.name, at, _qualified(ident.schema, ident.name))
+        value = self._str1(ref)
+        table: str | None = None
+        for m in spec.table_methods:
+            if m in after and _args(after[m]):
+                table = self._str1(_args(after[m])[0])
+                if table is None:
+                    return Name(None, "<expr>", at, "{" + self.t(_args(after[m])[0]) + "}", True)
+        if table is not None:
+            sch, tn = split_dotted(table)
+            return Name(sch, tn, at, f"{sch}.{tn}" if sch else tn)
+        if value is not None and value.count(".") >= 1:
+            parts = value.split(".")
+            if len(parts) >= 3:
+                return Name(parts[-3], parts[-2], at, f"{parts[-3]}.{parts[-2]}")
+            return Name(None, parts[0], at, parts[0])
+        return Name(None, "<expr>", at, "{" + self.t(ref) + "}", True)
+
+    def _fk_child(self, call: Any) -> Name | None:
+        """The table whose declaration encloses a column's FK: a table object or a schema builder call."""
+        node = call.parent
+        while node is not None:
+            if node.type == "call_expression":
+                ident = self._table_call(node, 0)
+                if ident is not None and ident.name is not None:
+                    raw = f"{ident.schema}.{ident.name}" if ident.schema else ident.name
+                    return Name(ident.schema, ident.name, self.start(node), raw)
+                links = self.chain(node)[0]
+                for fw in self.fws:
+                    for b in fw.builders:
+                        for lname, lcall, _n in links:
+                            if lcall is not None and lname in b.writes and b.writes[lname].action == DDL:
+                                saved, self.ops = self.ops, []
+                                try:
+                                    self._builder(b, lcall, links, lname)
+                                    got = [op.target for op in self.ops if op.target is not None]
+                                finally:
+                                    self.ops = saved
+                                if got:
+                                    return got[0]
+            node = node.parent
+        return None
+
+    def _fk_column(self, call: Any, spec: ForeignKeys) -> tuple[str, ...]:
+        """The FK's column: the first call of its column chain (``t.integer('x')``), an enclosing
+        ``addColumn('x', ...)``, or the property key (``x: integer().references(...)``)."""
+        fn = call.child_by_field_name("function")
+        cur = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+        first = None
+        while cur is not None and cur.type in ("call_expression", "member_expression"):
+            if cur.type == "call_expression":
+                first = cur
+                cur = cur.child_by_field_name("function")
+            else:
+                cur = cur.child_by_field_name("object")
+        if first is not None and _args(first):
+            a = _args(first)[0]
+            got = self._member_names(a) if a.type == "array" else [v for v in [self._str1(a)] if v]
+            if got:
+                return tuple(got)
+        column_methods = set(spec.column_methods)
+        for fw in self.fws:  # another active framework's builder may hold the column (knex words in Kysely)
+            if fw.foreign_keys is not None:
+                column_methods |= fw.foreign_keys.column_methods
+        node = call.parent
+        while node is not None:
+            if node.type == "call_expression" and _last_name(self, node.child_by_field_name("function")) in (
+                column_methods
+            ):
+                a = _args(node)
+                v = self._str1(a[0]) if a else None
+                return (v,) if v else ()
+            if node.type == "pair":
+                key = node.child_by_field_name("key")
+                return (self.t(key).strip("'\"`"),) if key is not None else ()
+            if node.type in ("statement_block", "program"):
+                break
+            node = node.parent
+        return ()
+
+    def _entity_fks(self, cls: Any, spec: ForeignKeys) -> None:
+        """``@ManyToOne(() => Company, { onDelete }) @JoinColumn({ name }) company``: an FK of the entity."""
+        ident = self._entity(cls)
+        body = cls.child_by_field_name("body")
+        if ident is None or ident.name is None or body is None:
+            return
+        fw = next((f for f in self.fws if f.name == ident.framework), None)
+        if fw is None:
+            return
+        child = Name(ident.schema, ident.name, self.start(cls), _qualified(ident.schema, ident.name))
+        for member in body.named_children:
+            decs = [c for c in member.children if c.type == "decorator"]
+            rel = join = None
+            for dec in decs:
+                expr = dec.named_children[0] if dec.named_children else None
+                if expr is None:
+                    continue
+                fn = expr.child_by_field_name("function") if expr.type == "call_expression" else expr
+                dname = _last_name(self, fn)
+                if dname in spec.decorators or dname in spec.owning_decorators:
+                    rel = (dname, expr)
+                elif dname in spec.join_decorators:
+                    join = expr
+            if rel is None or (rel[0] in spec.owning_decorators and join is None):
+                continue
+            expr = rel[1]
+            args = _args(expr) if expr.type == "call_expression" else []
+            if not args:
+                continue
+            prop = member.child_by_field_name("name") or member.child_by_field_name("property")
+            pname = self.t(prop) if prop is not None else ""
+            col = None
+            jargs = _args(join) if join is not None and join.type == "call_expression" else []
+            if jargs:
+                v = _pair(self, jargs[0], "name")
+                col = self._str1(v) if v is not None else None
+            cols = (col or f"{pname}{spec.column_suffix}",) if (col or pname) else ()
+            on_delete = None
+            for a in args[1:]:
+                for k in spec.on_delete_keys:
+                    v = _pair(self, a, k)
+                    if v is not None:
+                        on_delete = self._str1(v)
+            ref = args[0]
+            if ref.type == "string":
+                nm = self._str1(ref)
+                ref_ident = self.identity(_FakeIdent(nm)) if nm else None
+                at = self.start(ref) + 1
+                parent = (
+                    Name(ref_ident.schema, ref_ident.name, at, _qualified(ref_ident.schema, ref_ident.name))
+                    if ref_ident is not None and ref_ident.name is not None
+                    else Name(None, "<expr>", at, "{entity " + (nm or "?") + "}", True)
+                )
+            else:
+                at = self.start(ref)
+                parent = self._fk_parent(ref, {}, spec, at)
+            self._emit_fk(fw, child, parent, cols, on_delete, at)
+
     # -- builders ------------------------------------------------------------------------
     def _builder(self, b: Builder, call: Any, links: list[tuple[str, Any, Any]], name: str) -> None:
         if not links:
@@ -972,6 +1201,10 @@ def prisma_models(text: str) -> dict[str, tuple[str | None, str]]:
         sc = _SCHEMA.search(body)
         out[name[:1].lower() + name[1:]] = (sc.group(1) if sc else None, mp.group(1) if mp else name)
     return out
+
+
+def _qualified(schema: str | None, name: str) -> str:
+    return f"{schema}.{name}" if schema else name
 
 
 class _FakeIdent:

@@ -176,6 +176,16 @@ class ForeignKeys:
     column_kw: str = ""
     column_suffix: str = ""
     kw_funcs: dict[str, str] = field(default_factory=dict)  # SQLModel Field(foreign_key="cl.x.id"): the keyword
+    # JS/TS: a column chain ``t.integer('x').references('id').inTable('cl.t').onDelete('CASCADE')`` or
+    # ``integer('x').references(() => t.id, { onDelete })``; the child is the enclosing table declaration
+    table_methods: frozenset[str] = frozenset()  # knex ``inTable('cl.t')``
+    on_delete_methods: frozenset[str] = frozenset()  # ``.onDelete('cascade')``
+    on_delete_keys: tuple[str, ...] = ("onDelete",)  # an options object's keys (``{ onDelete: 'cascade' }``)
+    column_methods: frozenset[str] = frozenset()  # Kysely ``addColumn('x', type, (col) => col.references(...))``
+    ref_key: str = ""  # Drizzle ``foreignKey({ columns, foreignColumns: [t.id] })``
+    decorators: frozenset[str] = frozenset()  # TypeORM ``@ManyToOne(() => Company, { onDelete })``
+    owning_decorators: frozenset[str] = frozenset()  # decorators that own the key only with a join column
+    join_decorators: frozenset[str] = frozenset()  # ``@JoinColumn({ name })``
 
 
 @dataclass(frozen=True)

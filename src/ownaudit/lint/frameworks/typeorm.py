@@ -7,6 +7,7 @@ from ownaudit.lint.frameworks.base import (
     TRUNCATE,
     UPDATE,
     UPSERT,
+    ForeignKeys,
     Framework,
     IdentityWrites,
     ModelClass,
@@ -17,6 +18,15 @@ FRAMEWORK = Framework(
     "typeorm",
     "js",
     ("typeorm", "@mikro-orm", "@Entity"),
+    # @ManyToOne(() => Company, { onDelete }) [@JoinColumn({ name })]; @OneToOne owns the key with @JoinColumn
+    foreign_keys=ForeignKeys(
+        frozenset(),
+        decorators=frozenset({"ManyToOne"}),
+        owning_decorators=frozenset({"OneToOne"}),
+        join_decorators=frozenset({"JoinColumn"}),
+        on_delete_keys=("onDelete", "deleteRule"),
+        column_suffix="Id",
+    ),
     models=(ModelClass(decorators=frozenset({"Entity"}), name_keys=("name", "tableName"), default_name="snake"),),
     identity=IdentityWrites(
         methods={
