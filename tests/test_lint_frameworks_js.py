@@ -191,3 +191,25 @@ def test_foreign_keys_of_typeorm_relations(policy: Policy) -> None:
         ("LNT006", "outreach.people -> cl.company_identity", L('@ManyToOne("Company"')),
     }  # the declared key, the inverse OneToOne (no join column) and the key inside the hub are clean
     assert any("(lifecycleId)" in f.message for f in fs) and any("(companyId)" in f.message for f in fs)
+
+
+def test_sequelize_query_interface_migrations_and_model_init(policy: Policy) -> None:
+    rel = "migrations/20240102-sequelize.js"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT009", "outreach.campaigns", L('"campaigns",')),  # own schema ({ schema } option), not in the matrix
+        ("LNT005", "outreach.campaigns -> cl.company_identity", L('model: { tableName: "company_identity"')),
+        ("LNT006", "outreach.campaigns -> cl.company_identity", L('model: { tableName: "company_identity"')),
+        ("LNT002", "cl.company_identity", L("queryInterface.addColumn(")),  # { tableName, schema }
+        ("LNT005", "outreach.people -> cl.company_identity", L('table: "cl.company_identity"')),  # addConstraint
+        ("LNT006", "outreach.people -> cl.company_identity", L('table: "cl.company_identity"')),
+        ("LNT001", "cl.lifecycle_state", L('bulkInsert("cl.lifecycle_state"')),
+    }
+    rel = "src/sequelize_models.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L('"cl.lifecycle_state"')),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L('"cl.lifecycle_state"')),
+        ("LNT001", "cl.company_identity", L("Company.update(")),  # the class's table from Company.init(...)
+        ("LNT001", "cl.company_identity", L("Company.destroy(")),
+    }  # the declared RESTRICT reference (a model class) and the hub's own bulkCreate are clean

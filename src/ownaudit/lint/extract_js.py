@@ -597,6 +597,8 @@ class JsModule:
             fk = fw.foreign_keys
             if fk is not None and name in fk.funcs:
                 self._chain_fk(fw, fk, call)
+            if fk is not None and name in fk.attr_calls:
+                self._attr_fks(fw, fk, call, name)
             cm = fw.client_models
             if cm is not None and name in cm.methods and fn.type == "member_expression":
                 links = self.chain(call)[0]
@@ -677,7 +679,7 @@ class JsModule:
             name = self.t(node)
             k = self.classes.get(name)
             if k is not None:
-                return self._entity(k)
+                return self._entity(k) or self._static_init(name)
             for v, idx in self.binds.get(name, []):
                 if not idx:
                     got = self.identity(v, d + 1)
@@ -720,7 +722,7 @@ class JsModule:
                     if sch is None:
                         continue
                     schema = sch or None
-                tname = self._str1(args[tc.name_arg]) if len(args) > tc.name_arg else None
+                tname = self._str1(args[tc.name_arg]) if 0 <= tc.name_arg < len(args) else None
                 if tc.options_arg >= 0 and len(args) > tc.options_arg:
                     opts = args[tc.options_arg]
                     for k in tc.name_keys:
@@ -735,6 +737,20 @@ class JsModule:
                     schema, tname = split_dotted(tname)
                 return Ident(schema, tname, fw.name)
             # a Drizzle schema object's table: `cl.table(...)` where cl = pgSchema('cl')
+        return None
+
+    def _static_init(self, cls_name: str) -> Ident | None:
+        """A class given its table by a static call: Sequelize ``Company.init(attrs, { tableName, schema })``."""
+        funcs = {f for fw in self.fws for tc in fw.tables if tc.static for f in tc.funcs}
+        if not funcs:
+            return None
+        for c in self.caps.get("c", []):
+            fn = c.child_by_field_name("function")
+            if fn is None or fn.type != "member_expression":
+                continue
+            obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
+            if obj is not None and prop is not None and self.t(prop) in funcs and self.t(obj) == cls_name:
+                return self._table_call(c, 0)
         return None
 
     def _schema_receiver(self, recv: Any, tc: TableCall, d: int) -> str | None:
@@ -915,9 +931,10 @@ class JsModule:
             return Name(None, parts[0], at, parts[0])
         return Name(None, "<expr>", at, "{" + self.t(ref) + "}", True)
 
-    def _fk_child(self, call: Any) -> Name | None:
-        """The table whose declaration encloses a column's FK: a table object or a schema builder call."""
-        node = call.parent
+    def _fk_child(self, call: Any, itself: bool = False) -> Name | None:
+        """The table whose declaration encloses a column's FK (or is ``call`` itself): a table object or a
+        schema builder call."""
+        node = call if itself else call.parent
         while node is not None:
             if node.type == "call_expression":
                 ident = self._table_call(node, 0)
@@ -939,6 +956,59 @@ class JsModule:
                                     return got[0]
             node = node.parent
         return None
+
+    def _attr_fks(self, fw: Framework, spec: ForeignKeys, call: Any, name: str) -> None:
+        """Sequelize column attributes ``{ company_id: { references: { model, key }, onDelete } }`` of a
+        ``define``/``init``/``queryInterface.createTable``/``addColumn``/``addConstraint`` call."""
+        attrs_at, col_at = spec.attr_calls[name]
+        args = _args(call)
+        attrs = args[attrs_at] if len(args) > attrs_at else None
+        if attrs is None or attrs.type != "object" or spec.attr_key not in self.t(attrs):
+            return
+        child = self._fk_child(call, itself=True)
+        if child is None:
+            return
+        items: list[tuple[tuple[str, ...], Any]] = []
+        if col_at == -2:
+            items.append((tuple(self._member_names(_pair(self, attrs, "fields"))), attrs))
+        elif col_at >= 0:
+            col = self._str1(args[col_at]) if len(args) > col_at else None
+            items.append(((col,) if col else (), attrs))
+        else:
+            for p in attrs.named_children:
+                if p.type == "pair":
+                    key = p.child_by_field_name("key")
+                    val = p.child_by_field_name("value")
+                    if key is not None and val is not None and val.type == "object":
+                        field_ = _pair(self, val, "field")
+                        col = (self._str1(field_) if field_ is not None else None) or self.t(key).strip("'\"`")
+                        items.append(((col,), val))
+        for cols, obj in items:
+            ref = _pair(self, obj, spec.attr_key)
+            if ref is None:
+                continue
+            model = next((v for k in spec.attr_model_keys if (v := _pair(self, ref, k)) is not None), None)
+            if model is None:
+                model = ref if ref.type == "string" else None
+            if model is None:
+                continue
+            at = self.start(model) + (1 if model.type == "string" else 0)
+            if model.type == "object":
+                t, sch = _pair(self, model, "tableName"), _pair(self, model, "schema")
+                tn = self._str1(t) if t is not None else None
+                sn = self._str1(sch) if sch is not None else None
+                if tn is None or (sch is not None and sn is None):
+                    parent = Name(None, "<expr>", at, "{" + self.t(model) + "}", True)
+                else:
+                    parent = Name(sn, tn, at, _qualified(sn, tn))
+            elif model.type in ("string", "template_string"):
+                v = self._str1(model)
+                sn, tn = split_dotted(v) if v else (None, "<expr>")
+                parent = Name(sn, tn, at, _qualified(sn, tn) if v else "{" + self.t(model) + "}", v is None)
+            else:
+                parent = self._fk_parent(model, {}, spec, at)
+            ondel = _pair(self, obj, "onDelete")
+            self._emit_fk(fw, child, parent, cols, self._str1(ondel) if ondel is not None else None, at)
 
     def _fk_column(self, call: Any, spec: ForeignKeys) -> tuple[str, ...]:
         """The FK's column: the first call of its column chain (``t.integer('x')``), an enclosing
@@ -1061,6 +1131,16 @@ class JsModule:
                 args = _args(lcall)
                 table_node = args[b.table_arg] if len(args) > b.table_arg else None
                 found = True
+                if table_node is not None and table_node.type == "object":  # { tableName, schema }
+                    sch = _pair(self, table_node, "schema")
+                    if sch is not None:
+                        schema_node, has_schema = sch, True
+                    table_node = _pair(self, table_node, "tableName")
+                elif b.schema_kw:  # an options object: createTable('t', attrs, { schema: 'cl' })
+                    for a in args[b.table_arg + 1 :]:
+                        sch = _pair(self, a, b.schema_kw)
+                        if sch is not None:
+                            schema_node, has_schema = sch, True
             elif lname in b.schema_methods:
                 args = _args(lcall)
                 schema_node, has_schema = (args[0] if args else None), True

@@ -83,6 +83,8 @@ class TableCall:
     options_arg: int = -1
     name_keys: tuple[str, ...] = ("tableName",)
     schema_keys: tuple[str, ...] = ("schema",)
+    static: bool = False  # a static call on a class gives the class its table (Sequelize ``Model.init``)
+    attrs_arg: int = -1  # position of the column attributes object (Sequelize ``references`` in it)
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,13 @@ class ForeignKeys:
     decorators: frozenset[str] = frozenset()  # TypeORM ``@ManyToOne(() => Company, { onDelete })``
     owning_decorators: frozenset[str] = frozenset()  # decorators that own the key only with a join column
     join_decorators: frozenset[str] = frozenset()  # ``@JoinColumn({ name })``
+    # Sequelize: a column attribute ``{ references: { model, key }, onDelete }``; ``model`` a table name
+    # or ``{ tableName, schema }``
+    attr_key: str = ""
+    attr_model_keys: tuple[str, ...] = ("model", "table")
+    # call name -> (position of the attributes object, position of the column name; -1: the object's keys
+    # name the columns, -2: the object is one constraint ``{ fields, references, onDelete }``)
+    attr_calls: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
