@@ -213,3 +213,19 @@ def test_sequelize_query_interface_migrations_and_model_init(policy: Policy) -> 
         ("LNT001", "cl.company_identity", L("Company.update(")),  # the class's table from Company.init(...)
         ("LNT001", "cl.company_identity", L("Company.destroy(")),
     }  # the declared RESTRICT reference (a model class) and the hub's own bulkCreate are clean
+
+
+def test_typeorm_query_builder_and_entity_manager_writes(policy: Policy) -> None:
+    """QueryBuilder ``.insert().into(Entity)``, MikroORM ``em.persist/remove`` of instances, ``manager.save``."""
+    rel = "src/typeorm_manager.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L(".insert().into(Company)")),
+        ("LNT001", "cl.company_identity", L(".update(Company)")),
+        ("LNT001", "cl.company_identity", L(".delete().from(Company)")),
+        ("LNT001", "cl.company_identity", L('createQueryBuilder("c").update()')),
+        ("LNT001", "cl.company_identity", L("em.persist(new Company())")),
+        ("LNT001", "cl.company_identity", L("em.persistAndFlush(em.create(")),
+        ("LNT001", "cl.company_identity", L("em.remove(c)")),  # c = em.findOneOrFail(Company, id)
+        ("LNT001", "cl.company_identity", L("ds.manager.save(Company")),
+    }  # the hub's own entity, the select ... from(Company) read and flush() are clean

@@ -700,7 +700,12 @@ class JsModule:
                     return other.identity(_FakeIdent(self.t(prop)), d + 1) if other is not None else None
             return None
         if ty == "call_expression":
-            return self._table_call(node, d)
+            return self._table_call(node, d) or self._instance_call(node, d)
+        if ty == "new_expression":  # new Company(): an instance of the entity
+            ctor = self.identity(node.child_by_field_name("constructor"), d + 1)
+            if ctor is not None and not ctor.instance:
+                return Ident(ctor.schema, ctor.name, ctor.framework, True, ctor.raw)
+            return None
         if ty in ("await_expression", "as_expression", "parenthesized_expression") and node.named_children:
             return self.identity(node.named_children[0], d + 1)
         return None
@@ -737,6 +742,23 @@ class JsModule:
                     schema, tname = split_dotted(tname)
                 return Ident(schema, tname, fw.name)
             # a Drizzle schema object's table: `cl.table(...)` where cl = pgSchema('cl')
+        return None
+
+    def _instance_call(self, call: Any, d: int) -> Ident | None:
+        """A call that returns an instance of an entity: ``em.findOneOrFail(Company, 1)``,
+        ``repo.findOneBy(...)`` on a repository of it."""
+        name = _last_name(self, call.child_by_field_name("function"))
+        for fw in self.fws:
+            iw = fw.identity
+            if iw is None or name not in iw.returns_instance:
+                continue
+            args = _args(call)
+            got = self.identity(args[0], d + 1) if args else None
+            if got is None:
+                found = self._chain_identity(self.chain(call)[0][:-1], fw)
+                got = found[0] if found is not None else None
+            if got is not None and got.framework == fw.name and not got.instance:
+                return Ident(got.schema, got.name, got.framework, True, got.raw)
         return None
 
     def _static_init(self, cls_name: str) -> Ident | None:
@@ -1129,6 +1151,8 @@ class JsModule:
                 continue
             if lname in b.table_methods:
                 args = _args(lcall)
+                if not args and lname in b.writes:
+                    continue  # update() naming nothing: the table is named elsewhere in the chain (or not here)
                 table_node = args[b.table_arg] if len(args) > b.table_arg else None
                 found = True
                 if table_node is not None and table_node.type == "object":  # { tableName, schema }
@@ -1149,6 +1173,12 @@ class JsModule:
         # the write must come after the table or in the same builder chain (it always does: one chain)
         act = b.writes[name]
         tvals = self._strn(table_node) if table_node is not None else None
+        if tvals is None and table_node is not None and table_node.type in ("identifier", "member_expression"):
+            ident = self.identity(table_node)  # .into(Company), .from(companies): an entity or a table object
+            if ident is not None and ident.name is not None and not ident.instance:
+                tvals = [ident.name]
+                if ident.schema and not has_schema:
+                    default_schema = ident.schema
         at_node = table_node if table_node is not None and tvals else links[-1][2] or call
         at = self.start(at_node) + (
             1 if at_node is table_node and table_node.type in ("string", "template_string") else 0

@@ -104,6 +104,7 @@ class IdentityWrites:
     arg: int = 0
     instance_methods: dict[str, Act] = field(default_factory=dict)
     via: frozenset[str] = frozenset()  # attributes between a model and its write (Django ``objects``)
+    returns_instance: frozenset[str] = frozenset()  # calls returning an instance (``em.findOne(Company)``)
 
 
 @dataclass(frozen=True)
