@@ -177,3 +177,32 @@ def test_foreign_keys_declared_in_django_models(policy: Policy) -> None:
         ("LNT005", "outreach.people -> cl.company_identity", L('to="Company"')),
     }
     assert any("(state_id)" in f.message for f in fs)  # attribute name + _id
+
+
+def test_tortoise_pony_and_piccolo(policy: Policy) -> None:
+    """Three more ORMs, each a few lines of description: Meta.table/schema, _table_, class keywords."""
+    rel = "orms/tortoise_jobs.py"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT006", "outreach.company_target -> cl.company_identity", L('"models.Company"')),  # declared RESTRICT
+        ("LNT001", "cl.company_identity", L("Company.filter(id=cid).update")),
+        ("LNT001", "cl.company_identity", L("c.delete()")),  # c = await Company.get(...)
+        ("LNT001", "cl.company_identity", L("Company.bulk_create")),
+    }
+    rel = "orms/pony_jobs.py"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.lifecycle_state", L('Lifecycle(id=pid, state="new")')),  # creating an entity inserts
+        ("LNT001", "cl.lifecycle_state", L("row.set(")),
+        ("LNT001", "cl.lifecycle_state", L(".delete(bulk=True)")),
+    }
+    rel = "orms/piccolo_jobs.py"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT005", "outreach.people -> cl.merge_records", L("CASCADE by default")),
+        ("LNT006", "outreach.people -> cl.merge_records", L("CASCADE by default")),
+        ("LNT005", "outreach.company_target -> cl.merge_records", L("OnDelete.no_action")),
+        ("LNT001", "cl.merge_records", L("MergeRecord.update(")),
+        ("LNT001", "cl.merge_records", L("MergeRecord.objects().create(")),
+        ("LNT001", "cl.merge_records", L("MergeRecord.delete()")),
+    }

@@ -897,6 +897,11 @@ class Module:
             iw = fw.identity
             if iw is None:
                 continue
+            if iw.constructor is not None and isinstance(f, (ast.Name, ast.Attribute)):
+                ident = self.identity(f, scope)
+                if ident is not None and not ident.instance and ident.framework == fw.name:
+                    self._emit(iw.constructor, ident, call, f)
+                    continue
             if isinstance(f, ast.Attribute) and name in iw.methods:
                 self._where = f.value
                 ident = self._chain_identity(f.value, scope, fw)
@@ -1006,6 +1011,8 @@ class Module:
             return None
         if isinstance(node, ast.Attribute) and node.attr == "__table__":
             return self.identity(node.value, scope, d + 1)
+        if isinstance(node, ast.Await):  # c = await Company.get(id=1): an instance, as without await
+            return self.identity(node.value, scope, d + 1)
         if isinstance(node, ast.Name) or (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
             return self._name_identity(node, scope, d)
         return None
@@ -1103,7 +1110,15 @@ class Module:
                     for k, v, _x in cs.defs.get(attr, []):
                         if k == "assign":
                             named = True
-                            name = self._str1(v, cs)
+                            if isinstance(v, ast.Tuple) and len(v.elts) == 2:  # Pony _table_ = ("cl", "x")
+                                schema, name = self._str1(v.elts[0], cs), self._str1(v.elts[1], cs)
+                            else:
+                                name = self._str1(v, cs)
+                for kw in cls.keywords:  # Piccolo: class X(Table, tablename="x", schema="cl")
+                    if kw.arg in mc.class_kw_table:
+                        named, name = True, self._str1(kw.value, scope)
+                    elif kw.arg in mc.class_kw_schema:
+                        schema = self._str1(kw.value, scope)
                 for attr in mc.schema_attrs:
                     for k, v, _x in cs.defs.get(attr, []):
                         if k == "assign":
@@ -1373,7 +1388,7 @@ class Module:
         at = self.pos(ref_node)
         od_node = _arg(node, spec.on_delete_arg, spec.on_delete_kw)
         if od_node is None:
-            ondelete = "no action"
+            ondelete = spec.default_on_delete
         else:
             written = self._str1(od_node, scope) or _last(od_node) or ""
             ondelete = spec.actions.get(written, " ".join(written.lower().replace("_", " ").split()) or "no action")

@@ -64,6 +64,9 @@ class ModelClass:
     schema_keys: tuple[str, ...] = ("schema",)
     default_name: str = ""
     requires_kw: str = ""  # SQLModel: only ``class X(SQLModel, table=True)`` is a table
+    class_kw_table: tuple[str, ...] = ()  # Piccolo ``class X(Table, tablename="x", schema="cl")``
+    class_kw_schema: tuple[str, ...] = ()
+    static_attrs: tuple[str, ...] = ()  # JS: ``static tableName = 'cl.x'`` / ``static get tableName()`` (Objection)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class IdentityWrites:
     instance_methods: dict[str, Act] = field(default_factory=dict)
     via: frozenset[str] = frozenset()  # attributes between a model and its write (Django ``objects``)
     returns_instance: frozenset[str] = frozenset()  # calls returning an instance (``em.findOne(Company)``)
+    constructor: Act | None = None  # calling the model class writes (Pony ``Company(name=...)`` inserts)
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ class ForeignKeys:
     ref: str = "dotted"
     on_delete_kw: str = "ondelete"
     on_delete_arg: int = -1
+    default_on_delete: str = "no action"  # what an FK without an on-delete argument does (Piccolo: cascade)
     actions: dict[str, str] = field(default_factory=dict)
     constraint_funcs: frozenset[str] = frozenset()
     column_funcs: frozenset[str] = frozenset()
