@@ -229,3 +229,28 @@ def test_typeorm_query_builder_and_entity_manager_writes(policy: Policy) -> None
         ("LNT001", "cl.company_identity", L("em.remove(c)")),  # c = em.findOneOrFail(Company, id)
         ("LNT001", "cl.company_identity", L("ds.manager.save(Company")),
     }  # the hub's own entity, the select ... from(Company) read and flush() are clean
+
+
+def test_objection_bookshelf_and_zapatos(policy: Policy) -> None:
+    """Three more, each a few lines of description: static tableName, tableName options, a shortcut module."""
+    rel = "src/objection_jobs.js"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L("Company.query().patch(")),  # static get tableName(), via BaseModel
+        ("LNT001", "cl.company_identity", L("c.$query().delete()")),  # c = Company.query().findById(id)
+        ("LNT001", "cl.company_identity", L("upsertGraph(")),
+    }
+    rel = "src/bookshelf_jobs.js"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.lifecycle_state", L("Lifecycle.forge(")),
+        ("LNT001", "cl.lifecycle_state", L("new Lifecycle({ id }).destroy()")),
+        ("LNT001", "cl.lifecycle_state", L("Lifecycle.where({ id }).destroy()")),
+    }
+    rel = "src/zapatos_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L('db.insert("cl.company_identity"')),
+        ("LNT001", "cl.lifecycle_state", L('db.update("cl.lifecycle_state"')),
+        ("LNT001", "cl.merge_records", L('db.deletes("cl.merge_records"')),
+    }

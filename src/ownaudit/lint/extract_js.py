@@ -607,8 +607,11 @@ class JsModule:
             if iw is None:
                 continue
             if name in iw.methods and fn.type == "member_expression":
-                links = self.chain(call)[0]
+                links, root = self.chain(call)
                 got = self._chain_identity(links[:-1], fw)
+                if got is None and root is not None and root.type == "new_expression":  # new Company({...}).save()
+                    rident = self.identity(root)
+                    got = (rident, root) if rident is not None and rident.framework == fw.name else None
                 if got is not None:
                     ident, at_node = got
                     if not (call.start_byte <= at_node.start_byte < call.end_byte):
@@ -740,6 +743,8 @@ class JsModule:
                             schema = self._str1(v)
                 if tname is not None and schema is None and tname.count(".") == 1:
                     schema, tname = split_dotted(tname)
+                if tname is None and tc.requires_name:
+                    continue
                 return Ident(schema, tname, fw.name)
             # a Drizzle schema object's table: `cl.table(...)` where cl = pgSchema('cl')
         return None
@@ -835,7 +840,49 @@ class JsModule:
                         raw = self.t(cname) if cname is not None else ""
                         name = re.sub(r"(?<!^)(?=[A-Z])", "_", raw).lower() if mc.default_name == "snake" else raw
                     return Ident(schema, name, fw.name)
+        return self._static_model(cls)
+
+    def _static_model(self, cls: Any, depth: int = 0) -> Ident | None:
+        """A class whose static member names its table: Objection ``static tableName = 'cl.x'`` or
+        ``static get tableName() { return 'cl.x' }``, on a class that extends one of the ``bases``."""
+        body = cls.child_by_field_name("body")
+        if body is None or depth > 4:
+            return None
+        for fw in self.fws:
+            for mc in fw.models:
+                if not mc.static_attrs or not self._extends(cls, mc.bases, depth):
+                    continue
+                for member in body.named_children:
+                    if not any(c.type == "static" for c in member.children):
+                        continue
+                    nm = member.child_by_field_name("name") or member.child_by_field_name("property")
+                    if nm is None or self.t(nm) not in mc.static_attrs:
+                        continue
+                    value = member.child_by_field_name("value")
+                    if value is None and member.type == "method_definition":
+                        block = member.child_by_field_name("body")
+                        ret = next((c for c in _walk_type(block, "return_statement")), None) if block else None
+                        value = ret.named_children[0] if ret is not None and ret.named_children else None
+                    tname = self._str1(value) if value is not None else None
+                    schema = None
+                    if tname is not None and tname.count(".") == 1:
+                        schema, tname = split_dotted(tname)
+                    return Ident(schema, tname, fw.name)
         return None
+
+    def _extends(self, cls: Any, bases: frozenset[str], depth: int) -> bool:
+        """Whether a class extends one of ``bases``, directly or through a class of this module."""
+        for h in cls.children:
+            if h.type != "class_heritage":
+                continue
+            for node in _walk_type(h, "identifier") + _walk_type(h, "member_expression"):
+                name = _last_name(self, node) if node.type == "member_expression" else self.t(node)
+                if name in bases:
+                    return True
+                k = self.classes.get(name)
+                if k is not None and k is not cls and depth < 4 and self._extends(k, bases, depth + 1):
+                    return True
+        return False
 
     def _str1(self, node: Any) -> str | None:
         vals = self.strs(node) if node is not None else None

@@ -40,6 +40,9 @@ JS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("typeorm", "FRAMEWORK", ("typeorm", "@mikro-orm", "@Entity")),
     ("sequelize", "FRAMEWORK", ("sequelize", "Sequelize")),
     ("supabase", "JS", ("supabase", "postgrest", ".from(")),
+    ("objection", "FRAMEWORK", ("objection", "tableName")),
+    ("bookshelf", "FRAMEWORK", ("bookshelf",)),
+    ("zapatos", "FRAMEWORK", ("zapatos",)),
 )
 _LOADED: dict[tuple[str, str], Framework] = {}
 

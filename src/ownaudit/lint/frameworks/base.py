@@ -88,6 +88,7 @@ class TableCall:
     schema_keys: tuple[str, ...] = ("schema",)
     static: bool = False  # a static call on a class gives the class its table (Sequelize ``Model.init``)
     attrs_arg: int = -1  # position of the column attributes object (Sequelize ``references`` in it)
+    requires_name: bool = False  # without a table name the call is not a table (Bookshelf ``.extend({...})``)
 
 
 @dataclass(frozen=True)
