@@ -206,3 +206,19 @@ def test_tortoise_pony_and_piccolo(policy: Policy) -> None:
         ("LNT001", "cl.merge_records", L("MergeRecord.objects().create(")),
         ("LNT001", "cl.merge_records", L("MergeRecord.delete()")),
     }
+
+
+def test_django_migration_operations_resolve_models_to_their_tables(policy: Policy) -> None:
+    """CreateModel/AddField/RemoveField/AddIndex/DeleteModel name a model: its table comes from the migration's
+    own options, the app's models.py Meta, or Django's default; RunPython writes through apps.get_model()."""
+    rel = "crm/migrations/0002_targets.py"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L("Company.objects.filter(outreach_pointer")),  # RunPython
+        ("LNT006", "outreach.company_target -> cl.company_identity", L("models.DB_CASCADE")),  # CreateModel field
+        ("LNT002", "cl.company_identity", L('model_name="company",')),  # AddField on crm/models.py's db_table
+        ("LNT007", "outreach.company_target -> cl.company_identity", L("models.PROTECT")),  # AlterField
+        ("LNT002", "cl.company_identity", L("migrations.RemoveField")),
+        ("LNT002", "cl.company_identity", L("migrations.AddIndex")),
+        ("LNT009", "outreach.crm_note", L("migrations.DeleteModel")),  # default <app>_<model>, search path
+    }  # CreateModel of the hub's own table and AddField on it are clean

@@ -34,7 +34,7 @@ from ownaudit.lint.pyliterals import decode_literal, match_brace
 from ownaudit.lint.values import Ident, SVal
 
 if TYPE_CHECKING:
-    from ownaudit.lint.frameworks.base import Act, Builder, DslOp, ForeignKeys, Framework, ModelClass
+    from ownaudit.lint.frameworks.base import Act, Builder, DslOp, ForeignKeys, Framework, ModelClass, ModelOps
 
 SQL_CALLS = frozenset(
     {
@@ -80,8 +80,6 @@ _MAYBE_SQL = re.compile(
 _SQL_LITERAL = re.compile(_MAYBE_SQL.pattern.split("|\\b(?:session")[0], re.IGNORECASE)
 MAX_ALTERNATIVES = 64
 MAX_DEPTH = 12
-
-
 
 
 @dataclass
@@ -892,6 +890,15 @@ class Module:
             for b in fw.builders:
                 if name in b.writes:
                     self._builder(b, call, scope)
+            mo = fw.model_ops
+            if (
+                mo is not None
+                and name in mo.ops
+                and isinstance(f, ast.Attribute)
+                and isinstance(f.value, ast.Name)
+                and f.value.id in mo.receivers
+            ):
+                self._model_op(fw, mo, call, scope)
             if fw.foreign_keys is not None and any(name in tc.funcs for tc in fw.tables):
                 self._table_fks(fw, fw.foreign_keys, call, scope)
             iw = fw.identity
@@ -984,6 +991,9 @@ class Module:
             direct = self._table_call(node, scope)
             if direct is not None:
                 return direct
+            looked = self._model_lookup(node, scope)
+            if looked is not None:
+                return looked
             cls = self.identity(node.func, scope, d + 1)
             if cls is not None and not cls.instance:
                 return Ident(cls.schema, cls.name, cls.framework, True, cls.raw)
@@ -1337,8 +1347,8 @@ class Module:
                 continue
             fname = _last(node.func)
             if fname in spec.funcs or fname in spec.kw_funcs:
-                ref_node = _kw(node, spec.kw_funcs[fname]) if fname in spec.kw_funcs else _arg(
-                    node, spec.ref_arg, spec.ref_kw
+                ref_node = (
+                    _kw(node, spec.kw_funcs[fname]) if fname in spec.kw_funcs else _arg(node, spec.ref_arg, spec.ref_kw)
                 )
                 if ref_node is None:
                     continue
@@ -1433,6 +1443,14 @@ class Module:
             ident = self.identity(ref_node, scope)
         if ident is not None and ident.name is not None and not ident.instance:
             return Name(ident.schema, ident.name, at, _raw(ident.schema, ident.name))
+        if (
+            isinstance(ref_node, ast.Constant)
+            and isinstance(ref_node.value, str)
+            and any(fw.model_ops is not None for fw in self.fws)
+        ):  # 'crm.Company' in a migration, 'auth.User': the app's models module, else the default name
+            app, _, model = ref_node.value.rpartition(".")
+            sch, tn = self.django_table(app or self._app_label(), model)
+            return Name(sch, tn, at, _raw(sch, tn))
         return Name(None, "<expr>", at, "{model " + self.source(ref_node) + "}", True)
 
     def _table_fks(self, fw: Framework, spec: ForeignKeys, call: ast.Call, scope: Scope) -> None:
@@ -1444,6 +1462,140 @@ class Module:
             return
         child = Name(ident.schema, ident.name, self.start(call), _raw(ident.schema, ident.name))
         self._column_fks(call, child, scope, spec, fw.name)
+
+    # -- migrations that name a model (Django) ---------------------------------------
+    def _model_op(self, fw: Framework, mo: ModelOps, call: ast.Call, scope: Scope) -> None:
+        """``migrations.AddField(model_name='company', ...)``: DDL on the model's table, its fields' FKs."""
+        assert isinstance(call.func, ast.Attribute)
+        name = call.func.attr
+        act = mo.ops[name]
+        pos, kw = mo.model_pos.get(name, (0, "model_name"))
+        mnode = _arg(call, pos, kw)
+        model = self._str1(mnode, scope)
+        at = self.pos(mnode) if mnode is not None else self.start(call)
+        if model is None:
+            shown = "{" + (self.source(mnode) if mnode is not None else "?") + "}"
+            target = Name(None, shown, at, shown, True)
+        else:
+            sch, tn = self.django_table(self._app_label(), model)
+            target = Name(sch, tn, at, _raw(sch, tn))
+        self.ops.append(
+            Operation(
+                act.action,
+                f"{act.statement} (migrations.{name})",
+                at,
+                target,
+                privileges=act.privileges,
+                extra={"client": fw.name},
+            )
+        )
+        fpos = mo.field_pos.get(name)
+        spec = fw.foreign_keys
+        if fpos is None or spec is None or target.placeholder:
+            return
+        fnode = _arg(call, *fpos)
+        if isinstance(fnode, (ast.List, ast.Tuple)):  # CreateModel(fields=[("company", models.ForeignKey(...))])
+            for elt in fnode.elts:
+                if isinstance(elt, ast.Tuple) and len(elt.elts) == 2:
+                    self._column_fks(
+                        ast.Expr(elt.elts[1]), target, scope, spec, fw.name, self._str1(elt.elts[0], scope)
+                    )
+        elif fnode is not None:
+            npos = mo.name_pos.get(name)
+            fname = self._str1(_arg(call, *npos), scope) if npos else None
+            self._column_fks(ast.Expr(fnode), target, scope, spec, fw.name, fname)
+
+    def _app_label(self) -> str:
+        """The app a migration belongs to: the folder holding its ``migrations/`` folder."""
+        import os
+
+        d = os.path.dirname(os.path.abspath(self.path)) if self.path else ""
+        if os.path.basename(d) == "migrations":
+            d = os.path.dirname(d)
+        return os.path.basename(d) or "app"
+
+    def django_table(self, app: str, model: str) -> tuple[str | None, str]:
+        """The table of model ``app.Model`` as Django names it (see ``ModelOps``)."""
+        key = model.lower()
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Call) or _last(node.func) not in ("CreateModel", "AlterModelTable"):
+                continue
+            nm = self._str1(_arg(node, 0, "name"), self.scope)
+            if nm is None or nm.lower() != key:
+                continue
+            if _last(node.func) == "AlterModelTable":
+                table = self._str1(_arg(node, 1, "table"), self.scope)
+            else:
+                opts = _arg(node, 2, "options")
+                table = None
+                if isinstance(opts, ast.Dict):
+                    for k, v in zip(opts.keys, opts.values, strict=False):
+                        if isinstance(k, ast.Constant) and k.value == "db_table":
+                            table = self._str1(v, self.scope)
+            if table:
+                return split_dotted(table) if table.count(".") == 1 or '"."' in table else (None, table)
+        models = self._app_models(app)
+        if models is not None:
+            for cls in models.classes():
+                if cls.name.lower() == key:
+                    ident = models.model(cls, models.scope)
+                    if ident is not None and ident.name is not None:
+                        return ident.schema, ident.name
+        return None, f"{app}_{key}"
+
+    def classes(self) -> list[ast.ClassDef]:
+        """The module's top-level classes."""
+        return [v for defs in self.scope.defs.values() for k, v, _x in defs if k == "class"]
+
+    def _app_models(self, app: str) -> Module | None:
+        """The models module of ``app``: ``<app>/models.py`` or ``<app>/models/__init__.py`` beside this one."""
+        import os
+
+        if self.path is None:
+            return None
+        d = os.path.dirname(os.path.abspath(self.path))
+        if os.path.basename(d) == "migrations":
+            d = os.path.dirname(d)
+        base = d if os.path.basename(d) == app else os.path.join(os.path.dirname(d), app)
+        for cand in (os.path.join(base, "models.py"), os.path.join(base, "models", "__init__.py")):
+            if os.path.isfile(cand):
+                return self._load(cand)
+        return None
+
+    def _load(self, p: str) -> Module | None:
+        from ownaudit.lint import resolve
+
+        got = resolve.cached(p)
+        if got is not None:
+            return got if isinstance(got, Module) else None
+        resolve.store(p, False)
+        text = resolve.read_module(p)
+        if text is None:
+            return None
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
+        m = Module(text, tree, p, _fw.for_text(_fw.PYTHON, text) or self.fws)
+        resolve.store(p, m)
+        return m
+
+    def _model_lookup(self, call: ast.Call, scope: Scope) -> Ident | None:
+        """``apps.get_model('crm', 'Company')`` in a data migration: the model's table."""
+        name = _last(call.func)
+        for fw in self.fws:
+            mo = fw.model_ops
+            if mo is None or name not in mo.lookups:
+                continue
+            args: list[str | None] = [self._str1(a, scope) for a in call.args[:2]]
+            first = args[0] if args else None
+            if len(args) == 1 and first and "." in first:  # get_model('crm.Company')
+                args = [first.split(".", 1)[0], first.split(".", 1)[1]]
+            if len(args) < 2 or args[0] is None or args[1] is None:
+                return Ident(None, None, fw.name)
+            sch, tn = self.django_table(args[0], args[1])
+            return Ident(sch, tn, fw.name)
+        return None
 
     def _model_fks(self, cls: ast.ClassDef, scope: Scope) -> None:
         """Foreign keys a model class declares (its attributes and ``__table_args__``)."""

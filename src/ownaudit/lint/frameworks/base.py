@@ -158,6 +158,27 @@ class DslOp:
 
 
 @dataclass(frozen=True)
+class ModelOps:
+    """Migration operations that name a model, not a table: Django ``migrations.AddField(model_name=...)``.
+
+    The model's table is resolved as the framework would: ``db_table`` of a ``CreateModel``
+    or ``AlterModelTable`` in the same migration, else the ``Meta`` of the app's models
+    module (``<app>/models.py``), else the framework's default name (``<app>_<model>``);
+    the app is the folder holding ``migrations/``. ``model_pos`` gives where each op
+    names its model; ``field_pos`` where it holds fields (a list of ``(name, field)``
+    or one ``field=`` with ``name=``), whose foreign keys are checked; ``lookups`` are
+    calls that return a model by app and name (``apps.get_model('crm', 'Company')``).
+    """
+
+    receivers: frozenset[str]
+    ops: dict[str, Act]
+    model_pos: dict[str, tuple[int, str]] = field(default_factory=dict)
+    field_pos: dict[str, tuple[int, str]] = field(default_factory=dict)
+    name_pos: dict[str, tuple[int, str]] = field(default_factory=dict)  # AddField(name=): the field's name
+    lookups: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class ForeignKeys:
     """Foreign keys declared in a model or table declaration, checked like SQL ``REFERENCES``.
 
@@ -231,6 +252,7 @@ class Framework:
     client_models: ClientModels | None = None
     routine_calls: frozenset[str] = frozenset()  # calls of a database function by name (supabase ``.rpc('f')``)
     foreign_keys: ForeignKeys | None = None  # FKs declared in its models and table declarations
+    model_ops: ModelOps | None = None  # migration operations naming a model (Django)
 
 
 __all__ = [
@@ -252,6 +274,7 @@ __all__ = [
     "Framework",
     "IdentityWrites",
     "ModelClass",
+    "ModelOps",
     "TableCall",
     "W",
 ]
