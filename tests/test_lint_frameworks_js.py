@@ -254,3 +254,21 @@ def test_objection_bookshelf_and_zapatos(policy: Policy) -> None:
         ("LNT001", "cl.lifecycle_state", L('db.update("cl.lifecycle_state"')),
         ("LNT001", "cl.merge_records", L('db.deletes("cl.merge_records"')),
     }
+
+
+def test_tables_imported_through_tsconfig_paths_base_url_and_package_imports(policy: Policy) -> None:
+    """``@db/*`` (tsconfig paths, from an extended tsconfig with comments), ``@schema`` (an exact path),
+    ``#db/*`` (package.json imports with conditions) and a baseUrl import all reach src/db/schema.ts."""
+    from ownaudit.lint import extract_js
+
+    rel = "src/alias_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L("db.insert(companies)")),
+        ("LNT001", "cl.company_identity", L("db.update(schema.companies)")),
+        ("LNT009", "outreach.scratch", L("db.insert(local)")),
+    }
+    text = (DATA / rel).read_text(encoding="utf-8")
+    _frags, ops = extract_js.extract(text, str(DATA / rel))
+    targets = {(text.count("\n", 0, op.offset) + 1, str(op.target)) for op in ops}
+    assert (L("db.delete(people)"), "outreach.people") in targets  # resolved, and the hub's own: clean

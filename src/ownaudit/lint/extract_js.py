@@ -231,16 +231,28 @@ class JsModule:
 
     # -- other files -------------------------------------------------------------------
     def _other(self, spec: str) -> JsModule | None:
-        if self.path is None or not spec.startswith("."):
+        """The module a relative import, a tsconfig ``paths``/``baseUrl`` alias or a package.json
+        ``#imports`` subpath names, when it is a file of this repository."""
+        if self.path is None or not spec:
             return None
         from ownaudit.lint import resolve
 
-        base = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(self.path)), spec))
-        stem = base[: -len(os.path.splitext(base)[1])] if base.endswith((".js", ".mjs", ".cjs", ".jsx")) else base
-        cands = [base] + [stem + e for e in _JS_EXT] + [os.path.join(base, "index" + e) for e in _JS_EXT]
-        for c in cands:
-            if not os.path.isfile(c):
-                continue
+        here = os.path.dirname(os.path.abspath(self.path))
+        memo = f"\0js-import\0{here}\0{spec}"
+        known = resolve.cached(memo)
+        if known is not None:  # where this folder's import of ``spec`` went ("" for nowhere)
+            bases = [known] if known else []
+        elif spec.startswith("."):
+            bases = [os.path.normpath(os.path.join(here, spec))]
+        else:
+            bases = resolve.js_alias_targets(self.path, spec)
+        cands: list[str] = []
+        for base in bases:
+            stem = base[: -len(os.path.splitext(base)[1])] if base.endswith((".js", ".mjs", ".cjs", ".jsx")) else base
+            cands += [base] + [stem + e for e in _JS_EXT] + [os.path.join(base, "index" + e) for e in _JS_EXT]
+        hit = next((c for c in cands if os.path.isfile(c)), None)
+        resolve.store(memo, hit or "")
+        for c in [hit] if hit else []:
             got = resolve.cached(c)
             if got is not None:
                 return got if isinstance(got, JsModule) else None
