@@ -272,3 +272,22 @@ def test_tables_imported_through_tsconfig_paths_base_url_and_package_imports(pol
     _frags, ops = extract_js.extract(text, str(DATA / rel))
     targets = {(text.count("\n", 0, op.offset) + 1, str(op.target)) for op in ops}
     assert (L("db.delete(people)"), "outreach.people") in targets  # resolved, and the hub's own: clean
+
+
+def test_prisma_relations_are_foreign_keys_with_prisma_defaults(policy: Policy) -> None:
+    """schema.prisma is linted: a relation with fields: is an FK; without onDelete Prisma's default applies
+    (Restrict when required, SetNull when optional)."""
+    from ownaudit.lint.engine import file_kind
+
+    assert file_kind("prisma/schema.prisma") == "prisma"
+    rel = "prisma/schema.prisma"
+    path = DATA / rel
+    fs = lint_text(path.read_text(encoding="utf-8"), rel, "prisma", policy, "hub-out", str(path)).findings
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(fs) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L("lifecycle       Lifecycle?")),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L("lifecycle       Lifecycle?")),  # SetNull
+        ("LNT005", "outreach.people -> cl.company_identity", L('@relation("contactCompany"')),
+        ("LNT006", "outreach.people -> cl.company_identity", L('@relation("contactCompany"')),
+    }  # the declared Restrict key, its @map column, and the relation inside the hub are clean
+    assert any("(lifecycle_id)" in f.message for f in fs)  # the @map of the relation's field
