@@ -161,6 +161,15 @@ def test_foreign_keys_declared_in_drizzle_tables(policy: Policy) -> None:
         ("LNT006", "outreach.people -> cl.company_identity", L("foreignColumns")),
     }  # the declared RESTRICT key (companies from ./schema) and the key inside the hub are clean
     assert any("(lifecycleId)" in f.message for f in fs)  # the property names the column
+    from ownaudit.lint import extract_js
+
+    text = (DATA / rel).read_text(encoding="utf-8")
+    fks = {
+        (text.count("\n", 0, op.offset) + 1, str(op.target), str(op.parent))
+        for op in extract_js.extract(text, str(DATA / rel))[1]
+        if op.parent
+    }
+    assert (L("[table.id]"), "outreach.people", "outreach.people") in fks  # the callback's table: itself
 
 
 def test_foreign_keys_in_knex_and_kysely_migrations(policy: Policy) -> None:

@@ -952,7 +952,24 @@ class JsModule:
                         on_delete = self._str1(v) or self.t(v).rpartition(".")[2]
         at = self.start(ref) + (1 if ref.type == "string" else 0)
         parent = self._fk_parent(ref, after, spec, at)
+        if parent.placeholder and self._own_table_param(ref, call):  # (t) => [foreignKey({ foreignColumns: [t.id] })]
+            parent = Name(child.schema, child.name, at, str(child))
         self._emit_fk(fw, child, parent, cols, on_delete, at)
+
+    def _own_table_param(self, ref: Any, call: Any) -> bool:
+        """Whether ``ref`` (``t.id``) is a column of the parameter of the arrow function around ``call``:
+        Drizzle's extra-config callback receives the table being declared."""
+        obj = ref.child_by_field_name("object") if ref.type == "member_expression" else ref
+        if obj is None or obj.type != "identifier":
+            return False
+        node = call.parent
+        while node is not None:
+            if node.type == "arrow_function":
+                params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+                names = [self.t(p) for p in _walk_type(params, "identifier")] if params is not None else []
+                return self.t(obj) in names
+            node = node.parent
+        return False
 
     def _emit_fk(
         self, fw: Framework, child: Name, parent: Name, cols: tuple[str, ...], on_delete: str | None, at: int

@@ -1130,9 +1130,13 @@ class Module:
                     elif kw.arg in mc.class_kw_schema:
                         schema = self._str1(kw.value, scope)
                 for attr in mc.schema_attrs:
-                    for k, v, _x in cs.defs.get(attr, []):
-                        if k == "assign":
-                            schema = self._schema_of(v, cs)
+                    own = [v for k, v, _x in cs.defs.get(attr, []) if k == "assign"]
+                    for v in own:
+                        schema = self._schema_of(v, cs)
+                    if not own:  # a base class's (or mixin's) __table_args__ applies: Python inheritance
+                        got_base = self._inherited(cls, attr, scope)
+                        if got_base is not None:
+                            schema = got_base[2]._schema_of(got_base[0], got_base[1])
                 if mc.meta:
                     meta = next((b for b in cls.body if isinstance(b, ast.ClassDef) and b.name == mc.meta), None)
                     if meta is not None:
@@ -1157,6 +1161,39 @@ class Module:
                 if name is not None and schema is None and (name.count(".") == 1 or '"."' in name):
                     schema, name = split_dotted(name)
                 return Ident(schema, name, fw.name)
+        return None
+
+    def _inherited(
+        self, cls: ast.ClassDef, attr: str, scope: Scope, depth: int = 0
+    ) -> tuple[ast.expr, Scope, Module] | None:
+        """The value of class attribute ``attr`` a class inherits from its bases (this module or imported)."""
+        if depth > 6:
+            return None
+        for b in cls.bases:
+            if not isinstance(b, ast.Name):
+                continue
+            for kind, val, _x, sc in self.lookup(b.id, scope):
+                mod: Module | None = self
+                base: ast.ClassDef | None = val if kind == "class" and val is not cls else None
+                bscope = sc
+                if kind == "from":
+                    mod, name = self._imported(kind, val)
+                    if mod is None or name is None:
+                        continue
+                    found = [(v2, sc2) for k2, v2, _x2, sc2 in mod.lookup(name, mod.scope) if k2 == "class"]
+                    if not found:
+                        continue
+                    base, bscope = found[0]
+                if base is None or mod is None:
+                    continue
+                bs = Scope("class", bscope, cls=base)
+                mod._bind_body(base.body, bs)
+                vals = [v for k, v, _x in bs.defs.get(attr, []) if k == "assign"]
+                if vals:
+                    return vals[-1], bs, mod
+                deeper = mod._inherited(base, attr, bscope, depth + 1)
+                if deeper is not None:
+                    return deeper
         return None
 
     def _is_model(self, cls: ast.ClassDef, mc: ModelClass, scope: Scope, fw: Framework) -> bool:
@@ -1443,12 +1480,17 @@ class Module:
             ident = self.identity(ref_node, scope)
         if ident is not None and ident.name is not None and not ident.instance:
             return Name(ident.schema, ident.name, at, _raw(ident.schema, ident.name))
+        written = ref_node.value if isinstance(ref_node, ast.Constant) and isinstance(ref_node.value, str) else None
         if (
-            isinstance(ref_node, ast.Constant)
-            and isinstance(ref_node.value, str)
-            and any(fw.model_ops is not None for fw in self.fws)
-        ):  # 'crm.Company' in a migration, 'auth.User': the app's models module, else the default name
-            app, _, model = ref_node.value.rpartition(".")
+            written is None
+            and isinstance(ref_node, ast.Attribute)
+            and ref_node.attr == "AUTH_USER_MODEL"
+            and self._str1(ref_node, scope) is None
+        ):
+            written = "auth.User"  # settings.AUTH_USER_MODEL not set in this repository: Django's default
+        if written is not None and any(fw.model_ops is not None for fw in self.fws):
+            # 'crm.Company' in a migration, 'auth.User': the app's models module, else the default name
+            app, _, model = written.rpartition(".")
             sch, tn = self.django_table(app or self._app_label(), model)
             return Name(sch, tn, at, _raw(sch, tn))
         return Name(None, "<expr>", at, "{model " + self.source(ref_node) + "}", True)

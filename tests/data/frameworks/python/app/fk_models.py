@@ -52,3 +52,12 @@ class TargetModel(SQLModel, table=True):
 
     id: int = Field(primary_key=True)
     company_unique_id: str = Field(foreign_key="cl.company_identity.company_unique_id", ondelete="CASCADE")
+
+
+class ClBase(Base):
+    __abstract__ = True
+    __table_args__ = {"schema": CL_SCHEMA}
+
+
+class MergeRecord(ClBase):
+    __tablename__ = "merge_records"  # schema cl from the base class's __table_args__

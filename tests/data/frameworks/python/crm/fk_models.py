@@ -1,4 +1,5 @@
 """Django models of the outreach hub that reference CL's models (crm/models.py)."""
+from django.conf import settings
 from django.db import models
 
 from crm.models import Company
@@ -21,6 +22,7 @@ class Lifecycle(models.Model):
 class Person(models.Model):
     target = models.OneToOneField(Target, on_delete=models.CASCADE)  # inside the hub
     company = models.ForeignKey(to="Company", on_delete=models.CASCADE)  # ORM-emulated: the constraint is NO ACTION
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)  # auth_user
 
     class Meta:
         db_table = "outreach.people"

@@ -20,3 +20,9 @@ export const people = outreach.table(
   },
   (t) => [foreignKey({ columns: [t.companyId], foreignColumns: [companies.id] }).onDelete("set null")],
 );
+
+export const teams = outreach.table(
+  "people",
+  { id: integer("id").primaryKey(), leadId: integer("lead_id") },
+  (table) => [foreignKey({ columns: [table.leadId], foreignColumns: [table.id] }).onDelete("cascade")], // itself
+);
