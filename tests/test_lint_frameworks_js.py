@@ -185,6 +185,9 @@ def test_foreign_keys_in_knex_and_kysely_migrations(policy: Policy) -> None:
     assert got(fs) == {
         ("LNT005", "outreach.people -> cl.company_identity", line_of(rel, "cl.company_identity.id")),
         ("LNT006", "outreach.people -> cl.company_identity", line_of(rel, "cl.company_identity.id")),
+        # addForeignKeyConstraint(name, cols, table, refcols, (cb) => cb.onDelete(...))
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", line_of(rel, '"cl.lifecycle_state"')),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", line_of(rel, '"cl.lifecycle_state"')),
     }
     assert any("(company_id)" in f.message for f in fs)  # the addColumn that holds the reference
 

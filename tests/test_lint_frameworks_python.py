@@ -118,6 +118,8 @@ def test_peewee_meta_schema(policy: Policy) -> None:
     assert got(fs) == {
         ("LNT001", "cl.lifecycle_state", L("Lifecycle.update(")),
         ("LNT001", "cl.lifecycle_state", L("Lifecycle.create(")),
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L("ForeignKeyField(Lifecycle")),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L("ForeignKeyField(Lifecycle")),
     }
 
 

@@ -611,6 +611,8 @@ class JsModule:
                 self._chain_fk(fw, fk, call)
             if fk is not None and name in fk.attr_calls:
                 self._attr_fks(fw, fk, call, name)
+            if fk is not None and name in fk.constraint_methods:
+                self._constraint_fk(fw, fk, call, name)
             cm = fw.client_models
             if cm is not None and name in cm.methods and fn.type == "member_expression":
                 links = self.chain(call)[0]
@@ -1054,6 +1056,32 @@ class JsModule:
                                     return got[0]
             node = node.parent
         return None
+
+    def _constraint_fk(self, fw: Framework, spec: ForeignKeys, call: Any, name: str) -> None:
+        """``addForeignKeyConstraint('fk', ['company_id'], 'cl.company_identity', ['id'], (cb) =>
+        cb.onDelete('cascade'))`` on a table builder chain."""
+        cols_at, table_at = spec.constraint_methods[name]
+        args = _args(call)
+        if len(args) <= table_at:
+            return
+        child = self._fk_child(call, itself=True)
+        if child is None:
+            return
+        ref = args[table_at]
+        at = self.start(ref) + (1 if ref.type == "string" else 0)
+        value = self._str1(ref)
+        if value is None:
+            parent = Name(None, "<expr>", at, "{" + self.t(ref) + "}", True)
+        else:
+            sch, tn = split_dotted(value)
+            parent = Name(sch, tn, at, _qualified(sch, tn))
+        on_delete = None
+        for a in args[table_at + 1 :]:
+            for inner in _walk_type(a, "call_expression"):
+                if _last_name(self, inner.child_by_field_name("function")) in spec.on_delete_methods and _args(inner):
+                    on_delete = self._str1(_args(inner)[0])
+        cols = tuple(self._member_names(args[cols_at])) if len(args) > cols_at else ()
+        self._emit_fk(fw, child, parent, cols, on_delete, at)
 
     def _attr_fks(self, fw: Framework, spec: ForeignKeys, call: Any, name: str) -> None:
         """Sequelize column attributes ``{ company_id: { references: { model, key }, onDelete } }`` of a

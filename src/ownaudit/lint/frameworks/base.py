@@ -223,6 +223,9 @@ class ForeignKeys:
     # call name -> (position of the attributes object, position of the column name; -1: the object's keys
     # name the columns, -2: the object is one constraint ``{ fields, references, onDelete }``)
     attr_calls: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # JS: a constraint call (position of its local columns, of the referenced table): Kysely
+    # ``addForeignKeyConstraint('fk', ['x'], 'cl.t', ['id'], (cb) => cb.onDelete('cascade'))``
+    constraint_methods: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,10 @@ FRAMEWORK = Framework(
     ("insertInto", "updateTable", "deleteFrom", "mergeInto", "replaceInto", "kysely", "Kysely"),
     # .addColumn('x', 'integer', (col) => col.references('cl.t.id').onDelete('cascade'))
     foreign_keys=ForeignKeys(
-        frozenset({"references"}), on_delete_methods=frozenset({"onDelete"}), column_methods=frozenset({"addColumn"})
+        frozenset({"references"}),
+        on_delete_methods=frozenset({"onDelete"}),
+        column_methods=frozenset({"addColumn"}),
+        constraint_methods={"addForeignKeyConstraint": (1, 2)},
     ),
     builders=(
         Builder(
