@@ -230,3 +230,15 @@ def test_django_migration_operations_resolve_models_to_their_tables(policy: Poli
         ("LNT002", "cl.company_identity", L("migrations.AddIndex")),
         ("LNT009", "outreach.crm_note", L("migrations.DeleteModel")),  # default <app>_<model>, search path
     }  # CreateModel of the hub's own table and AddField on it are clean
+
+
+def test_databases_and_records_pass_sql_text_or_core_tables(policy: Policy) -> None:
+    """encode/databases and records need no description: their SQL text is read, and a SQLAlchemy Core
+    table object imported from the models module is followed (the file itself never names SQLAlchemy)."""
+    rel = "shop/encode_jobs.py"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L('query="UPDATE cl.company_identity')),
+        ("LNT001", "cl.lifecycle_state", L("lifecycle.delete()")),
+        ("LNT001", "cl.merge_records", L('db.query("DELETE FROM cl.merge_records')),
+    }
