@@ -229,15 +229,19 @@ def test_demo_in_a_directory_it_cannot_write_says_so_in_one_line(tmp_path: Path)
 
 
 def test_demo_lints_the_orm_sample_hub(demo_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
-    """The second sample hub writes through SQLAlchemy, Alembic, Kysely and knex: its writes are found."""
+    """The second sample hub writes through SQLAlchemy, Alembic, Kysely, knex and Drizzle: its writes and the
+    foreign keys its models declare are found."""
     r, out = demo_run
     lint = json.loads((out / "lint-orm.json").read_text())
     got = sorted((f["rule_id"], f["object"], f["location"]["path"]) for f in lint["findings"])
     assert got == [
         ("LNT001", "outreach.campaigns", "cl_app/lifecycle.py"),  # ORM model declared in another module
+        ("LNT001", "outreach.engagement_events", "services/sync/src/events.ts"),  # Drizzle, via a tsconfig alias
         ("LNT001", "outreach.send_log", "services/sync/src/db.ts"),  # knex
         ("LNT005", "cl.lifecycle_history -> outreach.company_target", "migrations/versions/0002_lifecycle_links.py"),
+        ("LNT005", "cl.lifecycle_state -> outreach.company_target", "cl_app/models.py"),  # FK in an ORM model
         ("LNT006", "cl.lifecycle_history -> outreach.company_target", "migrations/versions/0002_lifecycle_links.py"),
+        ("LNT006", "cl.lifecycle_state -> outreach.company_target", "cl_app/models.py"),
     ]
     assert all(f["hub"] == "company-lifecycle-cl" for f in lint["findings"])
     assert "company-lifecycle-cl" in r.stdout

@@ -147,3 +147,159 @@ def test_rpc_and_call_resolve_to_the_routine_the_repository_defines(policy: Poli
         ("LNT011", f"{rel}:{L('unknown_fn')}", L("unknown_fn")),  # not defined here: never a silent pass
     }
     # bump_score is defined too, and writes the hub's own table: nothing to report
+
+
+def test_foreign_keys_declared_in_drizzle_tables(policy: Policy) -> None:
+    """``.references(() => t.id, { onDelete })`` and ``foreignKey({...}).onDelete()``: checked like REFERENCES."""
+    rel = "src/db/targets.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L("lifecycle.id")),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L("lifecycle.id")),
+        ("LNT005", "outreach.people -> cl.company_identity", L("foreignColumns")),
+        ("LNT006", "outreach.people -> cl.company_identity", L("foreignColumns")),
+    }  # the declared RESTRICT key (companies from ./schema) and the key inside the hub are clean
+    assert any("(lifecycleId)" in f.message for f in fs)  # the property names the column
+    from ownaudit.lint import extract_js
+
+    text = (DATA / rel).read_text(encoding="utf-8")
+    fks = {
+        (text.count("\n", 0, op.offset) + 1, str(op.target), str(op.parent))
+        for op in extract_js.extract(text, str(DATA / rel))[1]
+        if op.parent
+    }
+    assert (L("[table.id]"), "outreach.people", "outreach.people") in fks  # the callback's table: itself
+
+
+def test_foreign_keys_in_knex_and_kysely_migrations(policy: Policy) -> None:
+    rel = "migrations/20240101_targets.js"  # knex migration: exports.up
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L('"cl.lifecycle_state.id"')),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L('"cl.lifecycle_state.id"')),
+        ("LNT005", "outreach.people -> cl.company_identity", L('t.foreign("company_id")')),  # search path: outreach
+    }
+    rel = "migrations/kysely_002.ts"
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT005", "outreach.people -> cl.company_identity", line_of(rel, "cl.company_identity.id")),
+        ("LNT006", "outreach.people -> cl.company_identity", line_of(rel, "cl.company_identity.id")),
+        # addForeignKeyConstraint(name, cols, table, refcols, (cb) => cb.onDelete(...))
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", line_of(rel, '"cl.lifecycle_state"')),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", line_of(rel, '"cl.lifecycle_state"')),
+    }
+    assert any("(company_id)" in f.message for f in fs)  # the addColumn that holds the reference
+
+
+def test_foreign_keys_of_typeorm_relations(policy: Policy) -> None:
+    rel = "src/typeorm_fks.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    fs = lint(policy, rel)
+    assert got(fs) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L("@OneToOne(() => Lifecycle")),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L("@OneToOne(() => Lifecycle")),
+        ("LNT005", "outreach.people -> cl.company_identity", L('@ManyToOne("Company"')),  # imported entity
+        ("LNT006", "outreach.people -> cl.company_identity", L('@ManyToOne("Company"')),
+    }  # the declared key, the inverse OneToOne (no join column) and the key inside the hub are clean
+    assert any("(lifecycleId)" in f.message for f in fs) and any("(companyId)" in f.message for f in fs)
+
+
+def test_sequelize_query_interface_migrations_and_model_init(policy: Policy) -> None:
+    rel = "migrations/20240102-sequelize.js"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT009", "outreach.campaigns", L('"campaigns",')),  # own schema ({ schema } option), not in the matrix
+        ("LNT005", "outreach.campaigns -> cl.company_identity", L('model: { tableName: "company_identity"')),
+        ("LNT006", "outreach.campaigns -> cl.company_identity", L('model: { tableName: "company_identity"')),
+        ("LNT002", "cl.company_identity", L("queryInterface.addColumn(")),  # { tableName, schema }
+        ("LNT005", "outreach.people -> cl.company_identity", L('table: "cl.company_identity"')),  # addConstraint
+        ("LNT006", "outreach.people -> cl.company_identity", L('table: "cl.company_identity"')),
+        ("LNT001", "cl.lifecycle_state", L('bulkInsert("cl.lifecycle_state"')),
+    }
+    rel = "src/sequelize_models.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L('"cl.lifecycle_state"')),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L('"cl.lifecycle_state"')),
+        ("LNT001", "cl.company_identity", L("Company.update(")),  # the class's table from Company.init(...)
+        ("LNT001", "cl.company_identity", L("Company.destroy(")),
+    }  # the declared RESTRICT reference (a model class) and the hub's own bulkCreate are clean
+
+
+def test_typeorm_query_builder_and_entity_manager_writes(policy: Policy) -> None:
+    """QueryBuilder ``.insert().into(Entity)``, MikroORM ``em.persist/remove`` of instances, ``manager.save``."""
+    rel = "src/typeorm_manager.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L(".insert().into(Company)")),
+        ("LNT001", "cl.company_identity", L(".update(Company)")),
+        ("LNT001", "cl.company_identity", L(".delete().from(Company)")),
+        ("LNT001", "cl.company_identity", L('createQueryBuilder("c").update()')),
+        ("LNT001", "cl.company_identity", L("em.persist(new Company())")),
+        ("LNT001", "cl.company_identity", L("em.persistAndFlush(em.create(")),
+        ("LNT001", "cl.company_identity", L("em.remove(c)")),  # c = em.findOneOrFail(Company, id)
+        ("LNT001", "cl.company_identity", L("ds.manager.save(Company")),
+    }  # the hub's own entity, the select ... from(Company) read and flush() are clean
+
+
+def test_objection_bookshelf_and_zapatos(policy: Policy) -> None:
+    """Three more, each a few lines of description: static tableName, tableName options, a shortcut module."""
+    rel = "src/objection_jobs.js"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L("Company.query().patch(")),  # static get tableName(), via BaseModel
+        ("LNT001", "cl.company_identity", L("c.$query().delete()")),  # c = Company.query().findById(id)
+        ("LNT001", "cl.company_identity", L("upsertGraph(")),
+    }
+    rel = "src/bookshelf_jobs.js"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.lifecycle_state", L("Lifecycle.forge(")),
+        ("LNT001", "cl.lifecycle_state", L("new Lifecycle({ id }).destroy()")),
+        ("LNT001", "cl.lifecycle_state", L("Lifecycle.where({ id }).destroy()")),
+    }
+    rel = "src/zapatos_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L('db.insert("cl.company_identity"')),
+        ("LNT001", "cl.lifecycle_state", L('db.update("cl.lifecycle_state"')),
+        ("LNT001", "cl.merge_records", L('db.deletes("cl.merge_records"')),
+    }
+
+
+def test_tables_imported_through_tsconfig_paths_base_url_and_package_imports(policy: Policy) -> None:
+    """``@db/*`` (tsconfig paths, from an extended tsconfig with comments), ``@schema`` (an exact path),
+    ``#db/*`` (package.json imports with conditions) and a baseUrl import all reach src/db/schema.ts."""
+    from ownaudit.lint import extract_js
+
+    rel = "src/alias_jobs.ts"
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(lint(policy, rel)) == {
+        ("LNT001", "cl.company_identity", L("db.insert(companies)")),
+        ("LNT001", "cl.company_identity", L("db.update(schema.companies)")),
+        ("LNT009", "outreach.scratch", L("db.insert(local)")),
+    }
+    text = (DATA / rel).read_text(encoding="utf-8")
+    _frags, ops = extract_js.extract(text, str(DATA / rel))
+    targets = {(text.count("\n", 0, op.offset) + 1, str(op.target)) for op in ops}
+    assert (L("db.delete(people)"), "outreach.people") in targets  # resolved, and the hub's own: clean
+
+
+def test_prisma_relations_are_foreign_keys_with_prisma_defaults(policy: Policy) -> None:
+    """schema.prisma is linted: a relation with fields: is an FK; without onDelete Prisma's default applies
+    (Restrict when required, SetNull when optional)."""
+    from ownaudit.lint.engine import file_kind
+
+    assert file_kind("prisma/schema.prisma") == "prisma"
+    rel = "prisma/schema.prisma"
+    path = DATA / rel
+    fs = lint_text(path.read_text(encoding="utf-8"), rel, "prisma", policy, "hub-out", str(path)).findings
+    L = lambda s: line_of(rel, s)  # noqa: E731
+    assert got(fs) == {
+        ("LNT005", "outreach.company_target -> cl.lifecycle_state", L("lifecycle       Lifecycle?")),
+        ("LNT006", "outreach.company_target -> cl.lifecycle_state", L("lifecycle       Lifecycle?")),  # SetNull
+        ("LNT005", "outreach.people -> cl.company_identity", L('@relation("contactCompany"')),
+        ("LNT006", "outreach.people -> cl.company_identity", L('@relation("contactCompany"')),
+    }  # the declared Restrict key, its @map column, and the relation inside the hub are clean
+    assert any("(lifecycle_id)" in f.message for f in fs)  # the @map of the relation's field

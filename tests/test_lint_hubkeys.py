@@ -147,7 +147,7 @@ def test_wrangler_migrations_dir_is_d1_and_sqlite_syntax_elsewhere_is_a_finding(
         "hubs/lcs-send/src/migrations/004_sub_hub_views.sql":
             "CREATE VIEW IF NOT EXISTS sp_blog AS SELECT * FROM outreach_blog;\n"
             "CREATE TABLE company_target (outreach_id TEXT PRIMARY KEY);\n",
-        "tools/seed.sql": "INSERT OR IGNORE INTO cl.company_identity (company_unique_id) VALUES ('x');\n",
+        "tools/seed.sql": "INSERT OR IGNORE INTO lcs_event (id) VALUES ('x');\n",
     })
     result = lint(policy, "barton-outreach-core", tmp_path, n_jobs=1)
     assert [f for f in result.findings if f.location] == []

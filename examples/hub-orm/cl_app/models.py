@@ -1,6 +1,7 @@
 """ORM models: CL's own tables, and Outreach's campaigns, which CL may only read."""
 
 import sqlalchemy as sa
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cl_app.settings import CL_SCHEMA, OUTREACH_SCHEMA
@@ -22,8 +23,12 @@ class LifecycleState(Base):
     __tablename__ = "lifecycle_state"
     __table_args__ = (sa.Index("ix_state"), {"schema": CL_SCHEMA})
 
-    company_id: Mapped[str] = mapped_column(primary_key=True)
+    company_id: Mapped[str] = mapped_column(ForeignKey(f"{CL_SCHEMA}.company_identity.company_id"), primary_key=True)
     stage: Mapped[str]
+    # the Outreach target working the company: a key into another hub's table, dropped to NULL when it goes
+    target_id: Mapped[str | None] = mapped_column(
+        ForeignKey(f"{OUTREACH_SCHEMA}.company_target.target_id", ondelete="SET NULL")
+    )
 
 
 class OutreachCampaign(Base):

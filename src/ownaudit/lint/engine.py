@@ -68,7 +68,7 @@ CONFIG_NAME = re.compile(
 
 
 def file_kind(path: str) -> str | None:
-    """sql | python | js (SQL is extracted and checked) | config (credentials only) | None."""
+    """sql | python | js (SQL is extracted and checked) | prisma (relations) | config (credentials only) | None."""
     ext = os.path.splitext(path)[1].lower()
     if ext in SQL_EXT:
         return "sql"
@@ -76,6 +76,8 @@ def file_kind(path: str) -> str | None:
         return "python"
     if ext in JS_EXT:
         return "js"
+    if ext == ".prisma":
+        return "prisma"
     if CONFIG_NAME.match(os.path.basename(path)):
         return "config"
     return None
@@ -258,6 +260,10 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
         frags = []
     elif kind == "sql":
         frags = _sql_fragments(text)
+    elif kind == "prisma":  # schema.prisma: the relations' foreign keys
+        from ownaudit.lint.frameworks.prisma_schema import schema_operations
+
+        frags, client_ops = [], schema_operations(text, path)
     elif kind == "python":
         from ownaudit.lint import extract_python
 

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, Any
 from ownaudit.lint import frameworks as _fw
 from ownaudit.lint.fragment import Fragment, looks_like_sql, strongly_sql
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
-from ownaudit.lint.operations import UNANALYSABLE, Name, Operation
+from ownaudit.lint.operations import DDL, FK, UNANALYSABLE, Name, Operation
 from ownaudit.lint.values import Ident, SVal
 
 if TYPE_CHECKING:
-    from ownaudit.lint.frameworks.base import Builder, Framework, TableCall
+    from ownaudit.lint.frameworks.base import Builder, ForeignKeys, Framework, TableCall
 
 SQL_CALLS = frozenset(
     {
@@ -106,8 +106,6 @@ def _parser(path: str | None) -> tuple[Any, Any]:
         _PARSERS[lang] = got
     parser, query, cursor = got
     return parser, (query, cursor)
-
-
 
 
 def extract(text: str, path: str | None = None) -> tuple[list[Fragment], list[Operation]]:
@@ -233,16 +231,28 @@ class JsModule:
 
     # -- other files -------------------------------------------------------------------
     def _other(self, spec: str) -> JsModule | None:
-        if self.path is None or not spec.startswith("."):
+        """The module a relative import, a tsconfig ``paths``/``baseUrl`` alias or a package.json
+        ``#imports`` subpath names, when it is a file of this repository."""
+        if self.path is None or not spec:
             return None
         from ownaudit.lint import resolve
 
-        base = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(self.path)), spec))
-        stem = base[: -len(os.path.splitext(base)[1])] if base.endswith((".js", ".mjs", ".cjs", ".jsx")) else base
-        cands = [base] + [stem + e for e in _JS_EXT] + [os.path.join(base, "index" + e) for e in _JS_EXT]
-        for c in cands:
-            if not os.path.isfile(c):
-                continue
+        here = os.path.dirname(os.path.abspath(self.path))
+        memo = f"\0js-import\0{here}\0{spec}"
+        known = resolve.cached(memo)
+        if known is not None:  # where this folder's import of ``spec`` went ("" for nowhere)
+            bases = [known] if known else []
+        elif spec.startswith("."):
+            bases = [os.path.normpath(os.path.join(here, spec))]
+        else:
+            bases = resolve.js_alias_targets(self.path, spec)
+        cands: list[str] = []
+        for base in bases:
+            stem = base[: -len(os.path.splitext(base)[1])] if base.endswith((".js", ".mjs", ".cjs", ".jsx")) else base
+            cands += [base] + [stem + e for e in _JS_EXT] + [os.path.join(base, "index" + e) for e in _JS_EXT]
+        hit = next((c for c in cands if os.path.isfile(c)), None)
+        resolve.store(memo, hit or "")
+        for c in [hit] if hit else []:
             got = resolve.cached(c)
             if got is not None:
                 return got if isinstance(got, JsModule) else None
@@ -490,6 +500,10 @@ class JsModule:
         if self.fws:
             for c in self.caps.get("c", []):
                 self._call(c)
+            for fw in self.fws:
+                if fw.foreign_keys is not None and fw.foreign_keys.decorators:
+                    for k in self.caps.get("k", []):
+                        self._entity_fks(k, fw.foreign_keys)
 
     def _root(self, node: Any) -> None:
         ctx, tagged = self._context(node)
@@ -592,6 +606,13 @@ class JsModule:
                             self._builder(b, lcall, links, lname)
             if name in fw.routine_calls and fn.type == "member_expression":
                 self._routine_call(fw, call, name)
+            fk = fw.foreign_keys
+            if fk is not None and name in fk.funcs:
+                self._chain_fk(fw, fk, call)
+            if fk is not None and name in fk.attr_calls:
+                self._attr_fks(fw, fk, call, name)
+            if fk is not None and name in fk.constraint_methods:
+                self._constraint_fk(fw, fk, call, name)
             cm = fw.client_models
             if cm is not None and name in cm.methods and fn.type == "member_expression":
                 links = self.chain(call)[0]
@@ -600,8 +621,11 @@ class JsModule:
             if iw is None:
                 continue
             if name in iw.methods and fn.type == "member_expression":
-                links = self.chain(call)[0]
+                links, root = self.chain(call)
                 got = self._chain_identity(links[:-1], fw)
+                if got is None and root is not None and root.type == "new_expression":  # new Company({...}).save()
+                    rident = self.identity(root)
+                    got = (rident, root) if rident is not None and rident.framework == fw.name else None
                 if got is not None:
                     ident, at_node = got
                     if not (call.start_byte <= at_node.start_byte < call.end_byte):
@@ -672,7 +696,7 @@ class JsModule:
             name = self.t(node)
             k = self.classes.get(name)
             if k is not None:
-                return self._entity(k)
+                return self._entity(k) or self._static_init(name)
             for v, idx in self.binds.get(name, []):
                 if not idx:
                     got = self.identity(v, d + 1)
@@ -693,7 +717,12 @@ class JsModule:
                     return other.identity(_FakeIdent(self.t(prop)), d + 1) if other is not None else None
             return None
         if ty == "call_expression":
-            return self._table_call(node, d)
+            return self._table_call(node, d) or self._instance_call(node, d)
+        if ty == "new_expression":  # new Company(): an instance of the entity
+            ctor = self.identity(node.child_by_field_name("constructor"), d + 1)
+            if ctor is not None and not ctor.instance:
+                return Ident(ctor.schema, ctor.name, ctor.framework, True, ctor.raw)
+            return None
         if ty in ("await_expression", "as_expression", "parenthesized_expression") and node.named_children:
             return self.identity(node.named_children[0], d + 1)
         return None
@@ -715,7 +744,7 @@ class JsModule:
                     if sch is None:
                         continue
                     schema = sch or None
-                tname = self._str1(args[tc.name_arg]) if len(args) > tc.name_arg else None
+                tname = self._str1(args[tc.name_arg]) if 0 <= tc.name_arg < len(args) else None
                 if tc.options_arg >= 0 and len(args) > tc.options_arg:
                     opts = args[tc.options_arg]
                     for k in tc.name_keys:
@@ -728,8 +757,41 @@ class JsModule:
                             schema = self._str1(v)
                 if tname is not None and schema is None and tname.count(".") == 1:
                     schema, tname = split_dotted(tname)
+                if tname is None and tc.requires_name:
+                    continue
                 return Ident(schema, tname, fw.name)
             # a Drizzle schema object's table: `cl.table(...)` where cl = pgSchema('cl')
+        return None
+
+    def _instance_call(self, call: Any, d: int) -> Ident | None:
+        """A call that returns an instance of an entity: ``em.findOneOrFail(Company, 1)``,
+        ``repo.findOneBy(...)`` on a repository of it."""
+        name = _last_name(self, call.child_by_field_name("function"))
+        for fw in self.fws:
+            iw = fw.identity
+            if iw is None or name not in iw.returns_instance:
+                continue
+            args = _args(call)
+            got = self.identity(args[0], d + 1) if args else None
+            if got is None:
+                found = self._chain_identity(self.chain(call)[0][:-1], fw)
+                got = found[0] if found is not None else None
+            if got is not None and got.framework == fw.name and not got.instance:
+                return Ident(got.schema, got.name, got.framework, True, got.raw)
+        return None
+
+    def _static_init(self, cls_name: str) -> Ident | None:
+        """A class given its table by a static call: Sequelize ``Company.init(attrs, { tableName, schema })``."""
+        funcs = {f for fw in self.fws for tc in fw.tables if tc.static for f in tc.funcs}
+        if not funcs:
+            return None
+        for c in self.caps.get("c", []):
+            fn = c.child_by_field_name("function")
+            if fn is None or fn.type != "member_expression":
+                continue
+            obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
+            if obj is not None and prop is not None and self.t(prop) in funcs and self.t(obj) == cls_name:
+                return self._table_call(c, 0)
         return None
 
     def _schema_receiver(self, recv: Any, tc: TableCall, d: int) -> str | None:
@@ -792,7 +854,49 @@ class JsModule:
                         raw = self.t(cname) if cname is not None else ""
                         name = re.sub(r"(?<!^)(?=[A-Z])", "_", raw).lower() if mc.default_name == "snake" else raw
                     return Ident(schema, name, fw.name)
+        return self._static_model(cls)
+
+    def _static_model(self, cls: Any, depth: int = 0) -> Ident | None:
+        """A class whose static member names its table: Objection ``static tableName = 'cl.x'`` or
+        ``static get tableName() { return 'cl.x' }``, on a class that extends one of the ``bases``."""
+        body = cls.child_by_field_name("body")
+        if body is None or depth > 4:
+            return None
+        for fw in self.fws:
+            for mc in fw.models:
+                if not mc.static_attrs or not self._extends(cls, mc.bases, depth):
+                    continue
+                for member in body.named_children:
+                    if not any(c.type == "static" for c in member.children):
+                        continue
+                    nm = member.child_by_field_name("name") or member.child_by_field_name("property")
+                    if nm is None or self.t(nm) not in mc.static_attrs:
+                        continue
+                    value = member.child_by_field_name("value")
+                    if value is None and member.type == "method_definition":
+                        block = member.child_by_field_name("body")
+                        ret = next((c for c in _walk_type(block, "return_statement")), None) if block else None
+                        value = ret.named_children[0] if ret is not None and ret.named_children else None
+                    tname = self._str1(value) if value is not None else None
+                    schema = None
+                    if tname is not None and tname.count(".") == 1:
+                        schema, tname = split_dotted(tname)
+                    return Ident(schema, tname, fw.name)
         return None
+
+    def _extends(self, cls: Any, bases: frozenset[str], depth: int) -> bool:
+        """Whether a class extends one of ``bases``, directly or through a class of this module."""
+        for h in cls.children:
+            if h.type != "class_heritage":
+                continue
+            for node in _walk_type(h, "identifier") + _walk_type(h, "member_expression"):
+                name = _last_name(self, node) if node.type == "member_expression" else self.t(node)
+                if name in bases:
+                    return True
+                k = self.classes.get(name)
+                if k is not None and k is not cls and depth < 4 and self._extends(k, bases, depth + 1):
+                    return True
+        return False
 
     def _str1(self, node: Any) -> str | None:
         vals = self.strs(node) if node is not None else None
@@ -805,6 +909,327 @@ class JsModule:
         if not vals or any(PLACEHOLDER_PREFIX in v.text for v in vals):
             return None
         return list(dict.fromkeys(v.text for v in vals))
+
+    # -- foreign keys declared in table declarations -------------------------------------
+    def _chain_fk(self, fw: Framework, spec: ForeignKeys, call: Any) -> None:
+        """``t.integer('x').references('id').inTable('cl.t').onDelete('CASCADE')``, Drizzle
+        ``integer('x').references(() => t.id, { onDelete })``, Kysely ``col.references('cl.t.id')``:
+        an FK from the enclosing table declaration, checked like SQL ``REFERENCES``."""
+        after: dict[str, Any] = {}
+        cur = call
+        while (
+            cur.parent is not None
+            and cur.parent.type == "member_expression"
+            and cur.parent.parent is not None
+            and cur.parent.parent.type == "call_expression"
+        ):
+            prop = cur.parent.child_by_field_name("property")
+            if prop is not None:
+                after.setdefault(self.t(prop), cur.parent.parent)
+            cur = cur.parent.parent
+        child = self._fk_child(call)
+        if child is None:
+            return
+        args = _args(call)
+        ref = args[0] if args else None
+        cols: tuple[str, ...] = ()
+        opts_ref = _pair(self, ref, spec.ref_key) if spec.ref_key and ref is not None else None
+        if opts_ref is not None:  # Drizzle foreignKey({ columns: [t.x], foreignColumns: [other.id] })
+            local = _pair(self, ref, "columns")
+            cols = tuple(self._member_names(local))
+            ref = opts_ref.named_children[0] if opts_ref.type == "array" and opts_ref.named_children else opts_ref
+        else:
+            cols = self._fk_column(call, spec)
+        if ref is None:
+            return
+        on_delete = None
+        for m in spec.on_delete_methods:
+            if m in after and _args(after[m]):
+                on_delete = self._str1(_args(after[m])[0])
+        if on_delete is None:
+            for a in args:
+                for k in spec.on_delete_keys:
+                    v = _pair(self, a, k)
+                    if v is not None:
+                        on_delete = self._str1(v) or self.t(v).rpartition(".")[2]
+        at = self.start(ref) + (1 if ref.type == "string" else 0)
+        parent = self._fk_parent(ref, after, spec, at)
+        if parent.placeholder and self._own_table_param(ref, call):  # (t) => [foreignKey({ foreignColumns: [t.id] })]
+            parent = Name(child.schema, child.name, at, str(child))
+        self._emit_fk(fw, child, parent, cols, on_delete, at)
+
+    def _own_table_param(self, ref: Any, call: Any) -> bool:
+        """Whether ``ref`` (``t.id``) is a column of the parameter of the arrow function around ``call``:
+        Drizzle's extra-config callback receives the table being declared."""
+        obj = ref.child_by_field_name("object") if ref.type == "member_expression" else ref
+        if obj is None or obj.type != "identifier":
+            return False
+        node = call.parent
+        while node is not None:
+            if node.type == "arrow_function":
+                params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+                names = [self.t(p) for p in _walk_type(params, "identifier")] if params is not None else []
+                return self.t(obj) in names
+            node = node.parent
+        return False
+
+    def _emit_fk(
+        self, fw: Framework, child: Name, parent: Name, cols: tuple[str, ...], on_delete: str | None, at: int
+    ) -> None:
+        action = " ".join((on_delete or "no action").replace("_", " ").lower().split())
+        action = {"setnull": "set null", "setdefault": "set default", "noaction": "no action"}.get(action, action)
+        self.ops.append(
+            Operation(
+                FK,
+                f"FOREIGN KEY ({fw.name})",
+                at,
+                child,
+                columns=cols,
+                parent=parent,
+                on_delete=action,
+                extra={"client": fw.name},
+            )
+        )
+
+    def _member_names(self, node: Any) -> list[str]:
+        items = node.named_children if node is not None and node.type == "array" else [node] if node else []
+        out = []
+        for i in items:
+            if i.type == "member_expression":
+                prop = i.child_by_field_name("property")
+                if prop is not None:
+                    out.append(self.t(prop))
+            else:
+                v = self._str1(i)
+                if v is not None:
+                    out.append(v)
+        return out
+
+    def _fk_parent(self, ref: Any, after: dict[str, Any], spec: ForeignKeys, at: int) -> Name:
+        if ref.type == "arrow_function":
+            body = ref.child_by_field_name("body")
+            ref = body if body is not None else ref
+        if ref.type in ("member_expression", "identifier", "call_expression"):
+            obj = ref.child_by_field_name("object") if ref.type == "member_expression" else ref
+            ident = self.identity(obj)
+            if ident is not None and ident.name is not None:
+                return Name(ident.schema, ident.name, at, _qualified(ident.schema, ident.name))
+        value = self._str1(ref)
+        table: str | None = None
+        for m in spec.table_methods:
+            if m in after and _args(after[m]):
+                table = self._str1(_args(after[m])[0])
+                if table is None:
+                    return Name(None, "<expr>", at, "{" + self.t(_args(after[m])[0]) + "}", True)
+        if table is not None:
+            sch, tn = split_dotted(table)
+            return Name(sch, tn, at, f"{sch}.{tn}" if sch else tn)
+        if value is not None and value.count(".") >= 1:
+            parts = value.split(".")
+            if len(parts) >= 3:
+                return Name(parts[-3], parts[-2], at, f"{parts[-3]}.{parts[-2]}")
+            return Name(None, parts[0], at, parts[0])
+        return Name(None, "<expr>", at, "{" + self.t(ref) + "}", True)
+
+    def _fk_child(self, call: Any, itself: bool = False) -> Name | None:
+        """The table whose declaration encloses a column's FK (or is ``call`` itself): a table object or a
+        schema builder call."""
+        node = call if itself else call.parent
+        while node is not None:
+            if node.type == "call_expression":
+                ident = self._table_call(node, 0)
+                if ident is not None and ident.name is not None:
+                    raw = f"{ident.schema}.{ident.name}" if ident.schema else ident.name
+                    return Name(ident.schema, ident.name, self.start(node), raw)
+                links = self.chain(node)[0]
+                for fw in self.fws:
+                    for b in fw.builders:
+                        for lname, lcall, _n in links:
+                            if lcall is not None and lname in b.writes and b.writes[lname].action == DDL:
+                                saved, self.ops = self.ops, []
+                                try:
+                                    self._builder(b, lcall, links, lname)
+                                    got = [op.target for op in self.ops if op.target is not None]
+                                finally:
+                                    self.ops = saved
+                                if got:
+                                    return got[0]
+            node = node.parent
+        return None
+
+    def _constraint_fk(self, fw: Framework, spec: ForeignKeys, call: Any, name: str) -> None:
+        """``addForeignKeyConstraint('fk', ['company_id'], 'cl.company_identity', ['id'], (cb) =>
+        cb.onDelete('cascade'))`` on a table builder chain."""
+        cols_at, table_at = spec.constraint_methods[name]
+        args = _args(call)
+        if len(args) <= table_at:
+            return
+        child = self._fk_child(call, itself=True)
+        if child is None:
+            return
+        ref = args[table_at]
+        at = self.start(ref) + (1 if ref.type == "string" else 0)
+        value = self._str1(ref)
+        if value is None:
+            parent = Name(None, "<expr>", at, "{" + self.t(ref) + "}", True)
+        else:
+            sch, tn = split_dotted(value)
+            parent = Name(sch, tn, at, _qualified(sch, tn))
+        on_delete = None
+        for a in args[table_at + 1 :]:
+            for inner in _walk_type(a, "call_expression"):
+                if _last_name(self, inner.child_by_field_name("function")) in spec.on_delete_methods and _args(inner):
+                    on_delete = self._str1(_args(inner)[0])
+        cols = tuple(self._member_names(args[cols_at])) if len(args) > cols_at else ()
+        self._emit_fk(fw, child, parent, cols, on_delete, at)
+
+    def _attr_fks(self, fw: Framework, spec: ForeignKeys, call: Any, name: str) -> None:
+        """Sequelize column attributes ``{ company_id: { references: { model, key }, onDelete } }`` of a
+        ``define``/``init``/``queryInterface.createTable``/``addColumn``/``addConstraint`` call."""
+        attrs_at, col_at = spec.attr_calls[name]
+        args = _args(call)
+        attrs = args[attrs_at] if len(args) > attrs_at else None
+        if attrs is None or attrs.type != "object" or spec.attr_key not in self.t(attrs):
+            return
+        child = self._fk_child(call, itself=True)
+        if child is None:
+            return
+        items: list[tuple[tuple[str, ...], Any]] = []
+        if col_at == -2:
+            items.append((tuple(self._member_names(_pair(self, attrs, "fields"))), attrs))
+        elif col_at >= 0:
+            col = self._str1(args[col_at]) if len(args) > col_at else None
+            items.append(((col,) if col else (), attrs))
+        else:
+            for p in attrs.named_children:
+                if p.type == "pair":
+                    key = p.child_by_field_name("key")
+                    val = p.child_by_field_name("value")
+                    if key is not None and val is not None and val.type == "object":
+                        field_ = _pair(self, val, "field")
+                        col = (self._str1(field_) if field_ is not None else None) or self.t(key).strip("'\"`")
+                        items.append(((col,), val))
+        for cols, obj in items:
+            ref = _pair(self, obj, spec.attr_key)
+            if ref is None:
+                continue
+            model = next((v for k in spec.attr_model_keys if (v := _pair(self, ref, k)) is not None), None)
+            if model is None:
+                model = ref if ref.type == "string" else None
+            if model is None:
+                continue
+            at = self.start(model) + (1 if model.type == "string" else 0)
+            if model.type == "object":
+                t, sch = _pair(self, model, "tableName"), _pair(self, model, "schema")
+                tn = self._str1(t) if t is not None else None
+                sn = self._str1(sch) if sch is not None else None
+                if tn is None or (sch is not None and sn is None):
+                    parent = Name(None, "<expr>", at, "{" + self.t(model) + "}", True)
+                else:
+                    parent = Name(sn, tn, at, _qualified(sn, tn))
+            elif model.type in ("string", "template_string"):
+                v = self._str1(model)
+                sn, tn = split_dotted(v) if v else (None, "<expr>")
+                parent = Name(sn, tn, at, _qualified(sn, tn) if v else "{" + self.t(model) + "}", v is None)
+            else:
+                parent = self._fk_parent(model, {}, spec, at)
+            ondel = _pair(self, obj, "onDelete")
+            self._emit_fk(fw, child, parent, cols, self._str1(ondel) if ondel is not None else None, at)
+
+    def _fk_column(self, call: Any, spec: ForeignKeys) -> tuple[str, ...]:
+        """The FK's column: the first call of its column chain (``t.integer('x')``), an enclosing
+        ``addColumn('x', ...)``, or the property key (``x: integer().references(...)``)."""
+        fn = call.child_by_field_name("function")
+        cur = fn.child_by_field_name("object") if fn is not None and fn.type == "member_expression" else None
+        first = None
+        while cur is not None and cur.type in ("call_expression", "member_expression"):
+            if cur.type == "call_expression":
+                first = cur
+                cur = cur.child_by_field_name("function")
+            else:
+                cur = cur.child_by_field_name("object")
+        if first is not None and _args(first):
+            a = _args(first)[0]
+            got = self._member_names(a) if a.type == "array" else [v for v in [self._str1(a)] if v]
+            if got:
+                return tuple(got)
+        column_methods = set(spec.column_methods)
+        for fw in self.fws:  # another active framework's builder may hold the column (knex words in Kysely)
+            if fw.foreign_keys is not None:
+                column_methods |= fw.foreign_keys.column_methods
+        node = call.parent
+        while node is not None:
+            if node.type == "call_expression" and _last_name(self, node.child_by_field_name("function")) in (
+                column_methods
+            ):
+                a = _args(node)
+                v = self._str1(a[0]) if a else None
+                return (v,) if v else ()
+            if node.type == "pair":
+                key = node.child_by_field_name("key")
+                return (self.t(key).strip("'\"`"),) if key is not None else ()
+            if node.type in ("statement_block", "program"):
+                break
+            node = node.parent
+        return ()
+
+    def _entity_fks(self, cls: Any, spec: ForeignKeys) -> None:
+        """``@ManyToOne(() => Company, { onDelete }) @JoinColumn({ name }) company``: an FK of the entity."""
+        ident = self._entity(cls)
+        body = cls.child_by_field_name("body")
+        if ident is None or ident.name is None or body is None:
+            return
+        fw = next((f for f in self.fws if f.name == ident.framework), None)
+        if fw is None:
+            return
+        child = Name(ident.schema, ident.name, self.start(cls), _qualified(ident.schema, ident.name))
+        for member in body.named_children:
+            decs = [c for c in member.children if c.type == "decorator"]
+            rel = join = None
+            for dec in decs:
+                expr = dec.named_children[0] if dec.named_children else None
+                if expr is None:
+                    continue
+                fn = expr.child_by_field_name("function") if expr.type == "call_expression" else expr
+                dname = _last_name(self, fn)
+                if dname in spec.decorators or dname in spec.owning_decorators:
+                    rel = (dname, expr)
+                elif dname in spec.join_decorators:
+                    join = expr
+            if rel is None or (rel[0] in spec.owning_decorators and join is None):
+                continue
+            expr = rel[1]
+            args = _args(expr) if expr.type == "call_expression" else []
+            if not args:
+                continue
+            prop = member.child_by_field_name("name") or member.child_by_field_name("property")
+            pname = self.t(prop) if prop is not None else ""
+            col = None
+            jargs = _args(join) if join is not None and join.type == "call_expression" else []
+            if jargs:
+                v = _pair(self, jargs[0], "name")
+                col = self._str1(v) if v is not None else None
+            cols = (col or f"{pname}{spec.column_suffix}",) if (col or pname) else ()
+            on_delete = None
+            for a in args[1:]:
+                for k in spec.on_delete_keys:
+                    v = _pair(self, a, k)
+                    if v is not None:
+                        on_delete = self._str1(v)
+            ref = args[0]
+            if ref.type == "string":
+                nm = self._str1(ref)
+                ref_ident = self.identity(_FakeIdent(nm)) if nm else None
+                at = self.start(ref) + 1
+                parent = (
+                    Name(ref_ident.schema, ref_ident.name, at, _qualified(ref_ident.schema, ref_ident.name))
+                    if ref_ident is not None and ref_ident.name is not None
+                    else Name(None, "<expr>", at, "{entity " + (nm or "?") + "}", True)
+                )
+            else:
+                at = self.start(ref)
+                parent = self._fk_parent(ref, {}, spec, at)
+            self._emit_fk(fw, child, parent, cols, on_delete, at)
 
     # -- builders ------------------------------------------------------------------------
     def _builder(self, b: Builder, call: Any, links: list[tuple[str, Any, Any]], name: str) -> None:
@@ -830,8 +1255,20 @@ class JsModule:
                 continue
             if lname in b.table_methods:
                 args = _args(lcall)
+                if not args and lname in b.writes:
+                    continue  # update() naming nothing: the table is named elsewhere in the chain (or not here)
                 table_node = args[b.table_arg] if len(args) > b.table_arg else None
                 found = True
+                if table_node is not None and table_node.type == "object":  # { tableName, schema }
+                    sch = _pair(self, table_node, "schema")
+                    if sch is not None:
+                        schema_node, has_schema = sch, True
+                    table_node = _pair(self, table_node, "tableName")
+                elif b.schema_kw:  # an options object: createTable('t', attrs, { schema: 'cl' })
+                    for a in args[b.table_arg + 1 :]:
+                        sch = _pair(self, a, b.schema_kw)
+                        if sch is not None:
+                            schema_node, has_schema = sch, True
             elif lname in b.schema_methods:
                 args = _args(lcall)
                 schema_node, has_schema = (args[0] if args else None), True
@@ -840,6 +1277,12 @@ class JsModule:
         # the write must come after the table or in the same builder chain (it always does: one chain)
         act = b.writes[name]
         tvals = self._strn(table_node) if table_node is not None else None
+        if tvals is None and table_node is not None and table_node.type in ("identifier", "member_expression"):
+            ident = self.identity(table_node)  # .into(Company), .from(companies): an entity or a table object
+            if ident is not None and ident.name is not None and not ident.instance:
+                tvals = [ident.name]
+                if ident.schema and not has_schema:
+                    default_schema = ident.schema
         at_node = table_node if table_node is not None and tvals else links[-1][2] or call
         at = self.start(at_node) + (
             1 if at_node is table_node and table_node.type in ("string", "template_string") else 0
@@ -972,6 +1415,10 @@ def prisma_models(text: str) -> dict[str, tuple[str | None, str]]:
         sc = _SCHEMA.search(body)
         out[name[:1].lower() + name[1:]] = (sc.group(1) if sc else None, mp.group(1) if mp else name)
     return out
+
+
+def _qualified(schema: str | None, name: str) -> str:
+    return f"{schema}.{name}" if schema else name
 
 
 class _FakeIdent:

@@ -34,7 +34,7 @@ from ownaudit.lint.pyliterals import decode_literal, match_brace
 from ownaudit.lint.values import Ident, SVal
 
 if TYPE_CHECKING:
-    from ownaudit.lint.frameworks.base import Act, Builder, DslOp, Framework, ModelClass
+    from ownaudit.lint.frameworks.base import Act, Builder, DslOp, ForeignKeys, Framework, ModelClass, ModelOps
 
 SQL_CALLS = frozenset(
     {
@@ -80,8 +80,6 @@ _MAYBE_SQL = re.compile(
 _SQL_LITERAL = re.compile(_MAYBE_SQL.pattern.split("|\\b(?:session")[0], re.IGNORECASE)
 MAX_ALTERNATIVES = 64
 MAX_DEPTH = 12
-
-
 
 
 @dataclass
@@ -825,6 +823,8 @@ class Module:
             self._walk_body(node.body, self._function_scope(node, scope))
             return
         if isinstance(node, ast.ClassDef):
+            if any(fw.foreign_keys is not None for fw in self.fws):
+                self._model_fks(node, scope)
             cs = Scope("class", scope, cls=node)
             self._bind_body(node.body, cs)
             for b in node.bases:
@@ -890,9 +890,25 @@ class Module:
             for b in fw.builders:
                 if name in b.writes:
                     self._builder(b, call, scope)
+            mo = fw.model_ops
+            if (
+                mo is not None
+                and name in mo.ops
+                and isinstance(f, ast.Attribute)
+                and isinstance(f.value, ast.Name)
+                and f.value.id in mo.receivers
+            ):
+                self._model_op(fw, mo, call, scope)
+            if fw.foreign_keys is not None and any(name in tc.funcs for tc in fw.tables):
+                self._table_fks(fw, fw.foreign_keys, call, scope)
             iw = fw.identity
             if iw is None:
                 continue
+            if iw.constructor is not None and isinstance(f, (ast.Name, ast.Attribute)):
+                ident = self.identity(f, scope)
+                if ident is not None and not ident.instance and ident.framework == fw.name:
+                    self._emit(iw.constructor, ident, call, f)
+                    continue
             if isinstance(f, ast.Attribute) and name in iw.methods:
                 self._where = f.value
                 ident = self._chain_identity(f.value, scope, fw)
@@ -975,6 +991,9 @@ class Module:
             direct = self._table_call(node, scope)
             if direct is not None:
                 return direct
+            looked = self._model_lookup(node, scope)
+            if looked is not None:
+                return looked
             cls = self.identity(node.func, scope, d + 1)
             if cls is not None and not cls.instance:
                 return Ident(cls.schema, cls.name, cls.framework, True, cls.raw)
@@ -1001,6 +1020,8 @@ class Module:
                         return Ident(inner.schema, inner.name, inner.framework, True, inner.raw)
             return None
         if isinstance(node, ast.Attribute) and node.attr == "__table__":
+            return self.identity(node.value, scope, d + 1)
+        if isinstance(node, ast.Await):  # c = await Company.get(id=1): an instance, as without await
             return self.identity(node.value, scope, d + 1)
         if isinstance(node, ast.Name) or (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
             return self._name_identity(node, scope, d)
@@ -1099,11 +1120,23 @@ class Module:
                     for k, v, _x in cs.defs.get(attr, []):
                         if k == "assign":
                             named = True
-                            name = self._str1(v, cs)
+                            if isinstance(v, ast.Tuple) and len(v.elts) == 2:  # Pony _table_ = ("cl", "x")
+                                schema, name = self._str1(v.elts[0], cs), self._str1(v.elts[1], cs)
+                            else:
+                                name = self._str1(v, cs)
+                for kw in cls.keywords:  # Piccolo: class X(Table, tablename="x", schema="cl")
+                    if kw.arg in mc.class_kw_table:
+                        named, name = True, self._str1(kw.value, scope)
+                    elif kw.arg in mc.class_kw_schema:
+                        schema = self._str1(kw.value, scope)
                 for attr in mc.schema_attrs:
-                    for k, v, _x in cs.defs.get(attr, []):
-                        if k == "assign":
-                            schema = self._schema_of(v, cs)
+                    own = [v for k, v, _x in cs.defs.get(attr, []) if k == "assign"]
+                    for v in own:
+                        schema = self._schema_of(v, cs)
+                    if not own:  # a base class's (or mixin's) __table_args__ applies: Python inheritance
+                        got_base = self._inherited(cls, attr, scope)
+                        if got_base is not None:
+                            schema = got_base[2]._schema_of(got_base[0], got_base[1])
                 if mc.meta:
                     meta = next((b for b in cls.body if isinstance(b, ast.ClassDef) and b.name == mc.meta), None)
                     if meta is not None:
@@ -1128,6 +1161,39 @@ class Module:
                 if name is not None and schema is None and (name.count(".") == 1 or '"."' in name):
                     schema, name = split_dotted(name)
                 return Ident(schema, name, fw.name)
+        return None
+
+    def _inherited(
+        self, cls: ast.ClassDef, attr: str, scope: Scope, depth: int = 0
+    ) -> tuple[ast.expr, Scope, Module] | None:
+        """The value of class attribute ``attr`` a class inherits from its bases (this module or imported)."""
+        if depth > 6:
+            return None
+        for b in cls.bases:
+            if not isinstance(b, ast.Name):
+                continue
+            for kind, val, _x, sc in self.lookup(b.id, scope):
+                mod: Module | None = self
+                base: ast.ClassDef | None = val if kind == "class" and val is not cls else None
+                bscope = sc
+                if kind == "from":
+                    mod, name = self._imported(kind, val)
+                    if mod is None or name is None:
+                        continue
+                    found = [(v2, sc2) for k2, v2, _x2, sc2 in mod.lookup(name, mod.scope) if k2 == "class"]
+                    if not found:
+                        continue
+                    base, bscope = found[0]
+                if base is None or mod is None:
+                    continue
+                bs = Scope("class", bscope, cls=base)
+                mod._bind_body(base.body, bs)
+                vals = [v for k, v, _x in bs.defs.get(attr, []) if k == "assign"]
+                if vals:
+                    return vals[-1], bs, mod
+                deeper = mod._inherited(base, attr, bscope, depth + 1)
+                if deeper is not None:
+                    return deeper
         return None
 
     def _is_model(self, cls: ast.ClassDef, mc: ModelClass, scope: Scope, fw: Framework) -> bool:
@@ -1298,20 +1364,38 @@ class Module:
             return Name(s, shown_t, at, shown, True)
         return Name(s, t, at, _raw(s, t))
 
-    def _column_fks(self, call: ast.Call, child: Name, scope: Scope) -> None:
+    def _column_fks(
+        self,
+        call: ast.AST,
+        child: Name,
+        scope: Scope,
+        spec: ForeignKeys | None = None,
+        label: str = "alembic",
+        attr: str | None = None,
+    ) -> None:
+        """The foreign keys declared inside ``call`` (a ``create_table``, a ``Table(...)``, a model's
+        attribute), from table ``child``: each is checked like SQL ``REFERENCES``."""
+        if spec is None:
+            from ownaudit.lint.frameworks.sqlalchemy import FOREIGN_KEYS
+
+            spec = FOREIGN_KEYS
         for node in ast.walk(call):
             if not isinstance(node, ast.Call) or node is call:
                 continue
             fname = _last(node.func)
-            if fname == "ForeignKey" and node.args:
-                ref = self._str1(node.args[0], scope)
-                col = self._enclosing_column(call, node, scope)
-                self._fk(ref, (col,) if col else (), node, child, scope)
-            elif fname == "ForeignKeyConstraint" and len(node.args) >= 2:
+            if fname in spec.funcs or fname in spec.kw_funcs:
+                ref_node = (
+                    _kw(node, spec.kw_funcs[fname]) if fname in spec.kw_funcs else _arg(node, spec.ref_arg, spec.ref_kw)
+                )
+                if ref_node is None:
+                    continue
+                col = self._enclosing_column(call, node, scope, spec, attr)
+                self._fk_decl(spec, ref_node, (col,) if col else (), node, child, scope, label)
+            elif fname in spec.constraint_funcs and len(node.args) >= 2:
                 local = self._str_list(node.args[0], scope)
                 remote = node.args[1]
-                first = remote.elts[0] if isinstance(remote, (ast.List, ast.Tuple)) and remote.elts else None
-                self._fk(self._str1(first, scope), tuple(local), node, child, scope)
+                first = remote.elts[0] if isinstance(remote, (ast.List, ast.Tuple)) and remote.elts else remote
+                self._fk_decl(spec, first, tuple(local), node, child, scope, label)
 
     def _str_list(self, node: ast.expr, scope: Scope) -> list[str]:
         if isinstance(node, (ast.List, ast.Tuple)):
@@ -1319,45 +1403,263 @@ class Module:
         one = self._str1(node, scope)
         return [one] if one else []
 
-    def _enclosing_column(self, top: ast.Call, fk: ast.Call, scope: Scope) -> str | None:
+    def _enclosing_column(
+        self, top: ast.AST, fk: ast.Call, scope: Scope, spec: ForeignKeys, attr: str | None
+    ) -> str | None:
+        kw = _kw(fk, spec.column_kw) if spec.column_kw else None
+        if kw is not None:
+            return self._str1(kw, scope)
         for node in ast.walk(top):
-            if isinstance(node, ast.Call) and _last(node.func) == "Column" and fk in ast.walk(node) and node.args:
-                return self._str1(node.args[0], scope)
-        return None
+            if (
+                isinstance(node, ast.Call)
+                and _last(node.func) in spec.column_funcs
+                and node.args
+                and fk in ast.walk(node)
+                and isinstance(node.args[0], (ast.Constant, ast.Name, ast.Attribute, ast.JoinedStr))
+            ):
+                got = self._str1(node.args[0], scope)
+                if got is not None:
+                    return got
+        return f"{attr}{spec.column_suffix}" if attr else None
 
-    def _fk(
+    def _fk_decl(
         self,
-        ref: str | None,
+        spec: ForeignKeys,
+        ref_node: ast.expr,
         cols: tuple[str, ...],
         node: ast.Call,
         child: Name,
         scope: Scope,
-        schema: str | None = None,
+        label: str,
     ) -> None:
-        at = self.pos(node.args[0]) if node.args else self.start(node)
-        ondelete = self._str1(_kw(node, "ondelete"), scope)
-        if ref is None:
-            parent = Name(None, "<expr>", at, "{" + self.source(node.args[0]) + "}" if node.args else "?", True)
+        at = self.pos(ref_node)
+        od_node = _arg(node, spec.on_delete_arg, spec.on_delete_kw)
+        if od_node is None:
+            ondelete = spec.default_on_delete
         else:
-            parts = ref.split(".")
-            if len(parts) >= 3:
-                parent = Name(parts[-3], parts[-2], at, ".".join(parts[-3:-1]))
-            elif len(parts) == 2:
-                parent = Name(schema, parts[0], at, _raw(schema, parts[0]))
+            written = self._str1(od_node, scope) or _last(od_node) or ""
+            ondelete = spec.actions.get(written, " ".join(written.lower().replace("_", " ").split()) or "no action")
+        parent: Name
+        if spec.ref == "model":
+            parent = self._model_ref(ref_node, child, scope, at)
+        else:
+            ref = self._str1(ref_node, scope)
+            if ref is None:
+                ident = self.identity(ref_node.value if isinstance(ref_node, ast.Attribute) else ref_node, scope)
+                if ident is not None and ident.name is not None:
+                    parent = Name(ident.schema, ident.name, at, _raw(ident.schema, ident.name))
+                else:
+                    parent = Name(None, "<expr>", at, "{" + self.source(ref_node) + "}", True)
             else:
-                parent = Name(schema, parts[0], at, _raw(schema, parts[0]))
+                parts = ref.split(".")
+                if len(parts) >= 3:
+                    parent = Name(parts[-3], parts[-2], at, ".".join(parts[-3:-1]))
+                else:
+                    parent = Name(None, parts[0], at, parts[0])
         self.ops.append(
             Operation(
                 FK,
-                "FOREIGN KEY (alembic)",
+                f"FOREIGN KEY ({label})",
                 at,
                 child,
                 columns=cols,
                 parent=parent,
-                on_delete=" ".join((ondelete or "no action").lower().split()),
-                extra={"client": "alembic"},
+                on_delete=ondelete,
+                extra={"client": label},
             )
         )
+
+    def _model_ref(self, ref_node: ast.expr, child: Name, scope: Scope, at: int) -> Name:
+        """The table of a model reference: a class, ``'Model'``, ``'app.Model'``, ``'self'``."""
+        ident = None
+        if isinstance(ref_node, ast.Constant) and isinstance(ref_node.value, str):
+            if ref_node.value == "self":
+                return Name(child.schema, child.name, at, str(child), child.placeholder)
+            ident = self.identity(ast.Name(ref_node.value.rpartition(".")[2]), scope)
+        else:
+            ident = self.identity(ref_node, scope)
+        if ident is not None and ident.name is not None and not ident.instance:
+            return Name(ident.schema, ident.name, at, _raw(ident.schema, ident.name))
+        written = ref_node.value if isinstance(ref_node, ast.Constant) and isinstance(ref_node.value, str) else None
+        if (
+            written is None
+            and isinstance(ref_node, ast.Attribute)
+            and ref_node.attr == "AUTH_USER_MODEL"
+            and self._str1(ref_node, scope) is None
+        ):
+            written = "auth.User"  # settings.AUTH_USER_MODEL not set in this repository: Django's default
+        if written is not None and any(fw.model_ops is not None for fw in self.fws):
+            # 'crm.Company' in a migration, 'auth.User': the app's models module, else the default name
+            app, _, model = written.rpartition(".")
+            sch, tn = self.django_table(app or self._app_label(), model)
+            return Name(sch, tn, at, _raw(sch, tn))
+        return Name(None, "<expr>", at, "{model " + self.source(ref_node) + "}", True)
+
+    def _table_fks(self, fw: Framework, spec: ForeignKeys, call: ast.Call, scope: Scope) -> None:
+        """Foreign keys declared in a table object's columns: ``Table('t', md, Column(..., ForeignKey(...)))``."""
+        if not any(isinstance(n, ast.Call) and _last(n.func) in spec.funcs for a in call.args for n in ast.walk(a)):
+            return
+        ident = self._table_call(call, scope)
+        if ident is None or ident.name is None:
+            return
+        child = Name(ident.schema, ident.name, self.start(call), _raw(ident.schema, ident.name))
+        self._column_fks(call, child, scope, spec, fw.name)
+
+    # -- migrations that name a model (Django) ---------------------------------------
+    def _model_op(self, fw: Framework, mo: ModelOps, call: ast.Call, scope: Scope) -> None:
+        """``migrations.AddField(model_name='company', ...)``: DDL on the model's table, its fields' FKs."""
+        assert isinstance(call.func, ast.Attribute)
+        name = call.func.attr
+        act = mo.ops[name]
+        pos, kw = mo.model_pos.get(name, (0, "model_name"))
+        mnode = _arg(call, pos, kw)
+        model = self._str1(mnode, scope)
+        at = self.pos(mnode) if mnode is not None else self.start(call)
+        if model is None:
+            shown = "{" + (self.source(mnode) if mnode is not None else "?") + "}"
+            target = Name(None, shown, at, shown, True)
+        else:
+            sch, tn = self.django_table(self._app_label(), model)
+            target = Name(sch, tn, at, _raw(sch, tn))
+        self.ops.append(
+            Operation(
+                act.action,
+                f"{act.statement} (migrations.{name})",
+                at,
+                target,
+                privileges=act.privileges,
+                extra={"client": fw.name},
+            )
+        )
+        fpos = mo.field_pos.get(name)
+        spec = fw.foreign_keys
+        if fpos is None or spec is None or target.placeholder:
+            return
+        fnode = _arg(call, *fpos)
+        if isinstance(fnode, (ast.List, ast.Tuple)):  # CreateModel(fields=[("company", models.ForeignKey(...))])
+            for elt in fnode.elts:
+                if isinstance(elt, ast.Tuple) and len(elt.elts) == 2:
+                    self._column_fks(
+                        ast.Expr(elt.elts[1]), target, scope, spec, fw.name, self._str1(elt.elts[0], scope)
+                    )
+        elif fnode is not None:
+            npos = mo.name_pos.get(name)
+            fname = self._str1(_arg(call, *npos), scope) if npos else None
+            self._column_fks(ast.Expr(fnode), target, scope, spec, fw.name, fname)
+
+    def _app_label(self) -> str:
+        """The app a migration belongs to: the folder holding its ``migrations/`` folder."""
+        import os
+
+        d = os.path.dirname(os.path.abspath(self.path)) if self.path else ""
+        if os.path.basename(d) == "migrations":
+            d = os.path.dirname(d)
+        return os.path.basename(d) or "app"
+
+    def django_table(self, app: str, model: str) -> tuple[str | None, str]:
+        """The table of model ``app.Model`` as Django names it (see ``ModelOps``)."""
+        key = model.lower()
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Call) or _last(node.func) not in ("CreateModel", "AlterModelTable"):
+                continue
+            nm = self._str1(_arg(node, 0, "name"), self.scope)
+            if nm is None or nm.lower() != key:
+                continue
+            if _last(node.func) == "AlterModelTable":
+                table = self._str1(_arg(node, 1, "table"), self.scope)
+            else:
+                opts = _arg(node, 2, "options")
+                table = None
+                if isinstance(opts, ast.Dict):
+                    for k, v in zip(opts.keys, opts.values, strict=False):
+                        if isinstance(k, ast.Constant) and k.value == "db_table":
+                            table = self._str1(v, self.scope)
+            if table:
+                return split_dotted(table) if table.count(".") == 1 or '"."' in table else (None, table)
+        models = self._app_models(app)
+        if models is not None:
+            for cls in models.classes():
+                if cls.name.lower() == key:
+                    ident = models.model(cls, models.scope)
+                    if ident is not None and ident.name is not None:
+                        return ident.schema, ident.name
+        return None, f"{app}_{key}"
+
+    def classes(self) -> list[ast.ClassDef]:
+        """The module's top-level classes."""
+        return [v for defs in self.scope.defs.values() for k, v, _x in defs if k == "class"]
+
+    def _app_models(self, app: str) -> Module | None:
+        """The models module of ``app``: ``<app>/models.py`` or ``<app>/models/__init__.py`` beside this one."""
+        import os
+
+        if self.path is None:
+            return None
+        d = os.path.dirname(os.path.abspath(self.path))
+        if os.path.basename(d) == "migrations":
+            d = os.path.dirname(d)
+        base = d if os.path.basename(d) == app else os.path.join(os.path.dirname(d), app)
+        for cand in (os.path.join(base, "models.py"), os.path.join(base, "models", "__init__.py")):
+            if os.path.isfile(cand):
+                return self._load(cand)
+        return None
+
+    def _load(self, p: str) -> Module | None:
+        from ownaudit.lint import resolve
+
+        got = resolve.cached(p)
+        if got is not None:
+            return got if isinstance(got, Module) else None
+        resolve.store(p, False)
+        text = resolve.read_module(p)
+        if text is None:
+            return None
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
+        m = Module(text, tree, p, _fw.for_text(_fw.PYTHON, text) or self.fws)
+        resolve.store(p, m)
+        return m
+
+    def _model_lookup(self, call: ast.Call, scope: Scope) -> Ident | None:
+        """``apps.get_model('crm', 'Company')`` in a data migration: the model's table."""
+        name = _last(call.func)
+        for fw in self.fws:
+            mo = fw.model_ops
+            if mo is None or name not in mo.lookups:
+                continue
+            args: list[str | None] = [self._str1(a, scope) for a in call.args[:2]]
+            first = args[0] if args else None
+            if len(args) == 1 and first and "." in first:  # get_model('crm.Company')
+                args = [first.split(".", 1)[0], first.split(".", 1)[1]]
+            if len(args) < 2 or args[0] is None or args[1] is None:
+                return Ident(None, None, fw.name)
+            sch, tn = self.django_table(args[0], args[1])
+            return Ident(sch, tn, fw.name)
+        return None
+
+    def _model_fks(self, cls: ast.ClassDef, scope: Scope) -> None:
+        """Foreign keys a model class declares (its attributes and ``__table_args__``)."""
+        ident = self.model(cls, scope)
+        if ident is None or ident.name is None:
+            return
+        fw = next((f for f in self.fws if f.name == ident.framework), None)
+        spec = fw.foreign_keys if fw is not None else None
+        if spec is None:
+            return
+        child = Name(ident.schema, ident.name, self.start(cls), _raw(ident.schema, ident.name))
+        cs = Scope("class", scope, cls=cls)
+        self._bind_body(cls.body, cs)
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign):
+                value, target = stmt.value, stmt.targets[0]
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                value, target = stmt.value, stmt.target
+            else:
+                continue
+            attr = target.id if isinstance(target, ast.Name) else None
+            self._column_fks(ast.Expr(value), child, cs, spec, ident.framework, attr)
 
     def _dsl_fk(self, call: ast.Call, scope: Scope, batch: tuple[Name, int] | None) -> None:
         # op.create_foreign_key(name, source_table, referent_table, local_cols, remote_cols, ...)

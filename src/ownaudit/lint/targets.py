@@ -11,8 +11,9 @@ client and per connection, where a statement goes:
 2. the file's path: a ``lint.overrides`` ``database``, a database's ``paths`` or
    ``migrations_dirs``, a ``wrangler.toml`` ``migrations_dir``;
 3. the file's connections, when they all go to one other database;
-4. SQLite-only syntax (``INSERT OR IGNORE``, ``CREATE VIEW IF NOT EXISTS``): one of
-   the hub's SQLite databases, else a "not PostgreSQL" finding (LNT052);
+4. SQLite-only syntax (``INSERT OR IGNORE``, ``CREATE VIEW IF NOT EXISTS``) in the
+   statement's code, naming no schema the policy governs: one of the hub's SQLite
+   databases, else a "not PostgreSQL" finding (LNT052);
 5. otherwise the shared database: when in doubt, the statement is checked.
 
 SQL for another database is out of scope; credentials for it are still leaks
@@ -62,6 +63,27 @@ _SQLITE_HINTS = re.compile(
     r"|^\s*PRAGMA\s+\w",
     re.IGNORECASE,
 )
+# What is not SQL code in a statement: quoted strings, dollar-quoted bodies, comments, quoted identifiers
+_NOT_CODE = re.compile(r"'(?:[^']|'')*'|\$(\w*)\$.*?\$\1\$|--[^\n]*|/\*.*?\*/", re.DOTALL)
+_QUALIFIED = re.compile(r'(?<![\w."])(?:"((?:[^"]|"")+)"|([A-Za-z_]\w*))\s*\.\s*(?=["A-Za-z_])')
+
+
+def sqlite_only(sql: str, policy: Policy) -> bool:
+    """Whether a statement is written for SQLite: syntax PostgreSQL lacks, in its code (not in a string,
+    a comment or a body), and no name qualified by a schema the policy governs (SQLite has no schemas:
+    ``CREATE VIEW IF NOT EXISTS cl.v`` is meant for the shared database and is checked there)."""
+    if _SQLITE_HINTS.search(sql) is None:
+        return False
+    code = _NOT_CODE.sub(" ", sql)
+    if _SQLITE_HINTS.search(code) is None:
+        return False
+    for m in _QUALIFIED.finditer(code):
+        name = m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2).lower()
+        if name in policy.schemas:
+            return False
+    return True
+
+
 _D1_CALL = re.compile(
     r"\b(?:(?:this|c|ctx|context)\.)?env\s*\.\s*([A-Za-z_]\w*)\s*\.\s*(?:prepare|exec|batch|dump)\s*\("
 )
@@ -483,7 +505,7 @@ class FileTargets:
             first = known[0]
             assert first is not None
             return first
-        if sql and _SQLITE_HINTS.search(sql):
+        if sql and sqlite_only(sql, self.policy):
             sqlite = [n for n, db in _databases(self.policy, self.hub).items() if db.provider in SQLITE_PROVIDERS]
             if sqlite:  # it cannot run on PostgreSQL; the hub declares where SQLite goes
                 return Target(sqlite[0] if len(sqlite) == 1 else f"sqlite ({', '.join(sqlite)})",

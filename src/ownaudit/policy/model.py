@@ -140,6 +140,7 @@ class LintScope:
             "**/*.cts",
             "**/*.jsx",
             "**/*.tsx",
+            "**/*.prisma",
         ]
     )
     exclude: list[str] = field(default_factory=list)

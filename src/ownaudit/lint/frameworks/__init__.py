@@ -21,6 +21,9 @@ PYTHON: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("alembic", "FRAMEWORK", ("alembic",)),
     ("django", "FRAMEWORK", ("django",)),
     ("peewee", "FRAMEWORK", ("peewee", "playhouse")),
+    ("tortoise", "FRAMEWORK", ("tortoise",)),
+    ("pony", "FRAMEWORK", ("pony",)),
+    ("piccolo", "FRAMEWORK", ("piccolo",)),
     ("psycopg", "FRAMEWORK", ("copy_from", "copy_records_to_table", "copy_to_table")),
     ("pandas", "FRAMEWORK", ("to_sql", "write_database")),
     ("supabase", "PYTHON", ("supabase", "postgrest", ".table(", ".from_(")),
@@ -37,6 +40,9 @@ JS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("typeorm", "FRAMEWORK", ("typeorm", "@mikro-orm", "@Entity")),
     ("sequelize", "FRAMEWORK", ("sequelize", "Sequelize")),
     ("supabase", "JS", ("supabase", "postgrest", ".from(")),
+    ("objection", "FRAMEWORK", ("objection", "tableName")),
+    ("bookshelf", "FRAMEWORK", ("bookshelf",)),
+    ("zapatos", "FRAMEWORK", ("zapatos",)),
 )
 _LOADED: dict[tuple[str, str], Framework] = {}
 

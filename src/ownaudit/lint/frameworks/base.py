@@ -64,6 +64,9 @@ class ModelClass:
     schema_keys: tuple[str, ...] = ("schema",)
     default_name: str = ""
     requires_kw: str = ""  # SQLModel: only ``class X(SQLModel, table=True)`` is a table
+    class_kw_table: tuple[str, ...] = ()  # Piccolo ``class X(Table, tablename="x", schema="cl")``
+    class_kw_schema: tuple[str, ...] = ()
+    static_attrs: tuple[str, ...] = ()  # JS: ``static tableName = 'cl.x'`` / ``static get tableName()`` (Objection)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ class TableCall:
     options_arg: int = -1
     name_keys: tuple[str, ...] = ("tableName",)
     schema_keys: tuple[str, ...] = ("schema",)
+    static: bool = False  # a static call on a class gives the class its table (Sequelize ``Model.init``)
+    attrs_arg: int = -1  # position of the column attributes object (Sequelize ``references`` in it)
+    requires_name: bool = False  # without a table name the call is not a table (Bookshelf ``.extend({...})``)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,8 @@ class IdentityWrites:
     arg: int = 0
     instance_methods: dict[str, Act] = field(default_factory=dict)
     via: frozenset[str] = frozenset()  # attributes between a model and its write (Django ``objects``)
+    returns_instance: frozenset[str] = frozenset()  # calls returning an instance (``em.findOne(Company)``)
+    constructor: Act | None = None  # calling the model class writes (Pony ``Company(name=...)`` inserts)
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,77 @@ class DslOp:
 
 
 @dataclass(frozen=True)
+class ModelOps:
+    """Migration operations that name a model, not a table: Django ``migrations.AddField(model_name=...)``.
+
+    The model's table is resolved as the framework would: ``db_table`` of a ``CreateModel``
+    or ``AlterModelTable`` in the same migration, else the ``Meta`` of the app's models
+    module (``<app>/models.py``), else the framework's default name (``<app>_<model>``);
+    the app is the folder holding ``migrations/``. ``model_pos`` gives where each op
+    names its model; ``field_pos`` where it holds fields (a list of ``(name, field)``
+    or one ``field=`` with ``name=``), whose foreign keys are checked; ``lookups`` are
+    calls that return a model by app and name (``apps.get_model('crm', 'Company')``).
+    """
+
+    receivers: frozenset[str]
+    ops: dict[str, Act]
+    model_pos: dict[str, tuple[int, str]] = field(default_factory=dict)
+    field_pos: dict[str, tuple[int, str]] = field(default_factory=dict)
+    name_pos: dict[str, tuple[int, str]] = field(default_factory=dict)  # AddField(name=): the field's name
+    lookups: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ForeignKeys:
+    """Foreign keys declared in a model or table declaration, checked like SQL ``REFERENCES``.
+
+    ``funcs`` declare one (``ForeignKey('cl.x.id', ondelete=...)``, Django
+    ``models.ForeignKey(Company, on_delete=...)``); the parent is argument ``ref_arg``
+    (or keyword ``ref_kw``), written ``"dotted"`` (``schema.table.column``) or as a
+    ``"model"`` (a model class, its name, ``'app.Model'``, ``'self'``). ON DELETE is
+    keyword ``on_delete_kw`` (or argument ``on_delete_arg``); ``actions`` map a written
+    value to what the database does (Django's ``CASCADE`` is emulated by the ORM: the
+    constraint itself is NO ACTION). The child column is the first string argument of an
+    enclosing ``column_funcs`` call, else keyword ``column_kw``, else the attribute name
+    plus ``column_suffix``. ``constraint_funcs`` take (local columns, remote columns).
+    """
+
+    funcs: frozenset[str]
+    ref_arg: int = 0
+    ref_kw: str = ""
+    ref: str = "dotted"
+    on_delete_kw: str = "ondelete"
+    on_delete_arg: int = -1
+    default_on_delete: str = "no action"  # what an FK without an on-delete argument does (Piccolo: cascade)
+    actions: dict[str, str] = field(default_factory=dict)
+    constraint_funcs: frozenset[str] = frozenset()
+    column_funcs: frozenset[str] = frozenset()
+    column_kw: str = ""
+    column_suffix: str = ""
+    kw_funcs: dict[str, str] = field(default_factory=dict)  # SQLModel Field(foreign_key="cl.x.id"): the keyword
+    # JS/TS: a column chain ``t.integer('x').references('id').inTable('cl.t').onDelete('CASCADE')`` or
+    # ``integer('x').references(() => t.id, { onDelete })``; the child is the enclosing table declaration
+    table_methods: frozenset[str] = frozenset()  # knex ``inTable('cl.t')``
+    on_delete_methods: frozenset[str] = frozenset()  # ``.onDelete('cascade')``
+    on_delete_keys: tuple[str, ...] = ("onDelete",)  # an options object's keys (``{ onDelete: 'cascade' }``)
+    column_methods: frozenset[str] = frozenset()  # Kysely ``addColumn('x', type, (col) => col.references(...))``
+    ref_key: str = ""  # Drizzle ``foreignKey({ columns, foreignColumns: [t.id] })``
+    decorators: frozenset[str] = frozenset()  # TypeORM ``@ManyToOne(() => Company, { onDelete })``
+    owning_decorators: frozenset[str] = frozenset()  # decorators that own the key only with a join column
+    join_decorators: frozenset[str] = frozenset()  # ``@JoinColumn({ name })``
+    # Sequelize: a column attribute ``{ references: { model, key }, onDelete }``; ``model`` a table name
+    # or ``{ tableName, schema }``
+    attr_key: str = ""
+    attr_model_keys: tuple[str, ...] = ("model", "table")
+    # call name -> (position of the attributes object, position of the column name; -1: the object's keys
+    # name the columns, -2: the object is one constraint ``{ fields, references, onDelete }``)
+    attr_calls: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # JS: a constraint call (position of its local columns, of the referenced table): Kysely
+    # ``addForeignKeyConstraint('fk', ['x'], 'cl.t', ['id'], (cb) => cb.onDelete('cascade'))``
+    constraint_methods: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ClientModels:
     """Models declared in a schema file and used through a generated client: ``prisma.company.update()``.
 
@@ -175,6 +254,8 @@ class Framework:
     dsl: tuple[DslOp, ...] = ()
     client_models: ClientModels | None = None
     routine_calls: frozenset[str] = frozenset()  # calls of a database function by name (supabase ``.rpc('f')``)
+    foreign_keys: ForeignKeys | None = None  # FKs declared in its models and table declarations
+    model_ops: ModelOps | None = None  # migration operations naming a model (Django)
 
 
 __all__ = [
@@ -192,9 +273,11 @@ __all__ = [
     "ClientModels",
     "D",
     "DslOp",
+    "ForeignKeys",
     "Framework",
     "IdentityWrites",
     "ModelClass",
+    "ModelOps",
     "TableCall",
     "W",
 ]

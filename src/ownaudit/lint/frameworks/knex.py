@@ -1,6 +1,17 @@
 """knex: ``knex('cl.x')``, ``.withSchema('cl')``, ``.into()/.table()/.from()``, and ``knex.schema`` DDL."""
 
-from ownaudit.lint.frameworks.base import DELETE, INSERT, TRUNCATE, UPDATE, UPSERT, Builder, D, Framework, W
+from ownaudit.lint.frameworks.base import (
+    DELETE,
+    INSERT,
+    TRUNCATE,
+    UPDATE,
+    UPSERT,
+    Builder,
+    D,
+    ForeignKeys,
+    Framework,
+    W,
+)
 
 ROOTS = frozenset({"knex", "db", "trx", "tx", "k", "pg", "database", "connection", "conn", "client", "qb"})
 
@@ -8,6 +19,10 @@ FRAMEWORK = Framework(
     "knex",
     "js",
     ("knex", "withSchema", ".del(", ".into("),
+    # t.integer('x').references('id').inTable('cl.t').onDelete('CASCADE') inside createTable/alterTable
+    foreign_keys=ForeignKeys(
+        frozenset({"references"}), table_methods=frozenset({"inTable"}), on_delete_methods=frozenset({"onDelete"})
+    ),
     builders=(
         Builder(
             roots=ROOTS,

@@ -1,6 +1,6 @@
 """Kysely: ``db.insertInto('cl.x')``, ``updateTable``, ``deleteFrom``, ``mergeInto``, ``.withSchema('cl')``."""
 
-from ownaudit.lint.frameworks.base import DELETE, INSERT, UPDATE, Builder, D, Framework, W
+from ownaudit.lint.frameworks.base import DELETE, INSERT, UPDATE, Builder, D, ForeignKeys, Framework, W
 
 _ROOTS = frozenset({"*"})
 
@@ -8,6 +8,13 @@ FRAMEWORK = Framework(
     "kysely",
     "js",
     ("insertInto", "updateTable", "deleteFrom", "mergeInto", "replaceInto", "kysely", "Kysely"),
+    # .addColumn('x', 'integer', (col) => col.references('cl.t.id').onDelete('cascade'))
+    foreign_keys=ForeignKeys(
+        frozenset({"references"}),
+        on_delete_methods=frozenset({"onDelete"}),
+        column_methods=frozenset({"addColumn"}),
+        constraint_methods={"addForeignKeyConstraint": (1, 2)},
+    ),
     builders=(
         Builder(
             roots=_ROOTS,

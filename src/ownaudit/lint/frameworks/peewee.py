@@ -6,6 +6,7 @@ from ownaudit.lint.frameworks.base import (
     SAVE,
     TRUNCATE,
     UPDATE,
+    ForeignKeys,
     Framework,
     IdentityWrites,
     ModelClass,
@@ -41,5 +42,14 @@ FRAMEWORK = Framework(
             "truncate_table": W("Model.truncate_table()", TRUNCATE),
         },
         instance_methods={"save": W("Model.save()", SAVE), "delete_instance": W("Model.delete_instance()", DELETE)},
+    ),
+    # ForeignKeyField(Company, on_delete="CASCADE", column_name=...): the database's own ON DELETE
+    foreign_keys=ForeignKeys(
+        frozenset({"ForeignKeyField", "DeferredForeignKey"}),
+        ref_kw="model",
+        ref="model",
+        on_delete_kw="on_delete",
+        column_kw="column_name",
+        column_suffix="_id",
     ),
 )

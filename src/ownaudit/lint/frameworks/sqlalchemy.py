@@ -5,11 +5,20 @@ from ownaudit.lint.frameworks.base import (
     INSERT,
     SAVE,
     UPDATE,
+    ForeignKeys,
     Framework,
     IdentityWrites,
     ModelClass,
     TableCall,
     W,
+)
+
+# ForeignKey('cl.x.id', ondelete=...) in a Column / mapped_column, ForeignKeyConstraint in __table_args__
+FOREIGN_KEYS = ForeignKeys(
+    frozenset({"ForeignKey"}),
+    constraint_funcs=frozenset({"ForeignKeyConstraint"}),
+    column_funcs=frozenset({"Column", "mapped_column"}),
+    kw_funcs={"Field": "foreign_key"},
 )
 
 FRAMEWORK = Framework(
@@ -29,6 +38,7 @@ FRAMEWORK = Framework(
         ),
     ),
     tables=(TableCall(frozenset({"Table", "table"}), name_arg=0, name_kw="name", schema_kw="schema"),),
+    foreign_keys=FOREIGN_KEYS,
     identity=IdentityWrites(
         methods={
             "insert": W("INSERT", INSERT),

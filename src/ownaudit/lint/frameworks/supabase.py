@@ -36,6 +36,7 @@ JS = Framework(
             schema_methods=frozenset({"schema"}),
             writes=_WRITES,
             dotted=False,
+            forbids="createQueryBuilder",  # TypeORM's .delete().from(Entity)
         ),
     ),
     routine_calls=frozenset({"rpc"}),

@@ -23,3 +23,9 @@ def sync(session: Session, rows):
     session.execute(text("TRUNCATE %s" % rows))
     q = " ".join(["DELETE FROM", "cl.merge_records", "WHERE id = 1"])
     session.execute(text(q))
+
+
+def merge(session: Session) -> None:
+    from app.fk_models import MergeRecord
+
+    session.add(MergeRecord())

@@ -1,4 +1,4 @@
-from peewee import Model, TextField, PostgresqlDatabase
+from peewee import ForeignKeyField, Model, PostgresqlDatabase, TextField
 db = PostgresqlDatabase("x")
 
 class BaseModel(Model):
@@ -21,3 +21,11 @@ def go():
     People.insert(name="a").execute()
     Lifecycle.create(state="y")
     Lifecycle.select().where(Lifecycle.state == "x")
+
+
+class Target(Model):
+    company = ForeignKeyField(Lifecycle, on_delete="CASCADE", column_name="lifecycle_id")
+
+    class Meta:
+        table_name = "company_target"
+        schema = "outreach"
