@@ -87,18 +87,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _matrix_view(ctx: AuditContext, result: RunResult) -> dict[str, Any] | None:
-    """The role x table picture for the HTML report (the reports engineer's builder, when present)."""
-    from ownaudit.policy.expected import expected_state
-    from ownaudit.policy.model import TableRef
-    from ownaudit.report.matrix import build_matrix
+    """The role x table picture for the HTML report, one cell per (role, class of identical access)."""
+    from ownaudit.audit.matrix_view import matrix_view
 
-    governed = ctx.governed("rpf")
-    tables = sorted({g.name for g in governed if not g.rel.is_partition}
-                    | {str(t.ref) for t in ctx.policy.tables()})
-    roles = ctx.subject_roles()
-    expected = expected_state(ctx.policy, [TableRef(*t.split(".", 1)) for t in tables]).matrix
-    table_set = set(tables)
-    violations = [f for f in result.findings if not f.suppressed and f.role and f.object in table_set]
-    table_hubs = {t: ctx.policy.owner_hub(TableRef(*t.split(".", 1))) for t in tables}
-    return build_matrix(expected, ctx.matrix, roles, tables, violations,
-                        role_hubs={r: ctx.hub_of(r) for r in roles}, table_hubs=table_hubs)
+    return matrix_view(ctx, result.findings)
