@@ -27,6 +27,13 @@ def access_signature(rel: RelationInfo) -> tuple[object, ...]:
 
 def base_key(ctx: AuditContext, g: Governed) -> tuple[object, ...]:
     """Effective access and expected access of ``g``: equal keys, equal cells and equal policy answers."""
+    got = ctx._class_keys.get(g.name)
+    if got is None:
+        got = ctx._class_keys[g.name] = _base_key(ctx, g)
+    return got
+
+
+def _base_key(ctx: AuditContext, g: Governed) -> tuple[object, ...]:
     schema = ctx.policy.schemas.get(g.ref.schema)
     listed = g.ref.name if schema is not None and g.ref.name in schema.tables else None
     return (g.rel.relkind, g.rel.is_partition, g.rel.schema, g.ref.schema, listed,

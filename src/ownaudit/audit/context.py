@@ -68,6 +68,7 @@ class AuditContext:
     checked: dict[str, list[str]] = field(default_factory=dict)
     _matrix: AccessMatrix | None = None
     _objects: dict[str, ObjectMatrix] = field(default_factory=dict)
+    _class_keys: dict[str, tuple[object, ...]] = field(default_factory=dict)  # see audit/classes.py
 
     # -- inputs -------------------------------------------------------------
     @cached_property
