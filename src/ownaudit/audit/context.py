@@ -48,10 +48,11 @@ class Governed:
     ref: TableRef
     spec: TableSpec
     keypath: str
+    name: str = field(default="", compare=False)  # ``rel.qualified``, computed once (rules read it often)
 
-    @property
-    def name(self) -> str:
-        return self.rel.qualified
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.rel.qualified)
 
     @property
     def hub(self) -> str | None:

@@ -17,7 +17,7 @@ from ownaudit.audit.context import AuditContext
 from ownaudit.findings import Finding
 from ownaudit.policy.model import TableRef
 from ownaudit.privileges import Privilege
-from ownaudit.report.matrix import cell_view, path_lines
+from ownaudit.report.matrix import MAX_PATHS, cell_view, path_lines
 
 _NONE: frozenset[Privilege] = frozenset()
 
@@ -57,17 +57,27 @@ def matrix_view(ctx: AuditContext, findings: Iterable[Finding]) -> dict[str, Any
             paths = path_lines(ctx.matrix.cell(role, first)) if act else []
             tails = [p[: -len(first)] for p in paths if p.endswith(first)]
             uniform = len(tails) == len(paths)  # every path ends in the relation's name
+            # The displayed paths (the first MAX_PATHS, then "... N more"), as tails to add a name to.
+            shown: list[str | None] = [*tails[:MAX_PATHS], *([None] if len(paths) > MAX_PATHS else [])]
+            shared: dict[str, Any] | None = None  # the class's cell, paths and flags aside
             for name in names:
                 hit = flagged.get((role, name))
                 if not exp and not act and hit is None:
                     continue
-                if name == first:
-                    mine = paths
-                elif uniform:
-                    mine = [t + name for t in tails]
+                if name == first or not uniform:
+                    mine = paths if name == first else path_lines(ctx.matrix.cell(role, name))
+                    cell = cell_view(exp, act, mine, hit)
+                    if shared is None:
+                        shared = cell
                 else:
-                    mine = path_lines(ctx.matrix.cell(role, name))
-                row.append((position[name], name, cell_view(exp, act, mine, hit)))
+                    if shared is None:
+                        shared = cell_view(exp, act, paths, None)
+                    cell = dict(shared)
+                    cell["paths"] = [t + name if t is not None else p
+                                     for t, p in zip(shown, shared["paths"], strict=True)]
+                    cell["violation"] = hit is not None
+                    cell["rules"] = sorted(hit or ())
+                row.append((position[name], name, cell))
         if row:
             row.sort(key=lambda x: x[0])
             cells[role] = {name: cell for _, name, cell in row}
