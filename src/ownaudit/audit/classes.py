@@ -17,12 +17,16 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 from ownaudit.audit.context import AuditContext, Governed
-from ownaudit.catalog.model import RelationInfo
+from ownaudit.catalog.model import AclItem, RelationInfo
+
+
+def _acl(items: Iterable[AclItem]) -> tuple[tuple[str, str, str, bool], ...]:
+    return tuple((i.grantee, i.grantor, i.privilege, i.grantable) for i in items)
 
 
 def access_signature(rel: RelationInfo) -> tuple[object, ...]:
     """What the effective matrix reads of a relation besides its name: owner, ACL, column ACLs."""
-    return (rel.owner, tuple(rel.acl), tuple((c.name, tuple(c.acl)) for c in rel.columns if c.acl))
+    return (rel.owner, _acl(rel.acl), tuple((c.name, _acl(c.acl)) for c in rel.columns if c.acl))
 
 
 def base_key(ctx: AuditContext, g: Governed) -> tuple[object, ...]:
@@ -36,8 +40,10 @@ def base_key(ctx: AuditContext, g: Governed) -> tuple[object, ...]:
 def _base_key(ctx: AuditContext, g: Governed) -> tuple[object, ...]:
     schema = ctx.policy.schemas.get(g.ref.schema)
     listed = g.ref.name if schema is not None and g.ref.name in schema.tables else None
-    return (g.rel.relkind, g.rel.is_partition, g.rel.schema, g.ref.schema, listed,
-            access_signature(g.rel))
+    # Signatures are interned as small numbers: the key is hashed again by every rule that groups.
+    sigs = ctx._signatures
+    sig = sigs.setdefault(access_signature(g.rel), len(sigs))
+    return (g.rel.relkind, g.rel.is_partition, g.rel.schema, g.ref.schema, listed, sig)
 
 
 @dataclass(frozen=True)

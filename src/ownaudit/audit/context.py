@@ -70,6 +70,7 @@ class AuditContext:
     _matrix: AccessMatrix | None = None
     _objects: dict[str, ObjectMatrix] = field(default_factory=dict)
     _class_keys: dict[str, tuple[object, ...]] = field(default_factory=dict)  # see audit/classes.py
+    _signatures: dict[tuple[object, ...], int] = field(default_factory=dict)
 
     # -- inputs -------------------------------------------------------------
     @cached_property

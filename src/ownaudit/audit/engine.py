@@ -8,6 +8,7 @@ audits exactly like the live database.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import importlib
 import time
 from collections.abc import Callable, Iterable
@@ -38,6 +39,21 @@ def run_audit(policy: Policy, snapshot: CatalogSnapshot, *, today: _dt.date | No
 
     ``context`` lets a caller (the plan) keep the run's context to read the same matrices afterwards.
     """
+    # The checks build hundreds of thousands of acyclic objects (paths, findings, cells) next to a
+    # snapshot of millions: the cyclic GC would rescan them all again and again (half the run time
+    # at 10,000 tables). Nothing here makes reference cycles that must be freed before the run ends.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(policy, snapshot, today=today, matrix=matrix, target=target, context=context)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _run(policy: Policy, snapshot: CatalogSnapshot, *, today: _dt.date | None,
+         matrix: AccessMatrix | None, target: dict[str, Any] | None,
+         context: AuditContext | None) -> RunResult:
     started = _dt.datetime.now(_dt.timezone.utc)
     t0 = time.perf_counter()
     ctx = context or AuditContext(policy=policy, snapshot=snapshot, today=today or _dt.date.today(),

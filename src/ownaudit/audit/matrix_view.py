@@ -43,9 +43,13 @@ def matrix_view(ctx: AuditContext, findings: Iterable[Finding]) -> dict[str, Any
     groups += [(TableRef(*t.split(".", 1)), [t]) for t in tables if t not in in_catalog]
     expected = ctx.expected
     policy_roles = ctx.policy.roles
+    flagged_names: dict[str, set[str]] = {}
+    for role, name in flagged:
+        flagged_names.setdefault(role, set()).add(name)
     cells: dict[str, dict[str, Any]] = {}
     for role in roles:
         row: list[tuple[int, str, dict[str, Any]]] = []
+        mine_flagged = flagged_names.get(role, set())
         for ref, names in groups:
             first = names[0]
             if role in policy_roles:
@@ -54,6 +58,10 @@ def matrix_view(ctx: AuditContext, findings: Iterable[Finding]) -> dict[str, Any
             else:
                 exp = _NONE
             act = ctx.matrix.privileges(role, first)
+            if not exp and not act:  # only the cells a finding names
+                names = [n for n in names if n in mine_flagged] if mine_flagged else []
+                if not names:
+                    continue
             paths = path_lines(ctx.matrix.cell(role, first)) if act else []
             tails = [p[: -len(first)] for p in paths if p.endswith(first)]
             uniform = len(tails) == len(paths)  # every path ends in the relation's name
