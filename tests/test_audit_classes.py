@@ -8,12 +8,17 @@ must move exactly that table in or out of the findings, never its whole class.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import psycopg
 import pytest
 
 from ownaudit.findings import Finding
+from ownaudit.report.jsondoc import load_findings, render
+from ownaudit.report.settings import ReportSettings
 from test_audit_helpers import World, build_world
 
 EXTRA = 24
@@ -30,7 +35,8 @@ def world(pg_server: Any) -> Any:
         conn.execute(f"CREATE DATABASE {name}")
     w = build_world(pg_server.dsn(name))
     w.as_owner("".join(f"CREATE TABLE outreach.extra_{i:02d} (id int, note text);"
-                       f"INSERT INTO outreach.extra_{i:02d} VALUES (1, 'x');" for i in range(EXTRA)))
+                       f"INSERT INTO outreach.extra_{i:02d} VALUES (1, 'x');" for i in range(EXTRA))
+               + 'CREATE TABLE outreach."Mixed_Case" (id int, note text);')
     w.sql("GRANT INSERT, SELECT ON ALL TABLES IN SCHEMA outreach TO ui_reader")
     w.as_owner("REVOKE INSERT ON outreach.extra_00, outreach.extra_03, outreach.extra_17 FROM ui_reader;"
                "GRANT UPDATE ON outreach.extra_05 TO ui_reader;"
@@ -64,8 +70,13 @@ def _members(findings: list[Finding], rule: str, role: str) -> dict[str, str]:
 def _held(w: World, role: str, table: str) -> set[str]:
     """What the server says ``role`` holds on ``table`` (on the table or on any of its columns)."""
     fn = {p: "has_any_column_privilege" if p in _COLUMN_PRIVS else "has_table_privilege" for p in _PRIVS}
-    rows = w.query("SELECT " + ", ".join(f"{fn[p]}('{role}', '{table}', '{p}')" for p in _PRIVS))
+    rows = w.query("SELECT " + ", ".join(f"{fn[p]}('{role}', '{_sql(table)}', '{p}')" for p in _PRIVS))
     return {p for p, ok in zip(_PRIVS, rows[0], strict=True) if ok}
+
+
+def _sql(table: str) -> str:
+    schema, name = table.split(".", 1)
+    return f'"{schema}"."{name}"'
 
 
 def _outreach(w: World) -> list[str]:
@@ -112,8 +123,8 @@ def test_structural_and_silent_empty_findings_follow_each_table(world: World) ->
     for t in tables:
         if "SELECT" not in _held(world, reader, t):
             continue
-        total = world.query(f"SELECT count(*) FROM {t}")[0][0]
-        seen = world.query(f"SELECT count(*) FROM {t}", role="ui_reader")[0][0]
+        total = world.query(f"SELECT count(*) FROM {_sql(t)}")[0][0]
+        seen = world.query(f"SELECT count(*) FROM {_sql(t)}", role="ui_reader")[0][0]
         if total and not seen:
             blind.add(t)
     assert {"outreach.extra_08", "outreach.extra_09"} <= blind
@@ -134,3 +145,25 @@ def test_matrix_view_cells_are_each_tables_own(world: World) -> None:
         assert set(cell["actual_privileges"]) == _held(world, reader, t), t
         assert cell["paths"] and all(p.endswith(f" on {t}") for p in cell["paths"] if not p.startswith("..."))
         assert cell["violation"] == ((reader, t) in flagged)
+
+
+@pytest.mark.catalog
+def test_json_details_are_compact_and_read_back_object_by_object(world: World) -> None:
+    result = world.audit()
+    doc = json.loads(render(result, ReportSettings()))
+    schema = json.loads((Path(__file__).resolve().parents[1] / "schemas" / "findings.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    # Read back, every object says exactly what the audit said of it (message, evidence, fix, location).
+    def members(findings: list[Finding]) -> list[tuple[object, ...]]:
+        return [(m.rule_id, m.object, m.role, m.hub, m.message, tuple(m.evidence), m.fix_sql, m.location, m.key)
+                for f in findings for m in f.members()]
+    assert members(load_findings(json.dumps(doc))) == members(result.findings)
+    reader = world.r("ui_reader")
+    rec = next(r for r in doc["findings"] if r["rule_id"] == "AUD001" and r["role"] == reader and r.get("count"))
+    assert "{object}" in rec["detail_template"]["message"] and "outreach.Mixed_Case" in rec["objects"]
+    # Only what the template does not reproduce is kept: the quoted name in Mixed_Case's fix.
+    kept = {d["object"]: set(d) - {"object", "key", "fingerprint"} for d in rec["details"]}
+    assert kept.pop("outreach.Mixed_Case") == {"fix_sql"}
+    # Unlisted tables share the template and the finding's location; listed ones keep their own location.
+    assert not any(v for t, v in kept.items() if t.startswith("outreach.extra_")), kept
+    assert all(v <= {"location"} for v in kept.values()), kept
