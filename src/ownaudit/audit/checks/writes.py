@@ -49,20 +49,27 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     # A class's members share the verdict of its first member: the others are judged only when it has one.
     for c in table_classes(ctx, governed):
         for role in subjects:
-            got = _judge(ctx, role, c.first, hubs[role])
-            if not got:
+            bad = _bad(ctx, role, c.first)
+            if not bad:
                 continue
-            yield from got
+            hub = hubs[role]
+            yield from _judge(ctx, role, c.first, hub, bad)
+            # The other members' cells hold the same paths in the same order (their name aside):
+            # the same positions are the bad ones.
+            where = {priv: [i for i, p in enumerate(ctx.matrix.cell(role, c.first.name).paths[priv])
+                            if p in paths] for priv, paths in bad.items()}
             for g in c.members[1:]:
-                yield from _judge(ctx, role, g, hubs[role])
+                cell = ctx.matrix.cell(role, g.name).paths
+                yield from _judge(ctx, role, g, hub, {priv: [cell[priv][i] for i in idx]
+                                                      for priv, idx in where.items()})
 
 
-def _judge(ctx: AuditContext, role: str, g: Governed, hub: str | None) -> list[Finding]:
-    """AUD001/AUD002 findings of ``role`` on ``g`` (none, one or both)."""
+def _bad(ctx: AuditContext, role: str, g: Governed) -> dict[Privilege, list[AccessPath]]:
+    """The paths of ``role`` on ``g`` the policy does not give it, per privilege."""
     cell = ctx.matrix.cell(role, g.name)
-    if not cell.paths:
-        return []
     bad: dict[Privilege, list[AccessPath]] = {}
+    if not cell.paths:
+        return bad
     for priv in _JUDGED:
         if priv == Privilege.SELECT and role not in ctx.policy.roles:
             continue
@@ -70,8 +77,12 @@ def _judge(ctx: AuditContext, role: str, g: Governed, hub: str | None) -> list[F
                  if not _allowed(ctx, role, g, priv, p)]
         if paths:
             bad[priv] = paths
-    if not bad:
-        return []
+    return bad
+
+
+def _judge(ctx: AuditContext, role: str, g: Governed, hub: str | None,
+           bad: dict[Privilege, list[AccessPath]]) -> list[Finding]:
+    """AUD001/AUD002 findings of ``role`` on ``g`` from its bad paths (none, one or both)."""
     expected_owner = ctx.policy.expected_owner_role(g.ref)
     writes = {p: x for p, x in bad.items() if p in WRITE}
     cross = bool(writes) and not ctx.expected.hub_writes(hub, g.ref)
