@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 
-from ownaudit.findings import Severity
+from ownaudit.findings import Finding, Location, ObjectDetail, Severity
 from ownaudit.report.jsondoc import FORMAT_VERSION, load_findings, render
 from ownaudit.report.jsondoc import schema as shipped_schema
 from ownaudit.report.sample import sample_result
@@ -72,3 +72,22 @@ def test_findings_round_trip_through_the_document() -> None:
     back = load_findings(render(result, ReportSettings()))
     assert sorted(f.key for f in back) == sorted(f.key for f in result.findings)
     assert {f.key: f.location for f in back} == {f.key: f.location for f in result.findings}
+
+
+def test_compact_details_read_back_exactly_even_when_names_overlap() -> None:
+    names = ["s.t1", "s.t10", "s.T2", "s.t1x"]
+    details = [ObjectDetail(object=n, message=f"r can INSERT {n}, not s.t1 itself" if n != "s.t1" else
+                            "r can INSERT s.t1, not s.t1 itself",
+                            evidence=(f"r -[grant]-> INSERT on {n}",),
+                            fix_sql='REVOKE INSERT ON s."T2" FROM r;' if n == "s.T2"
+                            else f"REVOKE INSERT ON {n} FROM r;")
+               for n in names]
+    details.append(ObjectDetail(object="s.t3", message="literally {object} s.t3", evidence=(), fix_sql=None,
+                                location=Location("p.yaml", 3, 1)))
+    f = Finding(rule_id="AUD001", severity=Severity.HIGH, title="t", message="m", object="s.*", role="r",
+                objects=[d.object for d in details], details=details)
+    rec = f.to_dict()
+    assert "{object}" in rec["detail_template"]["message"]
+    back = Finding.from_dict(json.loads(json.dumps(rec)))
+    assert back.details == details
+    assert [m.key for m in back.members()] == [m.key for m in f.members()]

@@ -82,6 +82,33 @@ class ObjectDetail:
     location: Location | None = None
 
 
+OBJECT_SLOT = "{object}"  # where an object's name goes in an aggregated finding's ``detail_template``
+
+
+def render_template(text: str, obj: str) -> str:
+    return text.replace(OBJECT_SLOT, obj)
+
+
+def detail_template(details: list[ObjectDetail]) -> dict[str, Any] | None:
+    """What most objects of an aggregate say, with ``{object}`` where their name goes (JSON only).
+
+    Taken from one of the first objects; a detail record then carries only the fields this does not
+    reproduce exactly for its object, so a schema's 10,000 objects cost their names and keys.
+    """
+    if len(details) < 2:
+        return None
+    # Preferably an object whose name appears as such in its fix (not quoted): it templates fully.
+    first = next((d for d in details[:8] if d.object in d.message and (d.fix_sql is None or d.object in d.fix_sql)),
+                 details[0])
+    if OBJECT_SLOT in first.message or any(OBJECT_SLOT in e for e in first.evidence) or (
+            first.fix_sql and OBJECT_SLOT in first.fix_sql):
+        return None  # the text itself holds the placeholder: keep every detail whole
+    name = first.object
+    return {"message": first.message.replace(name, OBJECT_SLOT),
+            "evidence": [e.replace(name, OBJECT_SLOT) for e in first.evidence],
+            "fix_sql": first.fix_sql.replace(name, OBJECT_SLOT) if first.fix_sql is not None else None}
+
+
 @dataclass(slots=True)
 class Finding:
     """One drift from the policy, found by the audit, the linter or the validator.
@@ -177,24 +204,45 @@ class Finding:
             data["count"] = len(self.objects)
             data["objects"] = list(self.objects)
             keys = self.member_keys() if self.details else []
-            data["details"] = [self.detail_dict(d, k) for d, k in zip(self.details, keys, strict=True)]
+            template = detail_template(self.details)
+            if template is not None:
+                data["detail_template"] = template
+            data["details"] = [self.detail_dict(d, k, template) for d, k in zip(self.details, keys, strict=True)]
         return data
 
     @staticmethod
-    def detail_dict(d: ObjectDetail, key: str) -> dict[str, Any]:
-        return {"object": d.object, "key": key,
-                "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
-                "message": d.message, "evidence": list(d.evidence), "fix_sql": d.fix_sql,
-                "location": d.location.to_dict() if d.location else None}
+    def detail_dict(d: ObjectDetail, key: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One object's record; with ``template``, only the fields its rendering does not reproduce."""
+        out: dict[str, Any] = {"object": d.object, "key": key,
+                               "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]}
+        if template is None or render_template(template["message"], d.object) != d.message:
+            out["message"] = d.message
+        if template is None or [render_template(e, d.object) for e in template["evidence"]] != list(d.evidence):
+            out["evidence"] = list(d.evidence)
+        if template is None or (render_template(template["fix_sql"], d.object)
+                                if template["fix_sql"] is not None else None) != d.fix_sql:
+            out["fix_sql"] = d.fix_sql
+        if template is None or d.location is not None:
+            out["location"] = d.location.to_dict() if d.location else None
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         loc = data.get("location")
         details = []
+        template = data.get("detail_template")
         for d in data.get("details") or []:
             dloc = d.get("location")
-            details.append(ObjectDetail(object=d["object"], message=d.get("message", ""),
-                                        evidence=tuple(d.get("evidence") or ()), fix_sql=d.get("fix_sql"),
+            obj = d["object"]
+            if template is not None:  # a field left out is the template's, rendered for this object
+                message = d["message"] if "message" in d else render_template(template["message"], obj)
+                evidence = d["evidence"] if "evidence" in d else [render_template(e, obj)
+                                                                  for e in template["evidence"]]
+                fix_sql = d["fix_sql"] if "fix_sql" in d else (
+                    render_template(template["fix_sql"], obj) if template.get("fix_sql") is not None else None)
+            else:
+                message, evidence, fix_sql = d.get("message", ""), d.get("evidence") or (), d.get("fix_sql")
+            details.append(ObjectDetail(object=obj, message=message, evidence=tuple(evidence), fix_sql=fix_sql,
                                         location=Location(**dloc) if dloc else None))
         return cls(
             rule_id=data["rule_id"],

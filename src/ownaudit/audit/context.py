@@ -29,15 +29,29 @@ CLUSTER_VIA = frozenset({"predefined", "superuser"})  # cluster-wide power, not 
 VIEW_KINDS = frozenset("vm")
 
 
+_QUOTED: dict[str, str] = {}  # fix SQL names the same roles and relations thousands of times
+_QUOTED_REFS: dict[str, str] = {}
+
+
 def q(name: str) -> str:
     """An identifier or PUBLIC, quoted for SQL."""
-    return "PUBLIC" if name == PUBLIC else quote_ident(name)
+    got = _QUOTED.get(name)
+    if got is None:
+        got = "PUBLIC" if name == PUBLIC else quote_ident(name)
+        if len(_QUOTED) < 200_000:
+            _QUOTED[name] = got
+    return got
 
 
 def qref(qualified: str) -> str:
     """``schema.table`` (as stored) quoted for SQL."""
-    schema, _, name = qualified.partition(".")
-    return TableRef(schema, name).sql
+    got = _QUOTED_REFS.get(qualified)
+    if got is None:
+        schema, _, name = qualified.partition(".")
+        got = TableRef(schema, name).sql
+        if len(_QUOTED_REFS) < 200_000:
+            _QUOTED_REFS[qualified] = got
+    return got
 
 
 @dataclass(frozen=True)
@@ -48,10 +62,11 @@ class Governed:
     ref: TableRef
     spec: TableSpec
     keypath: str
+    name: str = field(default="", compare=False)  # ``rel.qualified``, computed once (rules read it often)
 
-    @property
-    def name(self) -> str:
-        return self.rel.qualified
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.rel.qualified)
 
     @property
     def hub(self) -> str | None:
@@ -68,6 +83,9 @@ class AuditContext:
     checked: dict[str, list[str]] = field(default_factory=dict)
     _matrix: AccessMatrix | None = None
     _objects: dict[str, ObjectMatrix] = field(default_factory=dict)
+    _class_keys: dict[str, tuple[object, ...]] = field(default_factory=dict)  # see audit/classes.py
+    _signatures: dict[tuple[object, ...], int] = field(default_factory=dict)
+    _by_kinds: dict[frozenset[str], list[Governed]] = field(default_factory=dict)
 
     # -- inputs -------------------------------------------------------------
     @cached_property
@@ -171,7 +189,10 @@ class AuditContext:
     def governed(self, kinds: Iterable[str] = TABLE_KINDS) -> list[Governed]:
         """Governed relations of the given relkinds, in catalog order."""
         ks = frozenset(kinds)
-        return [g for g in self._governed if g.rel.relkind in ks]
+        got = self._by_kinds.get(ks)
+        if got is None:
+            got = self._by_kinds[ks] = [g for g in self._governed if g.rel.relkind in ks]
+        return list(got)
 
     @cached_property
     def _governed_index(self) -> dict[str, Governed]:

@@ -25,22 +25,51 @@ def chain(path: AccessPath | str) -> list[tuple[str, str, str]]:
 
 def revoke_sql(path: AccessPath, privilege: str, table: str, expected_owner: str | None = None) -> str:
     """SQL that cuts ``path`` at its first removable hop."""
-    hops = chain(path)
     cols = f" ({', '.join(q(c) for c in path.columns)})" if path.columns else ""
+    last = path.hops[-1] if path.hops else ""
+    # The cut depends on the hops, not on the relation at the end of the path: memoised per hops with
+    # the relation's name taken out (10,000 tables share a handful of paths).
+    key = (path.hops[:-1], last[: -len(table)], privilege) if table and last.endswith(table) else None
+    cut = _CUTS.get(key) if key is not None else None
+    if cut is None:
+        cut = _cut(path)
+        if key is not None and not any(table in part for part in cut[1:]):
+            if len(_CUTS) > 100_000:
+                _CUTS.clear()
+            _CUTS[key] = cut
+    kind, arg1, arg2 = cut
+    if kind == "member":
+        return f"REVOKE {q(arg1)} FROM {q(arg2)};"
+    if kind == "public":
+        return f"REVOKE {privilege}{cols} ON {qref(table)} FROM PUBLIC;"
+    if kind == "owner":
+        target = expected_owner or "<expected owner>"
+        return f"ALTER TABLE {qref(table)} OWNER TO {q(target)};"
+    if kind == "superuser":
+        return f"ALTER ROLE {q(arg1)} NOSUPERUSER;"
+    if kind == "predefined":
+        return f"REVOKE {q(arg1)} FROM {q(arg2)};"
+    return f"REVOKE {privilege}{cols} ON {qref(table)} FROM {q(arg1)};"
+
+
+_CUTS: dict[tuple[object, ...], tuple[str, str, str]] = {}
+
+
+def _cut(path: AccessPath) -> tuple[str, str, str]:
+    """(kind, argument, argument) of the first removable hop of ``path``."""
+    hops = chain(path)
     for src, label, dst in hops:
         kind = label.split(",")[0].strip().lower()
         if kind.startswith("member") and dst != src:
-            return f"REVOKE {q(dst)} FROM {q(src)};"
+            return ("member", dst, src)
         if kind == "public" or src == "PUBLIC":
-            return f"REVOKE {privilege}{cols} ON {qref(table)} FROM PUBLIC;"
+            return ("public", "", "")
         if kind == "owner":
-            target = expected_owner or "<expected owner>"
-            return f"ALTER TABLE {qref(table)} OWNER TO {q(target)};"
+            return ("owner", "", "")
         if kind == "superuser":
-            return f"ALTER ROLE {q(src)} NOSUPERUSER;"
+            return ("superuser", src, "")
         if kind in ("predefined",):
-            return f"REVOKE {q(dst.split()[0])} FROM {q(src)};"
+            return ("predefined", dst.split()[0], src)
         if kind in ("grant", "column-grant", "column grant"):
-            return f"REVOKE {privilege}{cols} ON {qref(table)} FROM {q(src)};"
-    grantee = hops[0][0] if hops else "<role>"
-    return f"REVOKE {privilege}{cols} ON {qref(table)} FROM {q(grantee)};"
+            return ("grant", src, "")
+    return ("grant", hops[0][0] if hops else "<role>", "")

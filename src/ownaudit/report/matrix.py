@@ -31,12 +31,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ownaudit.access import AccessMatrix
+from ownaudit.access import AccessMatrix, Cell
 from ownaudit.findings import Finding
-from ownaudit.privileges import READ, WRITE, sort_privileges, summarize
+from ownaudit.privileges import READ, WRITE, Privilege, sort_privileges, summarize
 
 MAX_PATHS = 8
 _RW = READ | WRITE
+
+
+def path_lines(cell: Cell) -> list[str]:
+    """Every path of a database cell, privilege by privilege (``"SELECT: a -[grant]-> ..."``)."""
+    paths: list[str] = []
+    for p in sort_privileges(set(cell.paths)):
+        paths += [f"{p.value}: {x}" for x in cell.paths[p]]
+    return paths
+
+
+def cell_view(exp: frozenset[Privilege] | None, act: frozenset[Privilege] | None, paths: list[str],
+              hit: set[str] | None) -> dict[str, Any]:
+    """One cell of the display dict: policy side, database side, the first paths, the rules that flag it."""
+    return {
+        "expected": summarize(exp) if exp is not None else None,
+        "actual": summarize(act) if act is not None else None,
+        "expected_privileges": [p.value for p in sort_privileges(exp)] if exp else [],
+        "actual_privileges": [p.value for p in sort_privileges(act)] if act else [],
+        "paths": paths[:MAX_PATHS] + ([f"... {len(paths) - MAX_PATHS} more"] if len(paths) > MAX_PATHS else []),
+        "differs": exp is not None and act is not None and (exp & _RW) != (act & _RW),
+        "violation": hit is not None,
+        "rules": sorted(hit or ()),
+    }
 
 
 def build_matrix(
@@ -74,22 +97,8 @@ def build_matrix(
                 continue
             paths: list[str] = []
             if actual is not None and act:
-                cell = actual.cell(role, table)
-                for p in sort_privileges(set(cell.paths)):
-                    paths += [f"{p.value}: {x}" for x in cell.paths[p]]
-            exp_s = summarize(exp) if exp is not None else None
-            act_s = summarize(act) if act is not None else None
-            cells.setdefault(role, {})[table] = {
-                "expected": exp_s,
-                "actual": act_s,
-                "expected_privileges": [p.value for p in sort_privileges(exp)] if exp else [],
-                "actual_privileges": [p.value for p in sort_privileges(act)] if act else [],
-                "paths": paths[:MAX_PATHS] + ([f"... {len(paths) - MAX_PATHS} more"]
-                                              if len(paths) > MAX_PATHS else []),
-                "differs": exp is not None and act is not None and (exp & _RW) != (act & _RW),
-                "violation": hit is not None,
-                "rules": sorted(hit or ()),
-            }
+                paths = path_lines(actual.cell(role, table))
+            cells.setdefault(role, {})[table] = cell_view(exp, act, paths, hit)
     return {
         "roles": role_list,
         "tables": table_list,

@@ -42,6 +42,16 @@ def scrub_text(text: str) -> str:
     return _SQL_PASSWORD.sub(lambda m: m.group("pre") + "'" + MASK + "'", text)
 
 
+def _clean(texts: list[str]) -> bool:
+    """True when no string of ``texts`` can hold a secret: one search over all of them."""
+    return not _MAY_HOLD_SECRET.search("\n".join(texts))
+
+
+def scrub_texts(texts: list[str]) -> list[str]:
+    """``scrub_text`` over a list; the list itself back when nothing in it can hold a secret."""
+    return texts if _clean(texts) else [scrub_text(t) for t in texts]
+
+
 def scrub_value(value: Any) -> Any:
     """Scrub strings inside any JSON-like value; keys that name a secret lose their value entirely."""
     if isinstance(value, str):
@@ -80,14 +90,23 @@ def _scrub_detail(d: ObjectDetail) -> ObjectDetail:
     return replace(d, object=obj, message=msg, evidence=evidence, fix_sql=fix_sql, location=loc)
 
 
+def _detail_texts(details: list[ObjectDetail]) -> list[str]:
+    out: list[str] = []
+    for d in details:
+        out += [d.object, d.message, *d.evidence, d.fix_sql or "", d.location.path if d.location else ""]
+    return out
+
+
 def scrub_finding(f: Finding) -> Finding:
+    # Thousands of objects' details: searched at once, walked only when something may be masked.
+    details = f.details if _clean(_detail_texts(f.details)) else [_scrub_detail(d) for d in f.details]
     return replace(
         f,
         hub=scrub_text(f.hub) if f.hub else f.hub,
         role=scrub_text(f.role) if f.role else f.role,
         location=replace(f.location, path=scrub_text(f.location.path)) if f.location else None,
-        objects=[scrub_text(o) for o in f.objects],
-        details=[_scrub_detail(d) for d in f.details],
+        objects=list(scrub_texts(f.objects)),
+        details=list(details),
         title=scrub_text(f.title),
         message=scrub_text(f.message),
         object=scrub_text(f.object),
@@ -108,6 +127,6 @@ def scrub_result(result: RunResult) -> RunResult:
         notices=[scrub_text(n) for n in result.notices],
         comparison=scrub_value(result.comparison) if result.comparison is not None else None,
         matrix=scrub_document(result.matrix),
-        checked_objects={k: [scrub_text(o) for o in v] for k, v in result.checked_objects.items()},
+        checked_objects={k: list(scrub_texts(v)) for k, v in result.checked_objects.items()},
         policy_path=scrub_text(result.policy_path),
     )

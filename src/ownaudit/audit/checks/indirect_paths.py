@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ownaudit.audit.classes import access_signature, base_key
 from ownaudit.audit.context import AuditContext, Governed, q, qref
 from ownaudit.audit.funcwrites import dynamic_sql, written_tables
 from ownaudit.catalog.model import PUBLIC, FunctionInfo, RelationInfo
@@ -171,6 +172,7 @@ def _owner_bypasses(ctx: AuditContext, owner: str, g: Governed) -> bool:
 
 
 def _sequences(ctx: AuditContext) -> Iterator[Finding]:
+    owned: list[tuple[RelationInfo, Governed]] = []
     for rel in ctx.snapshot.relations:
         if rel.relkind != "S":
             continue
@@ -182,26 +184,43 @@ def _sequences(ctx: AuditContext) -> Iterator[Finding]:
             g = ctx.governed_by_name(rel.qualified)
         if g is None:
             continue
-        name = rel.qualified
-        ctx.mark_checked("AUD104", name)
-        held: dict[str, dict[str, list[str]]] = {}
-        for priv in ("USAGE", "UPDATE"):
-            for holder, paths in ctx.holders("sequence", name, priv).items():
-                if holder != PUBLIC and (ctx.is_trusted(holder) or (
-                        ctx.hub_of(holder) == g.hub and g.hub is not None)
-                        or Privilege.INSERT in ctx.allowed(holder, g.ref)):
-                    continue
-                held.setdefault(holder, {})[priv] = paths
-        for holder, privs in held.items():
-            yield ctx.finding(
-                "AUD104",
-                f"{holder} holds {', '.join(privs)} on sequence {name} of {g.name}, "
-                f"owned by {g.hub or 'no hub'}",
-                object=name, hub=g.hub, role=holder,
-                evidence=[f"{p} on sequence {name}" for paths in privs.values() for p in paths],
-                keypath=g.keypath,
-                fix_sql=f"REVOKE {', '.join(privs)} ON SEQUENCE {qref(name)} FROM {q(holder)};",
-            )
+        ctx.mark_checked("AUD104", rel.qualified)
+        owned.append((rel, g))
+    # Sequences with the same owner and ACL, of relations the policy answers alike, have the same
+    # holders: the first one decides whether the others are looked at.
+    classes: dict[tuple[object, ...], list[tuple[RelationInfo, Governed]]] = {}
+    for rel, g in owned:
+        key = (access_signature(rel), g.hub, g.ref.schema, base_key(ctx, g)[4])
+        classes.setdefault(key, []).append((rel, g))
+    for members in classes.values():
+        first = list(_sequence_findings(ctx, *members[0]))
+        if not first:
+            continue
+        yield from first
+        for rel, g in members[1:]:
+            yield from _sequence_findings(ctx, rel, g)
+
+
+def _sequence_findings(ctx: AuditContext, rel: RelationInfo, g: Governed) -> Iterator[Finding]:
+    name = rel.qualified
+    held: dict[str, dict[str, list[str]]] = {}
+    for priv in ("USAGE", "UPDATE"):
+        for holder, paths in ctx.holders("sequence", name, priv).items():
+            if holder != PUBLIC and (ctx.is_trusted(holder) or (
+                    ctx.hub_of(holder) == g.hub and g.hub is not None)
+                    or Privilege.INSERT in ctx.allowed(holder, g.ref)):
+                continue
+            held.setdefault(holder, {})[priv] = paths
+    for holder, privs in held.items():
+        yield ctx.finding(
+            "AUD104",
+            f"{holder} holds {', '.join(privs)} on sequence {name} of {g.name}, "
+            f"owned by {g.hub or 'no hub'}",
+            object=name, hub=g.hub, role=holder,
+            evidence=[f"{p} on sequence {name}" for paths in privs.values() for p in paths],
+            keypath=g.keypath,
+            fix_sql=f"REVOKE {', '.join(privs)} ON SEQUENCE {qref(name)} FROM {q(holder)};",
+        )
 
 
 def _triggers_rules(ctx: AuditContext) -> Iterator[Finding]:

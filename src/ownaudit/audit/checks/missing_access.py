@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ownaudit.audit.classes import table_classes
 from ownaudit.audit.context import AuditContext, Governed, q, qref
 from ownaudit.catalog.effective import has_schema_usage
-from ownaudit.catalog.model import AclItem, RelationInfo
+from ownaudit.catalog.model import AclItem, ColumnInfo, RelationInfo
 from ownaudit.findings import Finding
 from ownaudit.privileges import WRITE, Privilege, sort_privileges
 
@@ -35,28 +36,36 @@ def _held(ctx: AuditContext, role: str, table: str) -> dict[Privilege, set[str] 
 
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
-    schemas_needed: dict[tuple[str, str], list[str]] = {}
+    needed: dict[tuple[str, str], list[tuple[int, str]]] = {}
     seqs = _sequences_by_column(ctx)
-    for g in ctx.governed("rpf"):
-        if g.rel.is_partition:
-            continue
+    governed = [g for g in ctx.governed("rpf") if not g.rel.is_partition]
+    roles = ctx.app_roles()
+    inserts: dict[str, int] = {}  # relation -> how many roles may INSERT it (AUD013 looks at its sequences)
+    # Per class: the verdict reads the cell, the expected access and the sequences' ACLs.
+    for c in table_classes(ctx, governed, lambda g: tuple(
+            (col.name, seq.owner, tuple(seq.acl)) for col, seq in _serial_sequences(g, seqs))):
+        for role in roles:
+            need = ctx.allowed(role, c.first.ref)
+            if not need and not ctx.allowed_columns(role, c.first.ref):
+                continue
+            needed.setdefault((role, c.first.ref.schema), []).extend(
+                zip(c.positions, (g.name for g in c.members), strict=True))
+            if Privilege.INSERT in need:
+                for g in c.members:
+                    inserts[g.name] = inserts.get(g.name, 0) + 1
+            got = _judge(ctx, c.first, role, seqs)
+            if not got:
+                continue
+            yield from got
+            for g in c.members[1:]:
+                yield from _judge(ctx, g, role, seqs)
+    for g in governed:
         ctx.mark_checked("AUD010", g.name)
         ctx.mark_checked("AUD011", g.name)
-        for role in ctx.app_roles():
-            need = ctx.allowed(role, g.ref)
-            col_need = ctx.allowed_columns(role, g.ref)
-            if not need and not col_need:
-                continue
-            schemas_needed.setdefault((role, g.ref.schema if not g.rel.is_partition else g.rel.schema),
-                                      []).append(g.name)
-            held = _held(ctx, role, g.name)
-            missing = [p for p in sort_privileges(set(need)) if held.get(p, set()) is not None]
-            col_missing = {p: sorted(set(c) - (held.get(p) or set())) for p, c in col_need.items()
-                           if p not in need and held.get(p, set()) is not None}
-            col_missing = {p: c for p, c in col_missing.items() if c}
-            yield from _table_findings(ctx, g, role, missing, col_missing)
-            if Privilege.INSERT in need:
-                yield from _sequence_findings(ctx, g, role, seqs)
+        for _ in range(inserts.get(g.name, 0)):
+            for _col, seq in _serial_sequences(g, seqs):
+                ctx.mark_checked("AUD013", seq.qualified)
+    schemas_needed = {k: [name for _, name in sorted(v)] for k, v in needed.items()}
     for (role, schema), tables in sorted(schemas_needed.items()):
         info = ctx.snapshot.schema(schema)
         if info is None:
@@ -73,6 +82,34 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
                                  + (" ..." if len(tables) > 5 else "")],
             keypath=f"schemas.{schema}", fix_sql=f"GRANT USAGE ON SCHEMA {q(schema)} TO {q(role)};",
         )
+
+
+def _judge(ctx: AuditContext, g: Governed, role: str, seqs: dict[str, RelationInfo]) -> list[Finding]:
+    """AUD010/AUD011/AUD013 findings of ``role`` on ``g``."""
+    need = ctx.allowed(role, g.ref)
+    col_need = ctx.allowed_columns(role, g.ref)
+    if not need and not col_need:
+        return []
+    held = _held(ctx, role, g.name)
+    missing = [p for p in sort_privileges(set(need)) if held.get(p, set()) is not None]
+    col_missing = {p: sorted(set(c) - (held.get(p) or set())) for p, c in col_need.items()
+                   if p not in need and held.get(p, set()) is not None}
+    col_missing = {p: c for p, c in col_missing.items() if c}
+    out = list(_table_findings(ctx, g, role, missing, col_missing))
+    if Privilege.INSERT in need:
+        out += _sequence_findings(ctx, g, role, seqs)
+    return out
+
+
+def _serial_sequences(g: Governed, seqs: dict[str, RelationInfo]) -> list[tuple[ColumnInfo, RelationInfo]]:
+    """Columns of ``g`` whose default calls nextval() on a known sequence (not identity columns)."""
+    out = []
+    for col in g.rel.columns:
+        seq = seqs.get(f"{g.name}.{col.name}")
+        if seq is None or col.identity or not (col.default or "").lower().startswith("nextval("):
+            continue
+        out.append((col, seq))
+    return out
 
 
 def _acl_text(what: str, acl: list[AclItem]) -> str:
@@ -133,13 +170,9 @@ def _sequences_by_column(ctx: AuditContext) -> dict[str, RelationInfo]:
 
 def _sequence_findings(ctx: AuditContext, g: Governed, role: str, seqs: dict[str, RelationInfo]
                        ) -> Iterator[Finding]:
-    for col in g.rel.columns:
-        seq = seqs.get(f"{g.name}.{col.name}")
-        # Identity columns draw from their sequence without a privilege check; serial defaults call
-        # nextval() as the inserting role, which needs USAGE (or UPDATE) on the sequence.
-        if seq is None or col.identity or not (col.default or "").lower().startswith("nextval("):
-            continue
-        ctx.mark_checked("AUD013", seq.qualified)
+    # Identity columns draw from their sequence without a privilege check; serial defaults call
+    # nextval() as the inserting role, which needs USAGE (or UPDATE) on the sequence.
+    for col, seq in _serial_sequences(g, seqs):
         held = set(ctx.object_access("sequence").cell(role, seq.qualified).without_set_role())
         if "UPDATE" in held:
             held.add("USAGE")  # nextval() accepts either

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from ownaudit.access import AccessPath
 from ownaudit.audit.checks.writes import relevant_paths
+from ownaudit.audit.classes import table_classes
 from ownaudit.audit.context import AuditContext, Governed, q, qref
 from ownaudit.catalog.model import PUBLIC, PolicyInfo
 from ownaudit.findings import Finding
@@ -43,16 +44,30 @@ def check(ctx: AuditContext) -> Iterator[Finding]:
     by_table: dict[str, list[PolicyInfo]] = {}
     for p in ctx.snapshot.policies:
         by_table.setdefault(p.table, []).append(p)
-    for g in ctx.governed("rp"):
-        if g.rel.is_partition:
-            continue  # RLS of a partitioned table applies through its parent
+    tables = [g for g in ctx.governed("rp") if not g.rel.is_partition]  # a partition's RLS is its parent's
+    silent: list[Finding] = []
+    for g in tables:
         policies = by_table.get(g.name, [])
         yield from _expected(ctx, g, policies)
         if g.rel.rls_enabled:
-            yield from _silent_empty(ctx, g, policies)
+            ctx.mark_checked("AUD042", g.name)
         yield from _broad_write(ctx, g, policies)
         if g.rel.rls_enabled:
             yield from _restrictive(ctx, g, policies)
+    # AUD042 per class: the verdict reads the cell, the owner, the RLS flags and the policies' contents.
+    enabled = [g for g in tables if g.rel.rls_enabled]
+    for c in table_classes(ctx, enabled, lambda g: (g.rel.rls_forced, tuple(
+            (p.name, p.command, tuple(p.roles), p.permissive) for p in by_table.get(g.name, [])))):
+        for role in [PUBLIC, *ctx.subject_roles()]:
+            got = _silent_empty(ctx, c.first, by_table.get(c.first.name, []), role)
+            if got is None:
+                continue
+            silent.append(got)
+            for g in c.members[1:]:
+                more = _silent_empty(ctx, g, by_table.get(g.name, []), role)
+                if more is not None:
+                    silent.append(more)
+    yield from silent
 
 
 def _expected(ctx: AuditContext, g: Governed, actual: list[PolicyInfo]) -> Iterator[Finding]:
@@ -134,36 +149,35 @@ def _direct(paths: list[AccessPath]) -> list[AccessPath]:
     return [p for p in paths if not p.requires_set_role]
 
 
-def _silent_empty(ctx: AuditContext, g: Governed, policies: list[PolicyInfo]) -> Iterator[Finding]:
-    ctx.mark_checked("AUD042", g.name)
-    for role in [PUBLIC, *ctx.subject_roles()]:
-        if role != PUBLIC and _bypasses(ctx, g, role):
+def _silent_empty(ctx: AuditContext, g: Governed, policies: list[PolicyInfo], role: str) -> Finding | None:
+    """AUD042 for ``role`` on ``g`` (RLS enabled), or None."""
+    if role != PUBLIC and _bypasses(ctx, g, role):
+        return None
+    cell = ctx.matrix.cell(role, g.name)
+    blind: list[str] = []
+    evidence: list[str] = []
+    for priv in ROW_PRIVS:
+        paths = _direct(relevant_paths(ctx, role, cell.paths.get(priv, [])))
+        if not paths:
             continue
-        cell = ctx.matrix.cell(role, g.name)
-        blind: list[str] = []
-        evidence: list[str] = []
-        for priv in ROW_PRIVS:
-            paths = _direct(relevant_paths(ctx, role, cell.paths.get(priv, [])))
-            if not paths:
-                continue
-            if any(p.permissive and _applies(ctx, p, role, priv.value) for p in policies):
-                continue
-            blind.append(priv.value)
-            evidence += [str(p) for p in paths]
-        if not blind:
+        if any(p.permissive and _applies(ctx, p, role, priv.value) for p in policies):
             continue
-        evidence += [_describe(p) for p in policies] or [f"{g.name} has no RLS policy at all"]
-        reads = "sees zero rows" if "SELECT" in blind else "touches zero rows"
-        name = f"{g.rel.name}_{role}_{'read' if 'SELECT' in blind else 'write'}"[:63]
-        fix = "\n".join(_create_sql(g.name, name if len(blind) == 1 else f"{name}_{c.lower()}"[:63], c,
-                                     [role]) for c in blind)
-        yield ctx.finding(
-            "AUD042",
-            f"{role} holds {', '.join(blind)} on {g.name} but no permissive RLS policy applies to it: "
-            f"it silently {reads}",
-            object=g.name, hub=g.hub, role=role, evidence=evidence,
-            keypath=f"{g.keypath}.rls" if g.spec.rls else g.keypath, fix_sql=fix,
-        )
+        blind.append(priv.value)
+        evidence += [str(p) for p in paths]
+    if not blind:
+        return None
+    evidence += [_describe(p) for p in policies] or [f"{g.name} has no RLS policy at all"]
+    reads = "sees zero rows" if "SELECT" in blind else "touches zero rows"
+    name = f"{g.rel.name}_{role}_{'read' if 'SELECT' in blind else 'write'}"[:63]
+    fix = "\n".join(_create_sql(g.name, name if len(blind) == 1 else f"{name}_{c.lower()}"[:63], c,
+                                 [role]) for c in blind)
+    return ctx.finding(
+        "AUD042",
+        f"{role} holds {', '.join(blind)} on {g.name} but no permissive RLS policy applies to it: "
+        f"it silently {reads}",
+        object=g.name, hub=g.hub, role=role, evidence=evidence,
+        keypath=f"{g.keypath}.rls" if g.spec.rls else g.keypath, fix_sql=fix,
+    )
 
 
 def _broad_write(ctx: AuditContext, g: Governed, policies: list[PolicyInfo]) -> Iterator[Finding]:

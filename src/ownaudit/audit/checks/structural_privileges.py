@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ownaudit.audit.checks.writes import relevant_paths
-from ownaudit.audit.context import AuditContext, q, qref
+from ownaudit.audit.classes import table_classes
+from ownaudit.audit.context import AuditContext, Governed, q, qref
 from ownaudit.audit.paths import revoke_sql
 from ownaudit.catalog.model import PUBLIC
 from ownaudit.findings import Finding, Severity
@@ -28,32 +29,48 @@ _EFFECT = {Privilege.TRIGGER: "TRIGGER runs its code in every writer's statement
 
 def check(ctx: AuditContext) -> Iterator[Finding]:
     subjects = ctx.subject_roles()
-    for g in ctx.governed("rpf"):
+    governed = ctx.governed("rpf")
+    for g in governed:
         ctx.mark_checked("AUD020", g.name)
+    for c in table_classes(ctx, governed):  # the first member's verdict is every member's
         for role in subjects:
-            cell = ctx.matrix.cell(role, g.name)
-            if not cell.paths:
+            got = _structural(ctx, c.first, role)
+            if got is None:
                 continue
-            hub = ctx.hub_of(role)
-            if hub is None or hub != g.hub:
-                held = {p: [x for x in relevant_paths(ctx, role, cell.paths.get(p, [])) if x.via != "owner"]
-                        for p in sort_privileges(STRUCTURAL)}
-                held = {p: x for p, x in held.items() if x}
-                if held:
-                    yield ctx.finding(
-                        "AUD020", f"{role} ({hub or 'not in the policy'}) holds "
-                                  f"{', '.join(p.value for p in held)} on {g.name}, "
-                                  f"owned by {g.hub or 'no hub'}: "
-                                  + "; ".join(_EFFECT[p] for p in held),
-                        severity=max((_SEVERITY[p] for p in held), key=lambda s: s.rank),
-                        object=g.name, hub=g.hub, role=role,
-                        evidence=[str(x) for paths in held.values() for x in paths], keypath=g.keypath,
-                        fix_sql="\n".join(dict.fromkeys(revoke_sql(x, p.value, g.name)
-                                                        for p, paths in held.items() for x in paths)),
-                    )
+            yield got
+            for g in c.members[1:]:
+                more = _structural(ctx, g, role)
+                if more is not None:
+                    yield more
     yield from _table_grant_options(ctx)
     yield from _schema_grant_options(ctx)
     yield from _admin_options(ctx)
+
+
+def _structural(ctx: AuditContext, g: Governed, role: str) -> Finding | None:
+    """AUD020 for ``role`` on ``g``, or None."""
+    cell = ctx.matrix.cell(role, g.name)
+    if not cell.paths:
+        return None
+    hub = ctx.hub_of(role)
+    if hub is not None and hub == g.hub:
+        return None
+    held = {p: [x for x in relevant_paths(ctx, role, cell.paths.get(p, [])) if x.via != "owner"]
+            for p in sort_privileges(STRUCTURAL)}
+    held = {p: x for p, x in held.items() if x}
+    if not held:
+        return None
+    return ctx.finding(
+        "AUD020", f"{role} ({hub or 'not in the policy'}) holds "
+                  f"{', '.join(p.value for p in held)} on {g.name}, "
+                  f"owned by {g.hub or 'no hub'}: "
+                  + "; ".join(_EFFECT[p] for p in held),
+        severity=max((_SEVERITY[p] for p in held), key=lambda s: s.rank),
+        object=g.name, hub=g.hub, role=role,
+        evidence=[str(x) for paths in held.values() for x in paths], keypath=g.keypath,
+        fix_sql="\n".join(dict.fromkeys(revoke_sql(x, p.value, g.name)
+                                        for p, paths in held.items() for x in paths)),
+    )
 
 
 def _table_grant_options(ctx: AuditContext) -> Iterator[Finding]:

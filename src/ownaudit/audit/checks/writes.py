@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ownaudit.access import AccessPath
+from ownaudit.audit.classes import table_classes
 from ownaudit.audit.context import CLUSTER_VIA, AuditContext, Governed
 from ownaudit.audit.paths import revoke_sql
 from ownaudit.catalog.model import PUBLIC
@@ -41,32 +42,53 @@ _JUDGED = sort_privileges(WRITE | {Privilege.SELECT})
 def check(ctx: AuditContext) -> Iterator[Finding]:
     subjects = [*ctx.subject_roles(), PUBLIC]
     hubs = {role: ctx.hub_of(role) for role in subjects}
-    for g in ctx.governed("rpf"):
+    governed = ctx.governed("rpf")
+    for g in governed:
         ctx.mark_checked("AUD001", g.name)
         ctx.mark_checked("AUD002", g.name)
-        expected_owner = ctx.policy.expected_owner_role(g.ref)
+    # A class's members share the verdict of its first member: the others are judged only when it has one.
+    for c in table_classes(ctx, governed):
         for role in subjects:
-            cell = ctx.matrix.cell(role, g.name)
-            if not cell.paths:
-                continue
-            hub = hubs[role]
-            bad: dict[Privilege, list[AccessPath]] = {}
-            for priv in _JUDGED:
-                if priv == Privilege.SELECT and role not in ctx.policy.roles:
-                    continue
-                paths = [p for p in relevant_paths(ctx, role, cell.paths.get(priv, []))
-                         if not _allowed(ctx, role, g, priv, p)]
-                if paths:
-                    bad[priv] = paths
+            bad = _bad(ctx, role, c.first)
             if not bad:
                 continue
-            writes = {p: x for p, x in bad.items() if p in WRITE}
-            cross = bool(writes) and not ctx.expected.hub_writes(hub, g.ref)
-            groups = [("AUD001", writes), ("AUD002", {p: x for p, x in bad.items() if p not in WRITE})] \
-                if cross else [("AUD002", bad)]
-            for rule, shown in groups:
-                if shown:
-                    yield _finding(ctx, rule, g, role, hub, shown, expected_owner)
+            hub = hubs[role]
+            yield from _judge(ctx, role, c.first, hub, bad)
+            # The other members' cells hold the same paths in the same order (their name aside):
+            # the same positions are the bad ones.
+            where = {priv: [i for i, p in enumerate(ctx.matrix.cell(role, c.first.name).paths[priv])
+                            if p in paths] for priv, paths in bad.items()}
+            for g in c.members[1:]:
+                cell = ctx.matrix.cell(role, g.name).paths
+                yield from _judge(ctx, role, g, hub, {priv: [cell[priv][i] for i in idx]
+                                                      for priv, idx in where.items()})
+
+
+def _bad(ctx: AuditContext, role: str, g: Governed) -> dict[Privilege, list[AccessPath]]:
+    """The paths of ``role`` on ``g`` the policy does not give it, per privilege."""
+    cell = ctx.matrix.cell(role, g.name)
+    bad: dict[Privilege, list[AccessPath]] = {}
+    if not cell.paths:
+        return bad
+    for priv in _JUDGED:
+        if priv == Privilege.SELECT and role not in ctx.policy.roles:
+            continue
+        paths = [p for p in relevant_paths(ctx, role, cell.paths.get(priv, []))
+                 if not _allowed(ctx, role, g, priv, p)]
+        if paths:
+            bad[priv] = paths
+    return bad
+
+
+def _judge(ctx: AuditContext, role: str, g: Governed, hub: str | None,
+           bad: dict[Privilege, list[AccessPath]]) -> list[Finding]:
+    """AUD001/AUD002 findings of ``role`` on ``g`` from its bad paths (none, one or both)."""
+    expected_owner = ctx.policy.expected_owner_role(g.ref)
+    writes = {p: x for p, x in bad.items() if p in WRITE}
+    cross = bool(writes) and not ctx.expected.hub_writes(hub, g.ref)
+    groups = [("AUD001", writes), ("AUD002", {p: x for p, x in bad.items() if p not in WRITE})] \
+        if cross else [("AUD002", bad)]
+    return [_finding(ctx, rule, g, role, hub, shown, expected_owner) for rule, shown in groups if shown]
 
 
 def _finding(ctx: AuditContext, rule: str, g: Governed, role: str, hub: str | None,
