@@ -9,8 +9,9 @@ of ``DO`` loops so 100,000 tables build in minutes. Then, in the same run and al
 
 * ``pg_dump --schema-only`` of the database: the baseline;
 * a fresh interpreter that imports the reader and calls ``read_catalog`` as a grant-less
-  role: wall time of the read itself, peak RSS of the process (``ru_maxrss``) and the RSS
-  the snapshot still holds once the read returned (RSS after minus RSS before the read);
+  role: wall time of the read itself, peak RSS of the process up to the end of the read
+  (``ru_maxrss``) and the memory of the snapshot's objects (``sys.getsizeof`` over every
+  object it reaches);
 * with ``--baseline-src DIR`` (``git archive main | tar -x -C DIR``), the same worker on
   the reader under ``DIR/src``, and whether both read the same snapshot.
 
@@ -33,10 +34,20 @@ AUDITOR_PASSWORD = "bench-catalog-pw"
 BATCH = 1_000
 
 WORKER = r"""
-import hashlib, json, resource, sys, time
+import gc, hashlib, json, resource, sys, time
 def rss_mib():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize() / 1048576
+def deep_mib(root):
+    seen, stack, total = set(), [root], 0
+    while stack:
+        o = stack.pop()
+        if id(o) in seen or isinstance(o, type) or type(o).__name__ in ("module", "function"):
+            continue
+        seen.add(id(o))
+        total += sys.getsizeof(o)
+        stack.extend(gc.get_referents(o))
+    return total / 1048576
 t0 = time.perf_counter()
 from ownaudit.catalog.reader import read_catalog
 t1 = time.perf_counter()
@@ -45,13 +56,15 @@ t2 = time.perf_counter()
 snap = read_catalog(sys.argv[1])
 t3 = time.perf_counter()
 after = rss_mib()
+maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+held = deep_mib(snap)
 doc = snap.to_dict()
 for key in ("taken_at", "query_count"):
     doc.pop(key, None)
 digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
 print(json.dumps({
     "import_s": t1 - t0, "read_s": t3 - t2, "rss_before_mib": before, "rss_after_mib": after,
-    "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "maxrss_mib": maxrss, "snapshot_mib": held,
     "queries": snap.query_count, "relations": len(snap.relations), "digest": digest,
 }))
 """
@@ -156,14 +169,15 @@ def main() -> int:
         for i, r in enumerate(results):
             print(
                 f"read_catalog {name:<8}: {r['read_s']:6.2f} s = {r['read_s'] / dumps[i]:.3f}x pg_dump, "
-                f"import {r['import_s']:.2f} s, snapshot holds {r['rss_after_mib'] - r['rss_before_mib']:6.1f} MiB, "
-                f"peak RSS {r['maxrss_mib']:6.1f} MiB, {r['relations']} relations, {r['queries']} queries"
+                f"import {r['import_s']:.2f} s, snapshot {r['snapshot_mib']:6.1f} MiB (objects), "
+                f"peak RSS of the read {r['maxrss_mib']:6.1f} MiB, {r['relations']} relations, {r['queries']} queries"
             )
     if "baseline" in runs:
         cur, base = runs["current"], runs["baseline"]
         for i in range(args.repeat):
             print(f"round {i + 1}: current / baseline read time {cur[i]['read_s'] / base[i]['read_s']:.3f}x, "
-                  f"peak RSS {cur[i]['maxrss_mib'] / base[i]['maxrss_mib']:.3f}x")
+                  f"peak RSS {cur[i]['maxrss_mib'] / base[i]['maxrss_mib']:.3f}x, "
+                  f"snapshot {cur[i]['snapshot_mib'] / base[i]['snapshot_mib']:.3f}x")
         same = {r["digest"] for r in cur + base}
         print("snapshots: " + ("identical" if len(same) == 1 else f"DIFFER ({sorted(same)})"))
     return 0

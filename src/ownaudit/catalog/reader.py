@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ownaudit.catalog import queries as Q
@@ -121,6 +121,13 @@ class _Runner:
         self.conn = conn
         self.params = params
         self.count = 0
+
+    def stream(self, query: str) -> Iterator[tuple[Any, ...]]:
+        """Rows one at a time: the big results never exist as a list of tuples next to the records."""
+        self.count += 1
+        with self.conn.cursor(binary=True) as cur:
+            cur.execute(query, self.params if "%(" in query else None)
+            yield from cur
 
     def rows(self, query: str) -> list[tuple[Any, ...]]:
         self.count += 1
@@ -235,17 +242,22 @@ def _build(run: _Runner) -> CatalogSnapshot:
 
     relations: list[RelationInfo] = []
     by_oid: dict[int, RelationInfo] = {}
-    rel_rows = run.rows(Q.RELATIONS)
     # Each distinct ACL is exploded on one row (its lowest OID); every row names it by that OID.
-    shared_acl = {acl_id: acl(text) for _, _, _, _, _, acl_id, text, *_ in rel_rows if text is not None}
-    for oid, nsp, name, kind, owner, acl_id, _, rls, forced, part, options, events, inh, srv in rel_rows:
+    shared_acl: dict[int, list[AclItem]] = {}
+    waiting: dict[int, list[RelationInfo]] = {}
+    for oid, nsp, name, kind, owner, acl_id, acl_text, rls, forced, part, options, events, inh, srv in run.stream(
+        Q.RELATIONS
+    ):
+        if acl_text is not None:
+            shared_acl[acl_id] = acl(acl_text)
+        items = shared_acl.get(acl_id)
         rel = RelationInfo(
             schema=same(nsp, nsp),
             name=name,
             oid=oid,
             relkind=same(kind, kind),
             owner=role(owner),
-            acl=list(shared_acl[acl_id]),
+            acl=list(items) if items is not None else [],
             rls_enabled=rls,
             rls_forced=forced,
             is_partition=part,
@@ -255,15 +267,19 @@ def _build(run: _Runner) -> CatalogSnapshot:
             inherits=list(inh or []),
             foreign_server=srv,
         )
+        if items is None:
+            waiting.setdefault(acl_id, []).append(rel)
         relations.append(rel)
         by_oid[oid] = rel
-    del rel_rows, shared_acl
+    for acl_id, rels in waiting.items():
+        for rel in rels:
+            rel.acl = list(shared_acl[acl_id])
+    del shared_acl, waiting
     relations.sort(key=_schema_and_name)
 
     unsorted: list[RelationInfo] = []
     typed: dict[int, list[tuple[RelationInfo, str]]] = {}
-    column_rows = run.rows(Q.COLUMNS)
-    for relid, name, num, typid, typ, notnull, ident, default, generated, cacl in column_rows:
+    for relid, name, num, typid, typ, notnull, ident, default, generated, cacl in run.stream(Q.COLUMNS):
         target = by_oid.get(relid)
         if target is None:
             continue
@@ -286,7 +302,6 @@ def _build(run: _Runner) -> CatalogSnapshot:
         if by_type is None:
             by_type = typed[typid] = []
         by_type.append((target, name))
-    del column_rows
     for rel in unsorted:
         rel.columns.sort(key=_attnum)
 
