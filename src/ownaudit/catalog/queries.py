@@ -145,16 +145,18 @@ LEFT JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
 # Columns of every relation read, with column grants (attacl NULL = no column grants, not defaults) and
 # the type's OID (for TYPES). Unsorted: the reader orders each relation's columns by attnum. A default
 # cannot name a column, so it is deparsed without the relation (three times cheaper); a generation
-# expression can, so it is deparsed with it.
+# expression can, so it is deparsed with it. pg_attrdef is looked up only for columns that have one.
 COLUMNS = f"""
 SELECT a.attrelid::int8, a.attname, a.attnum, a.atttypid::int8, format_type(a.atttypid, a.atttypmod),
        a.attnotnull, a.attidentity::text,
-       pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END), a.attgenerated::text,
+       CASE WHEN a.atthasdef THEN (
+         SELECT pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END)
+         FROM pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) END,
+       a.attgenerated::text,
        CASE WHEN a.attacl IS NULL THEN NULL ELSE {_acl_json("a.attacl")} END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {_user("n")}
 """
 
