@@ -132,6 +132,9 @@ def open_readonly(
             sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(int(statement_timeout_ms)))
         )
         conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(int(lock_timeout_ms))))
+        # The catalog queries of a large database cost past jit_above_cost; compiling them with LLVM
+        # takes longer than running them.
+        conn.execute("SET LOCAL jit = off")
         row = conn.execute(
             "SELECT current_user, r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user"
         ).fetchone()

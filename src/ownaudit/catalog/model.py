@@ -7,6 +7,9 @@ connection, so a saved snapshot audits offline exactly like the live database.
 Names are stored as in the catalog (unquoted); grantee ``PUBLIC`` is the string
 "PUBLIC" (grantee OID 0). ACLs are already exploded with NULL resolved to the
 owner's ``acldefault``.
+
+The record types have ``__slots__`` (a 100,000-table snapshot holds about a million of
+them); ``CatalogSnapshot`` itself keeps a ``__dict__`` for its lazily built indexes.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ RELKINDS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AclItem:
     """One exploded ACL entry: grantee got privilege from grantor (maybe WITH GRANT OPTION)."""
 
@@ -63,7 +66,7 @@ class ServerInfo:
         return self.version_num // 10000
 
 
-@dataclass
+@dataclass(slots=True)
 class RoleInfo:
     name: str
     oid: int
@@ -83,7 +86,7 @@ class RoleInfo:
         return frozenset(n for n in names if getattr(self, n))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MembershipInfo:
     """``member`` is a member of ``role``. Options are per grant on PG16+.
 
@@ -98,7 +101,7 @@ class MembershipInfo:
     set_option: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class SchemaInfo:
     name: str
     oid: int
@@ -106,7 +109,7 @@ class SchemaInfo:
     acl: list[AclItem] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class ColumnInfo:
     name: str
     attnum: int
@@ -118,7 +121,7 @@ class ColumnInfo:
     acl: list[AclItem] = field(default_factory=list)  # column grants (attacl), empty when none
 
 
-@dataclass
+@dataclass(slots=True)
 class RelationInfo:
     schema: str
     name: str
@@ -147,7 +150,7 @@ class RelationInfo:
         return RELKINDS.get(self.relkind, self.relkind)
 
 
-@dataclass
+@dataclass(slots=True)
 class PolicyInfo:
     """A row-level-security policy (pg_policy)."""
 
@@ -160,7 +163,7 @@ class PolicyInfo:
     with_check: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ForeignKeyInfo:
     name: str
     child: str  # "schema.table"
@@ -172,7 +175,7 @@ class ForeignKeyInfo:
     validated: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class FunctionInfo:
     schema: str
     name: str
@@ -193,7 +196,7 @@ class FunctionInfo:
         return f"{self.schema}.{self.name}({self.identity_args})"
 
 
-@dataclass
+@dataclass(slots=True)
 class TriggerInfo:
     table: str
     name: str
@@ -206,7 +209,7 @@ class TriggerInfo:
     constraint: str | None = None  # the constraint an internal trigger enforces
 
 
-@dataclass
+@dataclass(slots=True)
 class RuleInfo:
     table: str
     name: str
@@ -215,7 +218,7 @@ class RuleInfo:
     definition: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class CodeUseInfo:
     """A function that runs implicitly when a relation is touched (pg_depend).
 
@@ -232,7 +235,7 @@ class CodeUseInfo:
     expression: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class TypeInfo:
     """A user type (domain, enum, composite, range, base) used by relation columns."""
 
@@ -247,7 +250,7 @@ class TypeInfo:
         return f"{self.schema}.{self.name}"
 
 
-@dataclass
+@dataclass(slots=True)
 class EventTriggerInfo:
     name: str
     event: str
@@ -256,7 +259,7 @@ class EventTriggerInfo:
     enabled: str  # O origin, D disabled, R replica, A always
 
 
-@dataclass
+@dataclass(slots=True)
 class RoleSettingInfo:
     """``ALTER ROLE ... [IN DATABASE ...] SET`` / ``ALTER DATABASE ... SET`` (pg_db_role_setting).
 
@@ -269,7 +272,7 @@ class RoleSettingInfo:
     settings: list[str] = field(default_factory=list)  # "name=value"
 
 
-@dataclass
+@dataclass(slots=True)
 class ForeignServerInfo:
     """A foreign server; ``options`` holds only host, port and dbname (never credentials)."""
 
@@ -280,7 +283,7 @@ class ForeignServerInfo:
     acl: list[AclItem] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class UserMappingInfo:
     """A user mapping. Option values are never read; ``remote_user`` only when visible to the reader."""
 
@@ -291,7 +294,7 @@ class UserMappingInfo:
     options_visible: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class DefaultAclInfo:
     """ALTER DEFAULT PRIVILEGES entry: objects ``creator`` makes in ``schema`` (None = all)."""
 

@@ -12,6 +12,12 @@ Rules every query here follows (see issue 3, "Connection"):
   PUBLIC, and privilege names come from the server (PG17's MAINTAIN appears
   with no change here). Grantee/grantor OIDs are mapped to names in Python.
 * ``%(schemas)s`` is NULL (all user schemas) or a text[] of schema names.
+* Cheap per row: relations are read once (RELATIONS, COLUMNS); the queries of objects that hang
+  off a relation (policies, triggers, rules, foreign keys, sequence owners) return its OID and the
+  reader names it from the relations it already holds instead of joining pg_class again. Identical
+  ACLs are exploded once per query (most relations share a handful); rows come unsorted where the
+  reader sorts them (a wide server-side sort spills to disk). RELATION_NAMES names the few
+  relations outside the scope that a foreign key or an owned sequence points at.
 """
 
 from __future__ import annotations
@@ -33,6 +39,15 @@ def _acl_json(acl_expr: str) -> str:
 
 def _user(n: str) -> str:
     return f"{_USER_SCHEMA.format(n=n)} AND {_IN_SCHEMAS.format(n=n)}"
+
+
+def _rel_in_schemas(col: str) -> str:
+    """A relation OID column limited to ``%(schemas)s`` (folded away when it is NULL); the reader then keeps
+    only relations it read, which drops the system schemas."""
+    return (
+        f"(%(schemas)s::text[] IS NULL OR {col} IN (SELECT c.oid FROM pg_class c JOIN pg_namespace n"
+        " ON n.oid = c.relnamespace WHERE n.nspname = ANY(%(schemas)s::text[])))"
+    )
 
 
 # The server, the database, and the privilege vocabulary of this server version.
@@ -89,49 +104,60 @@ WHERE {_USER_SCHEMA.format(n="n")} AND ({_IN_SCHEMAS.format(n="n")} OR n.nspname
 ORDER BY n.nspname
 """
 
-_RELATION_ACL = _acl_json(
-    "coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner))"
-)
-
 # Tables, partitioned tables, views, materialized views, foreign tables and sequences.
 # pg_relation_is_updatable(oid, false): auto-updatable without INSTEAD OF triggers (needs no privilege).
+# ACLs: ``acl_id`` is the lowest OID with the same (defaulted) ACL; only that row carries the exploded ACL.
+# ``parents`` lists every pg_inherits parent in inhseqno order (a partition has one: its parent).
+# The outer SELECT keeps the statement a plain SELECT (a WITH inside a subquery cannot modify data).
 RELATIONS = f"""
-SELECT c.oid::int8, n.nspname, c.relname, c.relkind::text, c.relowner::int8,
-       {_RELATION_ACL},
-       c.relrowsecurity, c.relforcerowsecurity, c.relispartition,
-       (SELECT pn.nspname || '.' || p.relname
-          FROM pg_inherits i
-          JOIN pg_class p ON p.oid = i.inhparent
-          JOIN pg_namespace pn ON pn.oid = p.relnamespace
-         WHERE i.inhrelid = c.oid AND c.relispartition
-         LIMIT 1) AS parent,
-       coalesce(c.reloptions, '{{}}'::text[]),
-       CASE WHEN c.relkind = 'v' THEN pg_relation_is_updatable(c.oid, false) ELSE 0 END AS updatable_events,
-       ARRAY(SELECT pn.nspname || '.' || p.relname
-               FROM pg_inherits i
-               JOIN pg_class p ON p.oid = i.inhparent
-               JOIN pg_namespace pn ON pn.oid = p.relnamespace
-              WHERE i.inhrelid = c.oid
-              ORDER BY i.inhseqno) AS inherits,
-       (SELECT fs.srvname FROM pg_foreign_table ft JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
-         WHERE ft.ftrelid = c.oid) AS foreign_server
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND {_user("n")}
-ORDER BY n.nspname, c.relname
+SELECT * FROM (
+WITH r AS MATERIALIZED (
+  SELECT c.oid, n.nspname, c.relname, c.relkind, c.relowner,
+         coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl,
+         c.relrowsecurity, c.relforcerowsecurity, c.relispartition, c.reloptions
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND {_user("n")}
+), acls AS (
+  SELECT r.acl, min(r.oid) AS first FROM r GROUP BY r.acl
+)
+SELECT r.oid::int8, r.nspname, r.relname, r.relkind::text, r.relowner::int8,
+       acls.first::int8 AS acl_id, CASE WHEN acls.first = r.oid THEN {_acl_json("r.acl")} END,
+       r.relrowsecurity, r.relforcerowsecurity, r.relispartition,
+       coalesce(r.reloptions, '{{}}'::text[]),
+       CASE WHEN r.relkind = 'v' THEN pg_relation_is_updatable(r.oid, false) ELSE 0 END AS updatable_events,
+       i.parents,
+       fs.srvname
+FROM r
+JOIN acls ON acls.acl = r.acl
+LEFT JOIN (
+  SELECT i.inhrelid, array_agg(pn.nspname || '.' || p.relname ORDER BY i.inhseqno) AS parents
+  FROM pg_inherits i
+  JOIN pg_class p ON p.oid = i.inhparent
+  JOIN pg_namespace pn ON pn.oid = p.relnamespace
+  GROUP BY i.inhrelid
+) i ON i.inhrelid = r.oid
+LEFT JOIN pg_foreign_table ft ON ft.ftrelid = r.oid
+LEFT JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
+) relations
 """
 
-# Columns of every relation read, with column grants (attacl NULL = no column grants, not defaults).
+# Columns of every relation read, with column grants (attacl NULL = no column grants, not defaults) and
+# the type's OID (for TYPES). Unsorted: the reader orders each relation's columns by attnum. A default
+# cannot name a column, so it is deparsed without the relation (three times cheaper); a generation
+# expression can, so it is deparsed with it. pg_attrdef is looked up only for columns that have one.
 COLUMNS = f"""
-SELECT a.attrelid::int8, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       a.attidentity::text, pg_get_expr(ad.adbin, ad.adrelid), a.attgenerated::text,
+SELECT a.attrelid::int8, a.attname, a.attnum, a.atttypid::int8, format_type(a.atttypid, a.atttypmod),
+       a.attnotnull, a.attidentity::text,
+       CASE WHEN a.atthasdef THEN (
+         SELECT pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END)
+         FROM pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) END,
+       a.attgenerated::text,
        CASE WHEN a.attacl IS NULL THEN NULL ELSE {_acl_json("a.attacl")} END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND {_user("n")}
-ORDER BY a.attrelid, a.attnum
 """
 
 # The relations each view / materialized view reads (its _RETURN rule's dependencies).
@@ -147,48 +173,43 @@ JOIN pg_namespace sn ON sn.oid = s.relnamespace
 WHERE r.rulename = '_RETURN' AND v.relkind IN ('v', 'm') AND {_user("n")}
 """
 
-# Sequences owned by a column: serial (deptype 'a', OWNED BY) and identity (deptype 'i').
-SEQUENCE_OWNERS = f"""
-SELECT d.objid::int8, tn.nspname, t.relname, a.attname, d.deptype::text
-FROM pg_depend d
-JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-JOIN pg_namespace n ON n.oid = s.relnamespace
-JOIN pg_class t ON t.oid = d.refobjid
-JOIN pg_namespace tn ON tn.oid = t.relnamespace
-JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
-WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-  AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0 AND {_user("n")}
+# Sequences owned by a column: serial (deptype 'a', OWNED BY) and identity (deptype 'i'), from
+# pg_sequence (one row per sequence) into pg_depend's index; the reader keeps the sequences it read.
+SEQUENCE_OWNERS = """
+SELECT d.objid::int8, d.refobjid::int8, d.refobjsubid::int4, d.deptype::text
+FROM pg_sequence s
+JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid AND d.objsubid = 0
+WHERE d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
 """
 
-# Row-level-security policies; polroles {{0}} means PUBLIC.
+# Row-level-security policies; polroles {0} means PUBLIC. The reader names the table.
 POLICIES = f"""
-SELECT n.nspname, c.relname, p.polname, p.polcmd::text, p.polpermissive,
+SELECT p.polrelid::int8, p.polname, p.polcmd::text, p.polpermissive,
        ARRAY(SELECT x::int8 FROM unnest(p.polroles) x),
        pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
 FROM pg_policy p
-JOIN pg_class c ON c.oid = p.polrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE {_user("n")}
-ORDER BY n.nspname, c.relname, p.polname
+WHERE {_rel_in_schemas("p.polrelid")}
 """
 
-# Foreign keys whose child or parent is in scope; clones on partitions (conparentid <> 0) are skipped.
-FOREIGN_KEYS = f"""
-SELECT con.conname, cn.nspname, c.relname,
-       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
-             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord),
-       pn.nspname, p.relname,
-       ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
-             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord),
+# Foreign keys (clones on partitions, conparentid <> 0, are skipped) with the column numbers of both
+# sides; the reader names them and keeps those whose child or parent it read.
+FOREIGN_KEYS = """
+SELECT con.conname, con.conrelid::int8, con.conkey::int4[], con.confrelid::int8, con.confkey::int4[],
        con.confdeltype::text, con.confupdtype::text, con.convalidated
 FROM pg_constraint con
-JOIN pg_class c ON c.oid = con.conrelid
-JOIN pg_namespace cn ON cn.oid = c.relnamespace
-JOIN pg_class p ON p.oid = con.confrelid
-JOIN pg_namespace pn ON pn.oid = p.relnamespace
 WHERE con.contype = 'f' AND con.conparentid = 0
-  AND ({_user("cn")} OR {_user("pn")})
-ORDER BY cn.nspname, c.relname, con.conname
+"""
+
+# Relations outside the scope that a foreign key or an owned sequence points at (%(relids)s), with
+# their column names by number.
+RELATION_NAMES = """
+SELECT c.oid::int8, n.nspname, c.relname,
+       ARRAY(SELECT a.attnum::int4 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 ORDER BY 1),
+       ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0
+             ORDER BY a.attnum)
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.oid = ANY(%(relids)s::int8[]::oid[])
 """
 
 
@@ -222,32 +243,26 @@ FUNCTIONS_LEGACY = _functions("p.prosrc")
 
 # User triggers (constraint/internal triggers excluded); tgtype bits are decoded in Python.
 TRIGGERS = f"""
-SELECT n.nspname, c.relname, t.tgname,
+SELECT t.tgrelid::int8, t.tgname,
        pn.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
        t.tgenabled::text, t.tgtype::int
 FROM pg_trigger t
-JOIN pg_class c ON c.oid = t.tgrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
-WHERE NOT t.tgisinternal AND {_user("n")}
-ORDER BY n.nspname, c.relname, t.tgname
+WHERE NOT t.tgisinternal AND {_rel_in_schemas("t.tgrelid")}
 """
 
 # A constraint's own triggers (foreign-key enforcement) that are NOT enabled: ALTER TABLE ... DISABLE
 # TRIGGER ALL switches referential integrity off without dropping the constraint.
 DISABLED_INTERNAL_TRIGGERS = f"""
-SELECT n.nspname, c.relname, t.tgname,
+SELECT t.tgrelid::int8, t.tgname,
        pn.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
        t.tgenabled::text, t.tgtype::int, con.conname
 FROM pg_trigger t
-JOIN pg_class c ON c.oid = t.tgrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_proc p ON p.oid = t.tgfoid
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
 LEFT JOIN pg_constraint con ON con.oid = t.tgconstraint
-WHERE t.tgisinternal AND t.tgenabled <> 'O' AND {_user("n")}
-ORDER BY n.nspname, c.relname, t.tgname
+WHERE t.tgisinternal AND t.tgenabled <> 'O' AND {_rel_in_schemas("t.tgrelid")}
 """
 
 # Functions that run implicitly when a relation is touched, from pg_depend: column defaults and
@@ -301,22 +316,17 @@ WHERE {_USER_SCHEMA.format(n="pn")}
 ORDER BY 1, 2, 3, 4, 6
 """
 
-# User types (domains, enums, composite types that are not a table's row type, ranges, base types) that
-# columns of the relations read use, directly or as arrays, with their owners.
+# User types (domains, enums, composite types that are not a table's row type, ranges, base types) among
+# the types of the columns read (%(typids)s, from COLUMNS; an array counts as its element type), with
+# their owners. The reader attaches the columns.
 TYPES = f"""
-SELECT tn.nspname, t.typname, t.typtype::text, t.typowner::int8,
-       array_agg(DISTINCT cn.nspname || '.' || c.relname || '.' || a.attname)
-FROM pg_attribute a
-JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-JOIN pg_namespace cn ON cn.oid = c.relnamespace
-JOIN pg_type at ON at.oid = a.atttypid
+SELECT at.oid::int8, tn.nspname, t.typname, t.typtype::text, t.typowner::int8
+FROM pg_type at
 JOIN pg_type t ON t.oid = CASE WHEN at.typcategory = 'A' AND at.typelem <> 0 THEN at.typelem ELSE at.oid END
 JOIN pg_namespace tn ON tn.oid = t.typnamespace
 LEFT JOIN pg_class tr ON tr.oid = t.typrelid
-WHERE a.attnum > 0 AND NOT a.attisdropped AND {_user("cn")} AND {_USER_SCHEMA.format(n="tn")}
+WHERE at.oid = ANY(%(typids)s::int8[]::oid[]) AND {_USER_SCHEMA.format(n="tn")}
   AND (t.typrelid = 0 OR tr.relkind = 'c')
-GROUP BY tn.nspname, t.typname, t.typtype, t.typowner
-ORDER BY 1, 2
 """
 
 # Event triggers (only a superuser can create them; the function they call may be owned by anyone).
@@ -361,12 +371,9 @@ ORDER BY 1, 2
 
 # Rewrite rules other than a view's own _RETURN rule.
 RULES = f"""
-SELECT n.nspname, c.relname, r.rulename, r.ev_type::text, r.is_instead, pg_get_ruledef(r.oid)
+SELECT r.ev_class::int8, r.rulename, r.ev_type::text, r.is_instead, pg_get_ruledef(r.oid)
 FROM pg_rewrite r
-JOIN pg_class c ON c.oid = r.ev_class
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE r.rulename <> '_RETURN' AND {_user("n")}
-ORDER BY n.nspname, c.relname, r.rulename
+WHERE r.rulename <> '_RETURN' AND {_rel_in_schemas("r.ev_class")}
 """
 
 # ALTER DEFAULT PRIVILEGES entries; namespace 0 = all schemas (replaces the built-in default).
