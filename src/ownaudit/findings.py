@@ -6,11 +6,17 @@ so run-to-run comparison and SARIF fingerprints stay stable when wording changes
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+
+
+def _fingerprint(key: str) -> str:
+    """SARIF/JSON fingerprint of a finding's identity (hashlib loads OpenSSL: imported when first needed)."""
+    import hashlib
+
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 class Severity(str, Enum):
@@ -161,7 +167,7 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        return hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:32]
+        return _fingerprint(self.key)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON record, built field by field (no deep copies); aggregated ones add their objects."""
@@ -183,7 +189,7 @@ class Finding:
     @staticmethod
     def detail_dict(d: ObjectDetail, key: str) -> dict[str, Any]:
         return {"object": d.object, "key": key,
-                "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
+                "fingerprint": _fingerprint(key),
                 "message": d.message, "evidence": list(d.evidence), "fix_sql": d.fix_sql,
                 "location": d.location.to_dict() if d.location else None}
 

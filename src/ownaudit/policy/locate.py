@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 
 from ownaudit.errors import UsageError
@@ -92,25 +91,26 @@ def tool_config(start: Path | None = None) -> tuple[dict[str, object], Path | No
     return table, pyproject
 
 
+def _shipped(name: str) -> Path:
+    """``name`` as shipped inside the installed package, else in the source checkout's ``policy/``.
+
+    A plain path next to this module (what ``importlib.resources`` answers for a
+    package on disk), so the hook's common path does not load the resources machinery.
+    """
+    here = Path(__file__).resolve()
+    installed = here.parents[1] / "_policy" / name
+    if installed.is_file():
+        return installed
+    return here.parents[3] / "policy" / name
+
+
 def shipped_policy_path() -> Path:
     """The policy shipped with the package (or the source checkout's policy/ in development)."""
-    try:
-        res = resources.files("ownaudit") / "_policy" / "ownership.yaml"
-        if res.is_file():
-            return Path(str(res))
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover
-        pass
-    return Path(__file__).resolve().parents[3] / "policy" / "ownership.yaml"
+    return _shipped("ownership.yaml")
 
 
 def shipped_schema_path() -> Path:
-    try:
-        res = resources.files("ownaudit") / "_policy" / "ownership.schema.json"
-        if res.is_file():
-            return Path(str(res))
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover
-        pass
-    return Path(__file__).resolve().parents[3] / "policy" / "ownership.schema.json"
+    return _shipped("ownership.schema.json")
 
 
 def policy_source(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> tuple[Path, str]:
