@@ -40,7 +40,8 @@ def hub(tmp_path: Path) -> Path:
     r = tmp_path / "hub"
     (r / "db").mkdir(parents=True)
     (r / "app").mkdir()
-    (r / "db" / "001.sql").write_text("INSERT INTO outreach.people VALUES (1);\nUPDATE cl.company_identity SET a = 1;\n")
+    (r / "db" / "001.sql").write_text("INSERT INTO outreach.people VALUES (1);\n"
+                                      "UPDATE cl.company_identity SET a = 1;\n")
     (r / "app" / "q.py").write_text('def f(cur):\n    cur.execute("DELETE FROM outreach.people WHERE id = %s", (1,))\n')
     (r / "app" / "q.ts").write_text("export const q = (db) => db.query('UPDATE cl.company_identity SET a = 1');\n")
     (r / "pyproject.toml").write_text('[tool.ownaudit]\nhub = "hub-out"\npolicy = "ownership.yaml"\n')
@@ -104,3 +105,19 @@ def test_main_gives_an_in_process_caller_its_collector_back(hub: Path, monkeypat
             main(args)
         assert gc.isenabled()
         assert gc.get_freeze_count() == 0
+
+
+def test_a_lazy_pattern_answers_as_the_compiled_one_and_compiles_only_when_used() -> None:
+    import re
+
+    from ownaudit.lazyre import LazyPattern
+
+    lazy = LazyPattern(r"(?P<k>pass\w*)\s*=\s*(?P<v>\w+)", re.IGNORECASE)
+    assert lazy._compiled is None  # importing a module that defines it compiles nothing
+    rx = re.compile(lazy.pattern, re.IGNORECASE)
+    text = "host=x PASSWORD = s3cret password=two"
+    assert lazy.search(text).group("v") == rx.search(text).group("v") == "s3cret"  # type: ignore[union-attr]
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in rx.finditer(text)]
+    assert lazy.sub(r"\g<k>=****", text) == rx.sub(r"\g<k>=****", text) == "host=x PASSWORD=**** password=****"
+    assert lazy.match(text) is None and lazy.fullmatch("pass=1") is not None and lazy.flags == rx.flags
+    assert lazy.findall(text) == rx.findall(text) and lazy.split(text) == rx.split(text)
