@@ -222,9 +222,12 @@ def _sub(*args: str, src: str | None = None) -> dict[str, float]:
 
 def _walls(cmds: dict[str, list[str]], cwd: Path, env: dict[str, str], runs: int) -> dict[str, float]:
     """Median wall time of each command, the commands interleaved run by run (a shared machine's load
-    falls on all of them alike), after one warm-up run each."""
+    falls on all of them alike), after one warm-up run each; a hook that did not lint is an error, never
+    a fast figure."""
     for cmd in cmds.values():
-        subprocess.run(cmd, cwd=cwd, capture_output=True, check=False, env=env)
+        out = subprocess.run(cmd, cwd=cwd, capture_output=True, check=False, env=env)
+        if "lint" in cmd and (out.returncode not in (0, 1) or b"ownaudit lint:" not in out.stdout):
+            raise RuntimeError(f"{' '.join(cmd)} did not lint: {out.stdout!r} {out.stderr!r}")
     times: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(runs):
         for key, cmd in cmds.items():
