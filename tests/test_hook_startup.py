@@ -22,6 +22,7 @@ NOT_FOR_SQL_AND_PYTHON = (
     "tree_sitter", "tree_sitter_javascript", "tree_sitter_typescript", "ownaudit.lint.extract_js",
     "ownaudit.lint.templates", "jinja2", "ownaudit.lint.routines", "jsonschema", "psycopg", "rich",
     "yaml", "hashlib", "ownaudit.report.history", "ownaudit.report.jsondoc", "ownaudit.safewrite",
+    "ownaudit.lint.bodies",  # the commit below has no function body or DO block
 )
 
 PROBE = """
