@@ -13,7 +13,9 @@ Prints, each ratio measured in the same run on the same machine:
 
 ``--before SRC`` runs every lint measurement a second time with another
 checkout's ``src`` (e.g. the main branch) so before/after come from one run.
-Usage: ``python bench/bench_lint.py [--statements N] [--repo DIR] [--before SRC] [--keep DIR]``.
+The hook is measured as a user gets it: a regular install in a venv of its own (see ``_hook``).
+Usage: ``python bench/bench_lint.py [--statements N] [--repo DIR] [--before SRC] [--keep DIR]
+[--hook-only] [--hook-runs N] [--hook-source] [--pre-commit]``.
 """
 
 from __future__ import annotations
@@ -218,15 +220,78 @@ def _sub(*args: str, src: str | None = None) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _wall(cmd: list[str], cwd: Path, env: dict[str, str], runs: int = 9) -> float:
-    """Median wall time after one warm-up run (which writes the bytecode cache, as an install would)."""
-    subprocess.run(cmd, cwd=cwd, capture_output=True, check=False, env=env)
-    times = []
+def _walls(cmds: dict[str, list[str]], cwd: Path, env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median wall time of each command, the commands interleaved run by run (a shared machine's load
+    falls on all of them alike), after one warm-up run each; a hook that did not lint is an error, never
+    a fast figure."""
+    for cmd in cmds.values():
+        out = subprocess.run(cmd, cwd=cwd, capture_output=True, check=False, env=env)
+        if "lint" in cmd and (out.returncode not in (0, 1) or b"ownaudit lint:" not in out.stdout):
+            raise RuntimeError(f"{' '.join(cmd)} did not lint: {out.stdout!r} {out.stderr!r}")
+    times: dict[str, list[float]] = {k: [] for k in cmds}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, capture_output=True, check=False, env=env)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for key, cmd in cmds.items():
+            t0 = time.perf_counter()
+            subprocess.run(cmd, cwd=cwd, capture_output=True, check=False, env=env)
+            times[key].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def _project_copy(root: Path, dest: Path) -> Path:
+    """The project's files (tracked and new, not ignored) copied to ``dest``: what a release would hold."""
+    if (root / ".git").exists():
+        listed = subprocess.run(["git", "-C", str(root), "ls-files", "-co", "--exclude-standard", "-z"],
+                                capture_output=True, check=True).stdout.decode().split("\0")
+        for rel in filter(None, listed):
+            src = root / rel
+            if src.is_file():
+                (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dest / rel)
+    else:
+        shutil.copytree(root, dest, ignore=shutil.ignore_patterns(".venv", "__pycache__"))
+    return dest
+
+
+def _installed(project: Path, venv: Path) -> Path:
+    """A regular (non-editable) install of ``project`` into a new venv, as pre-commit makes one:
+    pip builds the wheel and compiles every module's bytecode at install time."""
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(project)], check=True,
+                   capture_output=True)
+    return venv / "bin"
+
+
+def _pre_commit_env(project: Path, hub: Path, home: Path, files: list[str], env: dict[str, str]) -> Path | None:
+    """Run the hook once through real pre-commit (``project`` as the hook repository at a local tag) and
+    return the bin directory of the environment pre-commit installed for it (None without pre-commit)."""
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
+    if pre_commit is None:
+        return None
+    git_env = {**env, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.test",
+               "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.test"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "release"],
+                 ["tag", "-a", "v0.0.0-bench", "-m", "bench"]):
+        subprocess.run(["git", *args], cwd=project, env=git_env, check=True, capture_output=True)
+    (hub / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {project}\n    rev: v0.0.0-bench\n    hooks:\n      - id: ownaudit-lint\n"
+    )
+    if not (hub / ".git").exists():
+        subprocess.run(["git", "init", "-q"], cwd=hub, env=git_env, check=True, capture_output=True)
+    subprocess.run(["git", "add", "-A"], cwd=hub, env=git_env, check=True, capture_output=True)
+    run = subprocess.run([pre_commit, "run", "--files", *files], cwd=hub, capture_output=True, text=True,
+                         env={**env, "PRE_COMMIT_HOME": str(home)})
+    if "ownaudit lint" not in run.stdout:
+        raise RuntimeError(f"pre-commit did not run the hook: {run.stdout}{run.stderr}")
+    (envdir,) = home.glob("repo*/py_env-*")
+    return envdir / "bin"
+
+
+def _pyc_count(bin_dir: Path) -> tuple[int, int]:
+    """(modules, modules with bytecode) of the ownaudit package installed next to ``bin_dir``."""
+    (pkg,) = bin_dir.parent.glob("lib/python*/site-packages/ownaudit")
+    sources = list(pkg.rglob("*.py"))
+    compiled = [p for p in sources if any((p.parent / "__pycache__").glob(p.stem + ".*.pyc"))]
+    return len(sources), len(compiled)
 
 
 def _sql_only(root: Path) -> Path:
@@ -257,6 +322,77 @@ def _hook_files(repo: Path) -> tuple[list[Path], int]:
     return files, n
 
 
+def _hook(a: argparse.Namespace, tmp: Path, versions: list[tuple[str, str | None]]) -> None:
+    """The pre-commit hook on 5 files vs ``python -c "import sqlglot"`` in the same interpreter, the runs
+    interleaved. As a user gets it (default): a regular install in its own venv, the way pre-commit
+    installs a hook (bytecode compiled by pip), with this environment's PYTHONDONTWRITEBYTECODE left as
+    it is; with ``--pre-commit`` also through real pre-commit. ``--hook-source`` adds the source tree
+    (an editable checkout) with a bytecode cache, since PYTHONDONTWRITEBYTECODE would otherwise make
+    every run recompile ownaudit."""
+    files, hook_statements = _hook_files(tmp / "repo")
+    rel = [str(f.relative_to(tmp / "repo")) for f in files]
+    args = ["lint", "-q", "--fail-on", "critical", *rel]
+    env = dict(os.environ)
+    env["OWNAUDIT_CACHE_DIR"] = str(tmp / "cache")
+    here = Path(__file__).resolve().parents[1]
+    projects = {label: (Path(src).resolve().parent if src else here) for label, src in versions}
+
+    def report(kind: str, times: dict[str, float], bare: float) -> None:
+        for label, hook in times.items():
+            print(f"[{label}] hook on 5 files ({hook_statements} statements), {kind}: {hook * 1000:.0f} ms vs "
+                  f"python -c 'import sqlglot' {bare * 1000:.0f} ms  ratio {hook / bare:.2f}x (target <= 1.3)")
+
+    if a.hook_source:
+        src_env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        src_env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        cmds = {"bare": [sys.executable, "-c", "import sqlglot"]}
+        for label, project in projects.items():
+            cmds[label] = ["env", f"PYTHONPATH={project / 'src'}", sys.executable, "-m", "ownaudit.cli", *args]
+        t = _walls(cmds, tmp / "repo", src_env, a.hook_runs)
+        report("source tree + bytecode cache", t, t.pop("bare"))
+
+    bins: dict[str, Path] = {}
+    for label, project in projects.items():
+        copy = _project_copy(project, tmp / f"project-{label}")
+        bins[label] = _installed(copy, tmp / f"venv-{label}")
+        n, c = _pyc_count(bins[label])
+        print(f"[{label}] regular install: {c} of {n} ownaudit modules have bytecode "
+              f"(PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})")
+    cmds = {f"bare-{k}": [str(b / "python"), "-c", "import sqlglot"] for k, b in bins.items()}
+    cmds.update({k: [str(b / "ownaudit"), *args] for k, b in bins.items()})
+    t = _walls(cmds, tmp / "repo", env, a.hook_runs)
+    for label in projects:  # each against the baseline of its own venv
+        report("regular install, baseline in the same venv", {label: t[label]}, t[f"bare-{label}"])
+
+    if a.pre_commit:
+        pc_bins: dict[str, Path] = {}
+        for label, project in projects.items():
+            hub = tmp / f"hub-{label}"
+            shutil.copytree(tmp / "repo" / "staged", hub / "staged")
+            shutil.copy(tmp / "repo" / "pyproject.toml", hub / "pyproject.toml")
+            got = _pre_commit_env(_project_copy(project, tmp / f"pc-project-{label}"), hub, tmp / f"pc-{label}",
+                                  rel, env)
+            if got is None:
+                print("pre-commit is not installed: no pre-commit measurement")
+                return
+            pc_bins[label] = got
+            n, c = _pyc_count(got)
+            print(f"[{label}] pre-commit's environment: {c} of {n} ownaudit modules have bytecode")
+        cmds = {f"bare-{k}": [str(b / "python"), "-c", "import sqlglot"] for k, b in pc_bins.items()}
+        cmds.update({k: [str(b / "ownaudit"), *args] for k, b in pc_bins.items()})
+        t = _walls(cmds, tmp / "repo", env, a.hook_runs)
+        pc = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or "pre-commit"
+        whole: dict[str, float] = {}
+        for label in pc_bins:
+            penv = {**env, "PRE_COMMIT_HOME": str(tmp / f"pc-{label}")}
+            whole[label] = _walls({label: [pc, "run", "--files", *rel]}, tmp / f"hub-{label}", penv,
+                                  max(3, a.hook_runs // 3))[label]
+        for label in pc_bins:
+            report("pre-commit's environment, baseline in the same venv", {label: t[label]}, t[f"bare-{label}"])
+            print(f"[{label}] the whole `pre-commit run --files` (git, pre-commit itself, the hook): "
+                  f"{whole[label] * 1000:.0f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--statements", type=int, default=20_000)
@@ -264,6 +400,12 @@ def main() -> None:
     ap.add_argument("--repo-hub", default=HUB, help="the hub of --repo in the shipped policy")
     ap.add_argument("--before", default=None, help="another checkout's src/ to measure as 'before'")
     ap.add_argument("--keep", default=None, help="build the corpus in DIR and keep it")
+    ap.add_argument("--hook-only", action="store_true", help="measure only the pre-commit hook")
+    ap.add_argument("--hook-runs", type=int, default=15, help="interleaved runs per hook measurement")
+    ap.add_argument("--hook-source", action="store_true",
+                    help="also measure the hook from the source tree (an editable checkout)")
+    ap.add_argument("--pre-commit", action="store_true",
+                    help="also measure the hook in the environment real pre-commit installs for it")
     ap.add_argument("--phase", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--arg", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--arg2", default=None, help=argparse.SUPPRESS)
@@ -284,6 +426,11 @@ def main() -> None:
         shutil.rmtree(tmp)
     versions = [("after", None)] + ([("before", a.before)] if a.before else [])
     try:
+        if a.hook_only:
+            (tmp / "repo").mkdir(parents=True)
+            (tmp / "repo" / "pyproject.toml").write_text(f'[tool.ownaudit]\nhub = "{HUB}"\n')
+            _hook(a, tmp, versions)
+            return
         stmts = build_corpus(tmp / "repo", a.statements)
         sql_root = _sql_only(tmp / "repo")
         sql_stmts = []
@@ -323,24 +470,7 @@ def main() -> None:
                     f"[{label}] whole repository, 1 job: {r['seconds']:.2f} s ({r['findings']:.0f} findings)  "
                     f"ratio {rraw['seconds'] / r['seconds']:.2f}x raw (target >= 0.5)"
                 )
-        files, hook_statements = _hook_files(tmp / "repo")
-        exe = [sys.executable, "-m", "ownaudit.cli", "lint", "-q", "--fail-on", "critical"]
-        exe += [str(f.relative_to(tmp / "repo")) for f in files]
-        # An installed hook runs from compiled bytecode (pip compiles on install); a source checkout
-        # with PYTHONDONTWRITEBYTECODE would recompile ownaudit on every run, so give both runs a cache.
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-        env["OWNAUDIT_CACHE_DIR"] = str(tmp / "cache")
-        bare = _wall([sys.executable, "-c", "import sqlglot"], tmp / "repo", env)
-        for label, src in versions:
-            e2 = dict(env)
-            if src:
-                e2["PYTHONPATH"] = src
-            hook = _wall(exe, tmp / "repo", e2)
-            print(
-                f"[{label}] hook on 5 files ({hook_statements} statements): {hook * 1000:.0f} ms vs "
-                f"python -c 'import sqlglot': {bare * 1000:.0f} ms  ratio {hook / bare:.2f}x (target <= 1.3)"
-            )
+        _hook(a, tmp, versions)
     finally:
         if not a.keep:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -7,6 +7,7 @@ jsonschema. Every ``OwnauditError`` becomes one line on stderr and its exit code
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -41,9 +42,16 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         entry = COMMANDS.get(cmd_name)
-        if entry is None or not _module_exists(entry[0]):
+        if entry is None:
             return None
-        module = importlib.import_module(entry[0])
+        try:  # one import, no separate search of the path first: the hook pays for every lookup
+            module = importlib.import_module(entry[0])
+        except ModuleNotFoundError as exc:
+            if exc.name != entry[0]:
+                raise
+            return None
+        if cmd_name not in MANAGES_COLLECTOR:
+            resume_collector()
         cmd = getattr(module, entry[1])
         assert isinstance(cmd, click.Command)
         return cmd
@@ -110,13 +118,50 @@ def _interrupted() -> None:
     sys.exit(EXIT_INTERRUPTED)
 
 
+# Commands that call ``resume_collector`` themselves once they know how much they will allocate.
+MANAGES_COLLECTOR = frozenset({"lint"})
+
+
+def resume_collector() -> None:
+    """Turn the cyclic garbage collector back on after start-up (see ``main``).
+
+    ``gc.freeze`` first moves everything start-up created (modules, classes,
+    the policy) out of the collector's sight, so later collections do not
+    walk it again and again.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        _Collector.frozen = True
+        gc.enable()
+
+
+class _Collector:
+    frozen = False  # resume_collector froze the start-up objects; main unfreezes them on the way out
+
+
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: run click, turning every expected error into one line and an exit code."""
+    """Entry point: run click, turning every expected error into one line and an exit code.
+
+    Start-up (importing click, a command, sqlglot and the linter, loading the
+    policy) allocates hundreds of thousands of long-lived objects and no
+    garbage worth collecting, yet the collector would walk them again and
+    again: it stays off until the command resumes it (every command but
+    ``lint`` right after its import; ``lint`` once it knows its input is
+    more than a commit's few files, see ``commands.lint``).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
     _install_interrupt_handler()
     try:
         return _main(argv)
     except KeyboardInterrupt:
         _interrupted()
+    finally:  # an in-process caller (tests, an embedding program) gets its collector back as it was
+        if _Collector.frozen:
+            gc.unfreeze()
+            _Collector.frozen = False
+        if collecting:
+            gc.enable()
 
 
 def _main(argv: list[str] | None) -> Any:

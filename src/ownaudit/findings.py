@@ -6,11 +6,17 @@ so run-to-run comparison and SARIF fingerprints stay stable when wording changes
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+
+
+def _fingerprint(key: str) -> str:
+    """SARIF/JSON fingerprint of a finding's identity (hashlib loads OpenSSL: imported when first needed)."""
+    import hashlib
+
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 class Severity(str, Enum):
@@ -188,7 +194,7 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        return hashlib.sha256(self.key.encode("utf-8")).hexdigest()[:32]
+        return _fingerprint(self.key)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON record, built field by field (no deep copies); aggregated ones add their objects."""
@@ -214,7 +220,7 @@ class Finding:
     def detail_dict(d: ObjectDetail, key: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
         """One object's record; with ``template``, only the fields its rendering does not reproduce."""
         out: dict[str, Any] = {"object": d.object, "key": key,
-                               "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]}
+                               "fingerprint": _fingerprint(key)}
         if template is None or render_template(template["message"], d.object) != d.message:
             out["message"] = d.message
         if template is None or [render_template(e, d.object) for e in template["evidence"]] != list(d.evidence):

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ownaudit.lint import bodies
 from ownaudit.lint.names import is_placeholder, parse_search_path
 from ownaudit.lint.operations import (
     DDL,
@@ -132,6 +131,8 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
     if first == "ALTER" and second == "DEFAULT":
         return _default_privileges(ctx)
     if first == "DO":
+        from ownaudit.lint import bodies  # function-body analysis: loaded when a body appears
+
         return bodies.do_block(ctx)
     if first == "SET":
         return _set(ctx)
@@ -180,6 +181,8 @@ def analyze_tokens(ctx: Context, *, before_parse: bool) -> list[Operation] | Non
         )
         obj = toks[i].up if i < len(toks) else ""
         if obj in ("FUNCTION", "PROCEDURE") and first == "CREATE":
+            from ownaudit.lint import bodies
+
             return bodies.create_function(ctx, i)
         if obj in ("POLICY", "TRIGGER", "RULE") and first != "COMMENT":
             return _on_table(ctx, i, f"{first} {obj}")

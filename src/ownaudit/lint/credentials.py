@@ -30,45 +30,47 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from ownaudit.lazyre import LazyPattern
+
 _QUOTE_END = "'\"`"
-_URI = re.compile(
+_URI = LazyPattern(
     r"\b(?P<scheme>postgres(?:ql)?(?:\+[a-z0-9_]+)?)://"
     r"(?:(?P<user>[^:/@\s'\"`?#]*)(?::(?P<pw>[^@\s'\"`]*))?@)?"
     r"(?P<host>[^\s'\"`/?#]*)(?:/(?P<db>[^\s'\"`?#]*))?(?:\?(?P<query>[^\s'\"`#]*))?",
     re.IGNORECASE,
 )
-_QUERY_PW = re.compile(r"(?:^|&)password=(?P<pw>[^&]*)", re.IGNORECASE)
-_QUERY_KEY = re.compile(r"(?:^|&)(?P<k>user|dbname|host)=(?P<v>[^&]*)", re.IGNORECASE)
+_QUERY_PW = LazyPattern(r"(?:^|&)password=(?P<pw>[^&]*)", re.IGNORECASE)
+_QUERY_KEY = LazyPattern(r"(?:^|&)(?P<k>user|dbname|host)=(?P<v>[^&]*)", re.IGNORECASE)
 # key=value conninfo: a string with host=/dbname= and password=
-_CONNINFO_KEY = re.compile(
+_CONNINFO_KEY = LazyPattern(
     r"\b(?P<k>password|user|dbname|host)\s*=\s*(?:'(?P<q>(?:[^'\\]|\\.)*)'|(?P<v>[^\s'\"`]+))", re.IGNORECASE
 )
 # password-like key with a literal string value: kwargs, dict/object keys, constants
 _PW_NAMES = r"(?:pg_?password|password|passwd|pwd|db_?pass(?:word)?|[a-z0-9_]*_password|pgpass)"
-_KEYED = re.compile(
+_KEYED = LazyPattern(
     r"(?<![\w.])(?P<kq>['\"]?)(?P<key>" + _PW_NAMES + r")(?P=kq)\s*(?:=>|:|=)\s*"
     r"(?P<vq>['\"`])(?P<val>(?:(?!(?P=vq)).)*?)(?P=vq)",
     re.IGNORECASE,
 )
-_ENV_DEFAULT = re.compile(
+_ENV_DEFAULT = LazyPattern(
     r"(?:getenv|environ\.get|env\.get)\(\s*['\"](?P<name>[A-Za-z0-9_]*(?:PASS|DSN|DATABASE_URL|PWD)[A-Za-z0-9_]*)['\"]"
     r"\s*,\s*(?P<vq>['\"])(?P<val>[^'\"\n]*)(?P=vq)",
     re.IGNORECASE,
 )
-_JS_DEFAULT = re.compile(
+_JS_DEFAULT = LazyPattern(
     r"process\.env\.(?P<name>[A-Za-z0-9_]*(?:PASS|PWD)[A-Za-z0-9_]*)\s*(?:\|\||\?\?)\s*(?P<vq>['\"`])"
     r"(?P<val>[^'\"`\n]*)(?P=vq)",
     re.IGNORECASE,
 )
 # .env, .envrc, shell, compose: NAME=value / NAME: value / export NAME=value / - NAME=value
-_ASSIGN = re.compile(
+_ASSIGN = LazyPattern(
     r"(?:^|[\s;(])(?:export\s+|-\s+)?(?P<name>[A-Za-z0-9_]*(?:PASSWORD|PASSWD|PGPASS)[A-Za-z0-9_]*)"
     r"\s*(?:=|:\s)\s*(?:(?P<vq>['\"])(?P<qval>[^'\"\n]*)(?P=vq)|(?P<val>[^\s'\"#;]+))",
     re.IGNORECASE | re.MULTILINE,
 )
-_USER_KEY = re.compile(r"(?<![\w.])['\"]?(?:user|username)['\"]?\s*(?:=>|:|=)\s*['\"`]", re.IGNORECASE)
-_NEON_TOKEN = re.compile(r"\bnpg_[A-Za-z0-9]{8,}\b")
-_DB_HINT = re.compile(
+_USER_KEY = LazyPattern(r"(?<![\w.])['\"]?(?:user|username)['\"]?\s*(?:=>|:|=)\s*['\"`]", re.IGNORECASE)
+_NEON_TOKEN = LazyPattern(r"\bnpg_[A-Za-z0-9]{8,}\b")
+_DB_HINT = LazyPattern(
     r"\b(?:connect|create_engine|create_async_engine|Pool|Client|psycopg2?|asyncpg|pg8000|libpq|sqlalchemy|"
     r"postgres(?:ql)?|neon|dbname|database|sslmode|host|port|knex|sequelize|DATABASE_URL)\b",
     re.IGNORECASE,
@@ -301,15 +303,15 @@ def connections(text: str) -> list[Connection]:
     return out
 
 
-_MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
+_MASKS: tuple[tuple[LazyPattern, str], ...] = (
     (_NEON_TOKEN, "npg_****"),
-    (re.compile(r"(\bPASSWORD\s+)('(?:[^']|'')*')", re.IGNORECASE), r"\1'****'"),
-    (re.compile(r"(\bpassword\s*=\s*['\"]?)([^\s'\",)&]+)", re.IGNORECASE), r"\1****"),
-    (re.compile(r"((?<![\w.])['\"]?" + _PW_NAMES + r"['\"]?\s*(?:=>|:|=)\s*(['\"`]))((?:(?!\2).)+)(\2)",
+    (LazyPattern(r"(\bPASSWORD\s+)('(?:[^']|'')*')", re.IGNORECASE), r"\1'****'"),
+    (LazyPattern(r"(\bpassword\s*=\s*['\"]?)([^\s'\",)&]+)", re.IGNORECASE), r"\1****"),
+    (LazyPattern(r"((?<![\w.])['\"]?" + _PW_NAMES + r"['\"]?\s*(?:=>|:|=)\s*(['\"`]))((?:(?!\2).)+)(\2)",
                 re.IGNORECASE), r"\1****\4"),
-    (re.compile(r"(\b[A-Za-z0-9_]*(?:PASSWORD|PASSWD|PGPASS)[A-Za-z0-9_]*\s*(?:=|:\s)\s*)([^\s'\"#;]+)",
+    (LazyPattern(r"(\b[A-Za-z0-9_]*(?:PASSWORD|PASSWD|PGPASS)[A-Za-z0-9_]*\s*(?:=|:\s)\s*)([^\s'\"#;]+)",
                 re.IGNORECASE), r"\1****"),
-    (re.compile(r"((?:getenv|environ\.get|env\.get)\(\s*['\"][^'\"]*['\"]\s*,\s*(['\"]))([^'\"\n]*)(\2)"),
+    (LazyPattern(r"((?:getenv|environ\.get|env\.get)\(\s*['\"][^'\"]*['\"]\s*,\s*(['\"]))([^'\"\n]*)(\2)"),
      r"\1****\4"),
 )
 

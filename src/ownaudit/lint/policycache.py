@@ -1,8 +1,10 @@
 """A per-user cache of the loaded policy, so a pre-commit hook does not re-parse YAML on every commit.
 
-The key is the policy file's SHA-256 plus the ownaudit version and the
-modification times of the policy model and loader, so an edited policy or an
-upgraded ownaudit never reads a stale entry. The cache lives in
+An entry is named after the policy file's path and a stamp of the code (the
+ownaudit and Python versions, the modification times of the policy model and
+loader) and holds the file's exact bytes next to the loaded policy: it is used
+only when path, stamp and every byte match, so an edited policy or an upgraded
+ownaudit never reads a stale entry (and no hash library is loaded for it). The cache lives in
 ``$OWNAUDIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/ownaudit``, else
 ``~/.cache/ownaudit``; ``OWNAUDIT_NO_CACHE=1`` turns it off. Entries are read only
 from a directory and file owned by the current user and not writable by others
@@ -11,11 +13,11 @@ from a directory and file owned by the current user and not writable by others
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import stat
 import sys
+import zlib
 from pathlib import Path
 
 from ownaudit import __version__
@@ -63,19 +65,20 @@ def load_policy_cached(path: str | None) -> Policy:
         raw = p.read_bytes()
     except OSError:
         return _load(path)  # the loader reports the problem in its own words
-    key = hashlib.sha256(raw + b"\0" + str(p.resolve()).encode() + b"\0" + _code_stamp().encode()).hexdigest()
+    ident = f"{p.resolve()}\0{_code_stamp()}"
     d = cache_dir()
-    entry = d / f"policy-{key[:40]}.pickle"
+    entry = d / f"policy-{zlib.crc32(ident.encode('utf-8', 'surrogateescape')):08x}.pickle"
     if entry.is_file() and _safe(d) and _safe(entry):
         try:
             with entry.open("rb") as fh:
-                policy = pickle.load(fh)
-            if isinstance(policy, Policy):
-                return policy
+                stored = pickle.load(fh)
+            if (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == ident and stored[1] == raw
+                    and isinstance(stored[2], Policy)):
+                return stored[2]
         except Exception:  # a corrupt or incompatible entry: load normally and overwrite it
             pass
     policy = _load(path)
-    _store(d, entry, policy)
+    _store(d, entry, (ident, raw, policy))
     return policy
 
 
@@ -85,7 +88,7 @@ def _load(path: str | None) -> Policy:
     return load_policy(path, check_schema=False)
 
 
-def _store(d: Path, entry: Path, policy: Policy) -> None:
+def _store(d: Path, entry: Path, stored: tuple[str, bytes, Policy]) -> None:
     try:
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _safe(d):
@@ -94,7 +97,7 @@ def _store(d: Path, entry: Path, policy: Policy) -> None:
 
         fd, tmp = tempfile.mkstemp(dir=d, prefix=".policy-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(policy, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(stored, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, entry)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 
 from ownaudit.errors import UsageError
@@ -54,19 +53,23 @@ def tool_key_line(text: str, key: str) -> int:
 
 
 def _check_tool_table(table: dict[str, object], text: str, pyproject: Path) -> None:
-    import difflib
-
     for key, value in table.items():
-        line = tool_key_line(text, key)
         if key not in TOOL_KEYS:
+            import difflib
+
             close = difflib.get_close_matches(key, list(TOOL_KEYS), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(TOOL_KEYS)})"
-            raise UsageError(f"{pyproject}:{line}: [tool.ownaudit] unknown key {key!r}{hint}")
+            raise UsageError(f"{pyproject}:{tool_key_line(text, key)}: [tool.ownaudit] unknown key {key!r}{hint}")
         want = TOOL_KEYS[key]
         ok = isinstance(value, want) and (want is not list or all(isinstance(v, str) for v in value))  # type: ignore[attr-defined]
         if not ok or (want is str and not value):
             what = "a non-empty string" if want is str else "a list of strings"
-            raise UsageError(f"{pyproject}:{line}: [tool.ownaudit] {key} must be {what}")
+            raise UsageError(f"{pyproject}:{tool_key_line(text, key)}: [tool.ownaudit] {key} must be {what}")
+
+
+# pyproject.toml path -> (its text, its checked [tool.ownaudit] table): one command reads the table for
+# the policy, the hub and the excludes; the file is read each time and parsed again only if it changed.
+_TOOL_TABLES: dict[Path, tuple[str, dict[str, object]]] = {}
 
 
 def tool_config(start: Path | None = None) -> tuple[dict[str, object], Path | None]:
@@ -81,6 +84,9 @@ def tool_config(start: Path | None = None) -> tuple[dict[str, object], Path | No
         return {}, None
     try:
         text = pyproject.read_text(encoding="utf-8")
+        cached = _TOOL_TABLES.get(pyproject)
+        if cached is not None and cached[0] == text:
+            return dict(cached[1]), pyproject
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{pyproject}: cannot read [tool.ownaudit]: {exc}") from None
@@ -89,28 +95,30 @@ def tool_config(start: Path | None = None) -> tuple[dict[str, object], Path | No
     if not isinstance(table, dict):
         raise UsageError(f"{pyproject}:{tool_key_line(text, 'ownaudit')}: [tool.ownaudit] must be a table")
     _check_tool_table(table, text, pyproject)
+    _TOOL_TABLES[pyproject] = (text, dict(table))
     return table, pyproject
+
+
+def _shipped(name: str) -> Path:
+    """``name`` as shipped inside the installed package, else in the source checkout's ``policy/``.
+
+    A plain path next to this module (what ``importlib.resources`` answers for a
+    package on disk), so the hook's common path does not load the resources machinery.
+    """
+    here = Path(__file__).resolve()
+    installed = here.parents[1] / "_policy" / name
+    if installed.is_file():
+        return installed
+    return here.parents[3] / "policy" / name
 
 
 def shipped_policy_path() -> Path:
     """The policy shipped with the package (or the source checkout's policy/ in development)."""
-    try:
-        res = resources.files("ownaudit") / "_policy" / "ownership.yaml"
-        if res.is_file():
-            return Path(str(res))
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover
-        pass
-    return Path(__file__).resolve().parents[3] / "policy" / "ownership.yaml"
+    return _shipped("ownership.yaml")
 
 
 def shipped_schema_path() -> Path:
-    try:
-        res = resources.files("ownaudit") / "_policy" / "ownership.schema.json"
-        if res.is_file():
-            return Path(str(res))
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover
-        pass
-    return Path(__file__).resolve().parents[3] / "policy" / "ownership.schema.json"
+    return _shipped("ownership.schema.json")
 
 
 def policy_source(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> tuple[Path, str]:

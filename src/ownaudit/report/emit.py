@@ -38,11 +38,10 @@ from typing import Any, TextIO
 
 from ownaudit.errors import UsageError
 from ownaudit.findings import RunResult, Severity
-from ownaudit.report import history, summary
+from ownaudit.report import summary
 from ownaudit.report.options import pair_outputs
 from ownaudit.report.scrub import scrub_result, scrub_text
 from ownaudit.report.settings import ReportSettings
-from ownaudit.safewrite import write_text
 
 OPTION_NAMES = frozenset({"formats", "outputs", "report_dir", "fail_on", "no_color", "quiet", "group_by",
                           "stdout", "now"})
@@ -75,6 +74,9 @@ def emit(result: RunResult, **opts: Any) -> int:
     settings = ReportSettings(fail_on=threshold, group_by=group_by, quiet=bool(opts.get("quiet")))
 
     if report_dir:
+        from ownaudit.report import history
+        from ownaudit.safewrite import write_text
+
         root = Path(report_dir)
         try:
             if result.complete:
@@ -106,6 +108,8 @@ def emit(result: RunResult, **opts: Any) -> int:
         if dest == "-":
             _write_stdout(fmt, result, settings, stdout, no_color=bool(opts.get("no_color")))
         else:
+            from ownaudit.safewrite import write_text
+
             try:
                 write_text(dest, chunks(fmt, result, settings), mkdir=True)
             except OSError as exc:
