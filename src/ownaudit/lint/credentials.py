@@ -50,6 +50,9 @@ _KEYED = re.compile(
     r"(?P<vq>['\"`])(?P<val>(?:(?!(?P=vq)).)*?)(?P=vq)",
     re.IGNORECASE,
 )
+# What every _KEYED match contains (its key's end, the separator, the value's quote): a fast first
+# test, since nearly every Python file says "pass" somewhere and _KEYED is slow over a whole file.
+_KEYED_HINT = re.compile(r"(?:pass|pwd)(?:word|wd)?['\"]?\s*(?:=>|:|=)\s*['\"`]", re.IGNORECASE)
 _ENV_DEFAULT = re.compile(
     r"(?:getenv|environ\.get|env\.get)\(\s*['\"](?P<name>[A-Za-z0-9_]*(?:PASS|DSN|DATABASE_URL|PWD)[A-Za-z0-9_]*)['\"]"
     r"\s*,\s*(?P<vq>['\"])(?P<val>[^'\"\n]*)(?P=vq)",
@@ -188,7 +191,7 @@ def scan_credentials(text: str) -> list[CredentialHit]:
 
     low = text.lower()
     has_uri = "postgres" in low
-    has_pw = "pass" in low or "pwd" in low
+    has_pw = ("pass" in low or "pwd" in low) and _KEYED_HINT.search(text) is not None
     for m in _URI.finditer(text) if has_uri else ():
         pw = m.group("pw")
         if pw is not None and not is_placeholder(unquote(pw)):
