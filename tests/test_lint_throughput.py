@@ -103,3 +103,40 @@ def test_a_long_client_call_still_decides_the_database_of_its_statement() -> Non
     out = lint_at(hubs_policy(), "hubs/lcs-send/src/worker.ts", text)
     # the D1 call's statement (16 lines into the call) is out of scope; the PostgreSQL one is checked
     assert [(f.rule_id, f.location.line) for f in out if f.location] == [("LNT001", 21)]
+
+
+@pytest.mark.parametrize(
+    ("src", "braces", "value", "origin"),
+    [
+        ('"UPDATE cl.x"', False, "UPDATE cl.x", list(range(11, 22))),
+        ("r'a\\nb'", False, "a\\nb", [12, 13, 14, 15]),
+        ('"a\\tb\\x41"', False, "a\tbA", [11, 12, 14, 15]),
+        ('f"{s}.t{{x}}"', False, "__ownaudit_ph1__.t{x}", [12] * 16 + [15, 16, 17, 19, 20]),
+        ('"{}.t"', True, "__ownaudit_ph1__.t", [11] * 16 + [13, 14]),
+        ('"""a\\\nb"""', False, "ab", [13, 16]),
+    ],
+)
+def test_python_literals_keep_one_file_offset_per_character(
+    src: str, braces: bool, value: str, origin: list[int]
+) -> None:
+    from ownaudit.lint.pyliterals import decode_literal
+
+    placeholders: dict[str, str] = {}
+    got = decode_literal(src, 10, placeholders, [0], braces)
+    assert got == (value, origin)
+
+
+@pytest.mark.parametrize(
+    ("seg", "tokens"),
+    [
+        ('"a" "b"', [(0, 3), (4, 7)]),
+        ("'it\\'s' f'{x[\"k\"]}' # note\n  \"c\"", [(0, 7), (8, 19), (29, 32)]),
+        ('"""x " y""" \'z', [(0, 11), (12, 14)]),
+    ],
+)
+def test_implicitly_concatenated_literals_split_where_python_splits_them(
+    seg: str, tokens: list[tuple[int, int]]
+) -> None:
+    from ownaudit.lint.extract_python import _literal_tokens
+
+    assert list(_literal_tokens(seg)) == tokens

@@ -1490,6 +1490,11 @@ def _context(parent: ast.AST | None, node: ast.expr) -> str:
     return ""
 
 
+_LITERAL_STOP = {
+    (q, f): re.compile("[\\\\" + q + ("{" if f else "") + "]") for q in ("'", '"') for f in (False, True)
+}
+
+
 def _literal_tokens(seg: str) -> Iterator[tuple[int, int]]:
     """The (start, end) of each literal token in the source of an implicitly concatenated string."""
     i, n = 0, len(seg)
@@ -1511,7 +1516,13 @@ def _literal_tokens(seg: str) -> Iterator[tuple[int, int]]:
         fstr = "f" in prefix
         q = seg[j : j + 3] if seg[j : j + 3] in ('"""', "'''") else seg[j]
         k = j + len(q)
+        stop = _LITERAL_STOP[(q[0], fstr)]
         while k < n:
+            m = stop.search(seg, k)  # skip to the next escape, brace or quote character
+            if m is None:
+                k = n
+                break
+            k = m.start()
             ch = seg[k]
             if ch == "\\":
                 k += 2

@@ -8,6 +8,8 @@ identifier (``__ownaudit_ph1__``) whose original text is kept.
 
 from __future__ import annotations
 
+import re
+
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 
 _SIMPLE_ESC = {
@@ -21,6 +23,15 @@ _SIMPLE_ESC = {
     "r": "\r",
     "t": "\t",
     "v": "\v",
+}
+
+
+# Characters that can change how the following text decodes, by (raw, f-string or braces).
+_SPECIAL: dict[tuple[bool, bool], re.Pattern[str] | None] = {
+    (False, False): re.compile(r"\\"),
+    (False, True): re.compile(r"[\\{}]"),
+    (True, False): None,
+    (True, True): re.compile(r"[{}]"),
 }
 
 
@@ -45,8 +56,18 @@ def decode_literal(
     end = len(src) - len(q) if src.endswith(q) and len(src) - len(q) >= start else len(src)
     out: list[str] = []
     origin: list[int] = []
+    special = _SPECIAL[(raw, fstr)]
     j = start
     while j < end:
+        # copy the run of ordinary characters up to the next one that may start an escape or a brace
+        m = special.search(src, j, end) if special is not None else None
+        k = m.start() if m is not None else end
+        if k > j:
+            out.append(src[j:k])
+            origin.extend(range(base + j, base + k))
+            j = k
+            if j >= end:
+                break
         c = src[j]
         if fstr and c == "{":
             if j + 1 < end and src[j + 1] == "{":
