@@ -190,7 +190,7 @@ def scan_credentials(text: str) -> list[CredentialHit]:
         hits.append(CredentialHit("password", start, masked, form=form))
 
     low = text.lower()
-    has_uri = "postgres" in low
+    has_uri = "postgres" in low and "://" in text  # every URI match holds both
     has_pw = ("pass" in low or "pwd" in low) and _KEYED_HINT.search(text) is not None
     for m in _URI.finditer(text) if has_uri else ():
         pw = m.group("pw")
@@ -257,7 +257,7 @@ def connections(text: str) -> list[Connection]:
     low = text.lower()
     if "user" not in low and "postgres" not in low:
         return out
-    for m in _URI.finditer(text) if "postgres" in low else ():
+    for m in _URI.finditer(text) if "postgres" in low and "://" in text else ():
         user = m.group("user") or ""
         query = m.group("query") or ""
         q = dict((x.group("k").lower(), x.group("v")) for x in _QUERY_KEY.finditer(query))
