@@ -107,12 +107,15 @@ _TOKEN_FORM = re.compile(
 
 
 def _context(text: str, plpgsql: bool, depth: int) -> commandforms.Context | None:
-    sc = scan(text, meta_commands=False)
-    masked = mask(text, sc.spans)
+    if "'" in text or '"' in text or "$" in text or "--" in text or "/*" in text:
+        spans = scan(text, meta_commands=False).spans
+        masked = mask(text, spans)
+    else:  # nothing quoted or commented (most GRANT, ALTER, CREATE INDEX): the text is its own mask
+        spans, masked = [], text
     toks = tokenize(text, masked)
     if not toks:
         return None
-    return commandforms.Context(text, masked, toks, sc.spans, plpgsql, depth, analyze_statement)
+    return commandforms.Context(text, masked, toks, spans, plpgsql, depth, analyze_statement)
 
 
 # Statements PostgreSQL's own parser types better than sqlglot: materialized views (sqlglot invents objects
