@@ -38,6 +38,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _FIRST_WORD = re.compile(r"\s*\(*\s*([A-Za-z]+)")
 
 _exp: Any = None
+_PARSE: Any = None
 
 
 def _sqlglot() -> Any:
@@ -50,6 +51,28 @@ def _sqlglot() -> Any:
         _exp = (sqlglot, exp)
         _init_interesting(exp)
     return _exp
+
+
+def parse_postgres(text: str) -> Any:
+    """``sqlglot.parse_one(text, read="postgres")`` with one tokenizer and parser kept for the process.
+
+    ``parse_one`` builds a dialect lookup, a tokenizer and a parser for every
+    statement, about a quarter of the parse's cost; both reset per call, so the
+    trees (and the errors raised) are the same.
+    """
+    global _PARSE
+    if _PARSE is None:
+        _, exp = _sqlglot()
+        from sqlglot.dialects.dialect import Dialect
+        from sqlglot.errors import ParseError
+
+        dialect = Dialect.get_or_raise("postgres")
+        _PARSE = (dialect.tokenizer(), dialect.parser(), exp.Block, ParseError)
+    tokenizer, parser, block, parse_error = _PARSE
+    result = parser.parse(tokenizer.tokenize(text), text)
+    if not result or result[0] is None:
+        raise parse_error(f"No expression was parsed from '{text}'")
+    return block(expressions=result) if len(result) > 1 else result[0]
 
 
 def analyze_statement(text: str, *, plpgsql: bool = False, depth: int = 0) -> list[Operation]:
@@ -84,12 +107,15 @@ _TOKEN_FORM = re.compile(
 
 
 def _context(text: str, plpgsql: bool, depth: int) -> commandforms.Context | None:
-    sc = scan(text, meta_commands=False)
-    masked = mask(text, sc.spans)
+    if "'" in text or '"' in text or "$" in text or "--" in text or "/*" in text:
+        spans = scan(text, meta_commands=False).spans
+        masked = mask(text, spans)
+    else:  # nothing quoted or commented (most GRANT, ALTER, CREATE INDEX): the text is its own mask
+        spans, masked = [], text
     toks = tokenize(text, masked)
     if not toks:
         return None
-    return commandforms.Context(text, masked, toks, sc.spans, plpgsql, depth, analyze_statement)
+    return commandforms.Context(text, masked, toks, spans, plpgsql, depth, analyze_statement)
 
 
 # Statements PostgreSQL's own parser types better than sqlglot: materialized views (sqlglot invents objects
@@ -126,11 +152,11 @@ def _analyze(text: str, plpgsql: bool, depth: int) -> list[Operation]:
         handled = commandforms.analyze_tokens(ctx, before_parse=True)
         if handled is not None:
             return handled
-    sqlglot, exp = _sqlglot()
+    _, exp = _sqlglot()
     if plpgsql and "RETURNING" in text.upper():
         text = _blank_returning_into(text, mask(text))
     try:
-        tree = sqlglot.parse_one(text, read="postgres")
+        tree = parse_postgres(text)
     except Exception as exc:
         got = _pglast(text, plpgsql)
         if got is not None:

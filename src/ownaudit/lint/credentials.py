@@ -52,6 +52,9 @@ _KEYED = LazyPattern(
     r"(?P<vq>['\"`])(?P<val>(?:(?!(?P=vq)).)*?)(?P=vq)",
     re.IGNORECASE,
 )
+# What every _KEYED match contains (its key's end, the separator, the value's quote): a fast first
+# test, since nearly every Python file says "pass" somewhere and _KEYED is slow over a whole file.
+_KEYED_HINT = LazyPattern(r"(?:pass|pwd)(?:word|wd)?['\"]?\s*(?:=>|:|=)\s*['\"`]", re.IGNORECASE)
 _ENV_DEFAULT = LazyPattern(
     r"(?:getenv|environ\.get|env\.get)\(\s*['\"](?P<name>[A-Za-z0-9_]*(?:PASS|DSN|DATABASE_URL|PWD)[A-Za-z0-9_]*)['\"]"
     r"\s*,\s*(?P<vq>['\"])(?P<val>[^'\"\n]*)(?P=vq)",
@@ -189,8 +192,8 @@ def scan_credentials(text: str) -> list[CredentialHit]:
         hits.append(CredentialHit("password", start, masked, form=form))
 
     low = text.lower()
-    has_uri = "postgres" in low
-    has_pw = "pass" in low or "pwd" in low
+    has_uri = "postgres" in low and "://" in text  # every URI match holds both
+    has_pw = ("pass" in low or "pwd" in low) and _KEYED_HINT.search(text) is not None
     for m in _URI.finditer(text) if has_uri else ():
         pw = m.group("pw")
         if pw is not None and not is_placeholder(unquote(pw)):
@@ -256,7 +259,7 @@ def connections(text: str) -> list[Connection]:
     low = text.lower()
     if "user" not in low and "postgres" not in low:
         return out
-    for m in _URI.finditer(text) if "postgres" in low else ():
+    for m in _URI.finditer(text) if "postgres" in low and "://" in text else ():
         user = m.group("user") or ""
         query = m.group("query") or ""
         q = dict((x.group("k").lower(), x.group("v")) for x in _QUERY_KEY.finditer(query))

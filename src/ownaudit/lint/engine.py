@@ -9,6 +9,7 @@ processes (``jobs``); results are identical either way.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 import re
@@ -246,14 +247,19 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
         line, col = idx.position(offset)
         return Location(display, line, col)
 
+    excerpts: dict[int, str] = {}  # by line: most operations of a file share lines with others
+
     def excerpt_at(offset: int) -> str:
         """The source line around ``offset``, at most ~160 characters (lines can be megabytes long)."""
         line, col = idx.position(offset)
         src = lines[line - 1] if 0 < line <= len(lines) else ""
         if len(src) > 160:
             start = max(0, col - 1 - 40)
-            src = ("..." if start else "") + src[start : start + 154] + "..."
-        return mask_secrets(src.strip())
+            return mask_secrets((("..." if start else "") + src[start : start + 154] + "...").strip())
+        got = excerpts.get(line)
+        if got is None:
+            got = excerpts[line] = mask_secrets(src.strip())
+        return got
 
     client_ops: list[Operation] = []
     if kind == "config":
@@ -284,7 +290,7 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
                 findings.extend(_other_database(target, checker, locate(frag.file_offset(s)), excerpt_at,
                                                 frag.file_offset(s), res))
                 continue
-            ops = analyze_statement(frag.text[s:e])
+            ops = _analysed(frag.text[s:e])
             if not frag.sql_context and any(op.action == UNANALYSABLE for op in ops):
                 continue  # prose that merely starts like SQL
             res.statements += 1
@@ -355,6 +361,28 @@ def lint_text(text: str, display: str, kind: str, policy: Policy, hub: str, path
     findings = cap_findings(findings, policy, hub, display)
     res.findings = _apply_suppressions(text, findings, display, hub, policy)
     return res
+
+
+_ANALYSED: dict[str, list[Operation]] = {}
+_ANALYSED_MAX = 20_000
+
+
+def _analysed(statement: str) -> list[Operation]:
+    """``analyze_statement`` once per distinct statement text in a process, a fresh copy per use.
+
+    Repositories repeat statements (copied migrations, archives, the same query
+    in several modules); the analysis is a function of the text alone, and the
+    caller mutates what it gets (``extra``), so each use receives its own copy.
+    """
+    got = _ANALYSED.get(statement)
+    if got is None:
+        got = analyze_statement(statement)
+        if len(statement) > 100_000:
+            return got
+        if len(_ANALYSED) >= _ANALYSED_MAX:
+            _ANALYSED.clear()
+        _ANALYSED[statement] = got
+    return [dataclasses.replace(op, extra=dict(op.extra)) for op in got]
 
 
 def _fixed(locate: Callable[[int], Location], at: int) -> Callable[[int], Location]:

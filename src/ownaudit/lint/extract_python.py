@@ -1792,9 +1792,9 @@ def _context(parent: ast.AST | None, node: ast.expr) -> str:
     return ""
 
 
-# Inside a literal, the characters _literal_tokens must stop at (per quote character).
-_TOKEN_STOPS = {q: re.compile(r"[\\" + q + "]") for q in "'\""}
-_TOKEN_STOPS_F = {q: re.compile(r"[\\{" + q + "]") for q in "'\""}
+_LITERAL_STOP = {
+    (q, f): re.compile("[\\\\" + q + ("{" if f else "") + "]") for q in ("'", '"') for f in (False, True)
+}
 
 
 def _literal_tokens(seg: str) -> Iterator[tuple[int, int]]:
@@ -1818,13 +1818,13 @@ def _literal_tokens(seg: str) -> Iterator[tuple[int, int]]:
         fstr = "f" in prefix
         q = seg[j : j + 3] if seg[j : j + 3] in ('"""', "'''") else seg[j]
         k = j + len(q)
-        stops = _TOKEN_STOPS_F[q[0]] if fstr else _TOKEN_STOPS[q[0]]
+        stop = _LITERAL_STOP[(q[0], fstr)]
         while k < n:
-            hit = stops.search(seg, k)
-            if hit is None:
+            m = stop.search(seg, k)  # skip to the next escape, brace or quote character
+            if m is None:
                 k = n
                 break
-            k = hit.start()
+            k = m.start()
             ch = seg[k]
             if ch == "\\":
                 k += 2

@@ -12,10 +12,6 @@ import re
 
 from ownaudit.lint.names import PLACEHOLDER_PREFIX
 
-# The next character decode_literal must look at; everything before it is copied in bulk.
-_SPECIAL = re.compile(r"[\\{}]")
-_SPECIAL_PLAIN = re.compile(r"\\")
-
 _SIMPLE_ESC = {
     "\\": "\\",
     "'": "'",
@@ -27,6 +23,15 @@ _SIMPLE_ESC = {
     "r": "\r",
     "t": "\t",
     "v": "\v",
+}
+
+
+# Characters that can change how the following text decodes, by (raw, f-string or braces).
+_SPECIAL: dict[tuple[bool, bool], re.Pattern[str] | None] = {
+    (False, False): re.compile(r"\\"),
+    (False, True): re.compile(r"[\\{}]"),
+    (True, False): None,
+    (True, True): re.compile(r"[{}]"),
 }
 
 
@@ -51,16 +56,18 @@ def decode_literal(
     end = len(src) - len(q) if src.endswith(q) and len(src) - len(q) >= start else len(src)
     out: list[str] = []
     origin: list[int] = []
-    special = None if raw and not fstr else (_SPECIAL if fstr else _SPECIAL_PLAIN)
+    special = _SPECIAL[(raw, fstr)]
     j = start
     while j < end:
-        hit = None if special is None else special.search(src, j, end)
-        stop = end if hit is None else hit.start()
-        if stop > j:  # a run of ordinary characters: one slice, one range
-            out.append(src[j:stop])
-            origin.extend(range(base + j, base + stop))
-            j = stop
-            continue
+        # copy the run of ordinary characters up to the next one that may start an escape or a brace
+        m = special.search(src, j, end) if special is not None else None
+        k = m.start() if m is not None else end
+        if k > j:
+            out.append(src[j:k])
+            origin.extend(range(base + j, base + k))
+            j = k
+            if j >= end:
+                break
         c = src[j]
         if fstr and c == "{":
             if j + 1 < end and src[j + 1] == "{":

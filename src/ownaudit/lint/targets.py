@@ -479,7 +479,8 @@ class FileTargets:
         """Whether the call opened at ``open_at``, or a call chained on it (``conn.cursor().execute(``),
         holds ``offset``."""
         for _ in range(8):
-            close = _close_paren(self.text, open_at)
+            # scanning past ``offset`` cannot change the answer: an unclosed call there encloses it
+            close = _close_paren(self.text, open_at, min(20000, max(0, offset - open_at)))
             if close >= offset:
                 return True
             chained = _CHAIN.match(self.text, close + 1)
