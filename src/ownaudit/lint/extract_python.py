@@ -300,22 +300,7 @@ class Module:
         from ownaudit.lint import resolve
 
         p = resolve.find_module(self.path, module, level)
-        if p is None:
-            return None
-        got = resolve.cached(p)
-        if got is not None:
-            return got if isinstance(got, Module) else None
-        resolve.store(p, False)  # a cycle of imports resolves to nothing, not a loop
-        text = resolve.read_module(p)
-        if text is None:
-            return None
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, MemoryError, RecursionError):
-            return None
-        m = Module(text, tree, p, _fw.for_text(_fw.PYTHON, text) or self.fws)
-        resolve.store(p, m)
-        return m
+        return None if p is None else self._load(p)
 
     def imported_frameworks(self) -> tuple[Framework, ...]:
         """Frameworks of the repository modules this file imports from (models declared elsewhere)."""
@@ -1605,12 +1590,13 @@ class Module:
         return None
 
     def _load(self, p: str) -> Module | None:
+        """The parsed module at ``p``, once per run (imports and Django apps' models share it)."""
         from ownaudit.lint import resolve
 
         got = resolve.cached(p)
         if got is not None:
             return got if isinstance(got, Module) else None
-        resolve.store(p, False)
+        resolve.store(p, False)  # a cycle of imports resolves to nothing, not a loop
         text = resolve.read_module(p)
         if text is None:
             return None
