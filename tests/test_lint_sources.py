@@ -72,6 +72,20 @@ def test_splitter_keeps_statements_apart() -> None:
     assert len(stmts) == 4
 
 
+def test_atomic_bodies_and_rule_actions_split_in_linear_time() -> None:
+    """Many ``;`` inside a BEGIN ATOMIC body (or a rule's actions) stay one statement, and
+    splitting them does not rescan each piece (which doubled the work with every ``;``)."""
+    from ownaudit.lint.sqlsplit import scan
+
+    body = "SELECT 1; UPDATE cl.x SET a = ';'; -- ; END\n" * 400
+    text = f"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC {body} END;\nSELECT 2;"
+    sc = scan(text)
+    assert [text[s:e].split()[0] for s, e in sc.statements] == ["CREATE", "SELECT"]
+    rule = "CREATE RULE r AS ON INSERT TO cl.x DO ALSO (" + "INSERT INTO cl.y VALUES (')'); " * 400 + ");"
+    sc = scan(rule + "\nSELECT 3;")
+    assert [s for s, _ in sc.statements] == [0, len(rule) + 1]
+
+
 def test_plpgsql_body_write_is_located_in_the_file(policy: Policy) -> None:
     text = (
         "CREATE OR REPLACE FUNCTION outreach.sync() RETURNS trigger\nLANGUAGE plpgsql AS $fn$\nBEGIN\n"

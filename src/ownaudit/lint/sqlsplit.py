@@ -31,10 +31,8 @@ def _inside_rule_actions(text: str, start: int, at: int, spans: list[Span]) -> b
     if not _RULE.match(text, start):
         return False
     piece = text[start:at]
-    for sp in spans:  # parentheses inside quotes and comments do not count
-        if sp.end > start and sp.start < at:
-            a, b = max(sp.start, start) - start, min(sp.end, at) - start
-            piece = piece[:a] + " " * (b - a) + piece[b:]
+    for sp in _statement_spans(start, at, spans):  # parentheses inside quotes and comments do not count
+        piece = piece[: sp.start] + " " * (sp.end - sp.start) + piece[sp.end :]
     return piece.count("(") > piece.count(")")
 
 
@@ -122,7 +120,7 @@ def scan(text: str, *, meta_commands: bool = True) -> Scan:
             pos = at + 1
             continue
         if tok == ";":
-            if start >= 0 and _inside_atomic(text, start, at):
+            if start >= 0 and _inside_atomic(text, start, at, spans):
                 pos = at + 1
                 continue
             if start >= 0 and _inside_rule_actions(text, start, at, spans):
@@ -207,12 +205,30 @@ def _quote_end(text: str, pos: int, quote: str, escapes: bool) -> int:
     return n
 
 
-def _inside_atomic(text: str, start: int, at: int) -> bool:
+def _statement_spans(start: int, at: int, spans: list[Span]) -> list[Span]:
+    """The spans found so far between ``start`` and ``at``, shifted to start at 0.
+
+    Spans are found in order, so the statement's own are the tail of the list: reusing them
+    keeps splitting linear (scanning each piece again nests a scan per ``;`` and can run for
+    ever on hostile input).
+    """
+    out: list[Span] = []
+    for sp in reversed(spans):
+        if sp.end <= start:
+            break
+        if sp.start < at:
+            a, b = max(sp.start, start), min(sp.end, at)
+            out.append(Span(sp.kind, a - start, b - start, sp.body_start - start, sp.body_end - start))
+    out.reverse()
+    return out
+
+
+def _inside_atomic(text: str, start: int, at: int, spans: list[Span]) -> bool:
     """True when ``at`` lies inside a ``BEGIN ATOMIC ... END`` body of the statement."""
     segment = text[start:at]
     if "atomic" not in segment.lower():
         return False
-    masked = mask(segment)
+    masked = mask(segment, _statement_spans(start, at, spans))
     m = _ATOMIC.search(masked)
     if m is None:
         return False
