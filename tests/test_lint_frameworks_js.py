@@ -7,37 +7,20 @@ hub-out (owns ``outreach``); ``cl`` belongs to hub-cl.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from ownaudit.findings import Finding
 from ownaudit.lint.engine import lint_text
 from ownaudit.policy.model import Policy
-from test_lint_support import make_policy
+from test_lint_support import FrameworkSamples, found, make_policy
 
-DATA = Path(__file__).parent / "data" / "frameworks" / "js"
+SAMPLES = FrameworkSamples("js")
+DATA = SAMPLES.root
+lint, line_of, got = SAMPLES.lint, SAMPLES.line_of, found
 
 
 @pytest.fixture(scope="module")
 def policy(tmp_path_factory: pytest.TempPathFactory) -> Policy:
     return make_policy(tmp_path_factory.mktemp("policy"))
-
-
-def lint(policy: Policy, rel: str) -> list[Finding]:
-    path = DATA / rel
-    return lint_text(path.read_text(encoding="utf-8"), rel, "js", policy, "hub-out", str(path)).findings
-
-
-def line_of(rel: str, needle: str) -> int:
-    for i, line in enumerate((DATA / rel).read_text(encoding="utf-8").split("\n"), 1):
-        if needle in line:
-            return i
-    raise AssertionError(needle)
-
-
-def got(findings: list[Finding]) -> set[tuple[str, str, int]]:
-    return {(f.rule_id, f.object, f.location.line if f.location else 0) for f in findings if not f.suppressed}
 
 
 def test_knex_tables_schemas_raw_and_schema_builder(policy: Policy) -> None:

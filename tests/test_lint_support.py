@@ -118,3 +118,26 @@ def where(f: Finding) -> tuple[int, int]:
 
 def run_repo(policy: Policy, root: Path, hub: str = "hub-out", paths: tuple[str, ...] = ()) -> RunResult:
     return lint(policy, hub, root, paths, n_jobs=1)
+
+
+class FrameworkSamples:
+    """The sample files of one language under tests/data/frameworks, linted as hub-out."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.root = Path(__file__).parent / "data" / "frameworks" / kind
+
+    def lint(self, policy: Policy, rel: str) -> list[Finding]:
+        path = self.root / rel
+        return lint_text(path.read_text(encoding="utf-8"), rel, self.kind, policy, "hub-out", str(path)).findings
+
+    def line_of(self, rel: str, needle: str) -> int:
+        for i, line in enumerate((self.root / rel).read_text(encoding="utf-8").split("\n"), 1):
+            if needle in line:
+                return i
+        raise AssertionError(needle)
+
+
+def found(findings: list[Finding]) -> set[tuple[str, str, int]]:
+    """(rule, object, line) of each unsuppressed finding."""
+    return {(f.rule_id, f.object, f.location.line if f.location else 0) for f in findings if not f.suppressed}
